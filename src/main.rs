@@ -1,0 +1,35 @@
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// signup-reactor: submits HubSpot signups through the Forms API only, and sends
+/// the verification email exactly once, after the contact exists.
+#[derive(Debug, Parser)]
+#[command(name = "signup-reactor", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a local HubSpot simulator (Forms, CRM, Single Send, webhooks).
+    Simulate(signup_reactor::simulator::SimulateArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Simulate(args) => signup_reactor::simulator::run(args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

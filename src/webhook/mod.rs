@@ -1,0 +1,3 @@
+//! The HubSpot webhook receiver: signature checks, event parsing and the handler.
+
+pub mod signature;
