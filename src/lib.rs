@@ -2,6 +2,13 @@
 //! exactly one verification email.
 #![forbid(unsafe_code)]
 
+pub mod commands;
+pub mod config;
 pub mod domain;
+mod error_chain;
+pub mod http;
 pub mod simulator;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
 pub mod webhook;

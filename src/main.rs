@@ -15,6 +15,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the reactor: webhook receiver and worker (see --role).
+    Serve(Box<signup_reactor::commands::ServeArgs>),
     /// Run a local HubSpot simulator (Forms, CRM, Single Send, webhooks).
     Simulate(signup_reactor::simulator::SimulateArgs),
 }
@@ -23,6 +25,7 @@ enum Command {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(args) => signup_reactor::commands::serve(*args).await,
         Command::Simulate(args) => signup_reactor::simulator::run(args).await,
     };
     match result {

@@ -2,7 +2,9 @@
 //! boundary, and cannot hold an invalid value afterwards.
 
 mod email;
+mod event;
 mod ids;
 
 pub use email::{Email, EmailError};
+pub use event::{ContactEvent, EventIdentity, EventKind};
 pub use ids::{ContactId, IdError, PortalId};

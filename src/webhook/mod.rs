@@ -1,3 +1,11 @@
 //! The HubSpot webhook receiver: signature checks, event parsing and the handler.
 
+mod error;
+pub mod handler;
+pub mod payload;
 pub mod signature;
+mod signed_url;
+mod telemetry;
+
+pub use error::WebhookError;
+pub use signed_url::signed_url;

@@ -1,0 +1,94 @@
+//! The raw settings as the command line and the environment give them.
+//!
+//! Every value stays a string here; [`super::Config::from_args`] parses them and
+//! names the variable that is wrong.
+
+/// Settings of `serve` (and of the commands that talk to the same Redis and
+/// HubSpot account). Each flag falls back to the environment variable shown.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SettingsArgs {
+    /// HTTP listen address.
+    #[arg(long, env = "LISTEN_ADDR", default_value = "0.0.0.0:8080")]
+    pub listen_addr: String,
+
+    /// Redis URL (redis://, rediss:// or unix://).
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub redis_url: String,
+
+    /// Prefix of every Redis key the reactor writes.
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "sr:")]
+    pub redis_key_prefix: String,
+
+    /// Time limit of one Redis command; past it a webhook gets 503 (HubSpot retries).
+    #[arg(long, env = "REDIS_COMMAND_TIMEOUT", default_value = "2s")]
+    pub redis_command_timeout: String,
+
+    /// The app's client secret, which signs webhooks. Prefer the environment.
+    #[arg(long, env = "HUBSPOT_CLIENT_SECRET", hide_env_values = true)]
+    pub hubspot_client_secret: Option<String>,
+
+    /// Private app or OAuth access token for CRM and Single Send. Prefer the environment.
+    #[arg(long, env = "HUBSPOT_ACCESS_TOKEN", hide_env_values = true)]
+    pub hubspot_access_token: Option<String>,
+
+    /// The HubSpot account (portal) id; webhooks for other portals are ignored.
+    #[arg(long, env = "HUBSPOT_PORTAL_ID")]
+    pub hubspot_portal_id: Option<String>,
+
+    /// The signup form's GUID.
+    #[arg(long, env = "HUBSPOT_SIGNUP_FORM_GUID")]
+    pub hubspot_signup_form_guid: Option<String>,
+
+    /// The transactional (verification) email's id.
+    #[arg(long, env = "HUBSPOT_VERIFICATION_EMAIL_ID")]
+    pub hubspot_verification_email_id: Option<String>,
+
+    /// Base URL of the CRM and Single Send APIs.
+    #[arg(
+        long,
+        env = "HUBSPOT_API_BASE_URL",
+        default_value = "https://api.hubapi.com"
+    )]
+    pub hubspot_api_base_url: String,
+
+    /// Base URL of the Forms submission API.
+    #[arg(
+        long,
+        env = "HUBSPOT_FORMS_BASE_URL",
+        default_value = "https://api.hsforms.com"
+    )]
+    pub hubspot_forms_base_url: String,
+
+    /// Submit forms through `secure/submit` with the access token.
+    #[arg(long, env = "HUBSPOT_FORMS_AUTHENTICATED", default_value = "false")]
+    pub hubspot_forms_authenticated: String,
+
+    /// Scheme, host and path HubSpot calls (the app's target URL); v2/v3 sign it,
+    /// with the request's query string appended. Unset: derived from the request.
+    #[arg(long, env = "WEBHOOK_PUBLIC_URL")]
+    pub webhook_public_url: Option<String>,
+
+    /// Bearer token the app backend presents on /v1/signups. Prefer the environment.
+    #[arg(long, env = "SIGNUP_API_TOKEN", hide_env_values = true)]
+    pub signup_api_token: Option<String>,
+
+    /// `any` (v3 when present, else v1/v2) or `v3-only`.
+    #[arg(long, env = "HUBSPOT_SIGNATURE_POLICY", default_value = "any")]
+    pub hubspot_signature_policy: String,
+
+    /// Reconstruct the signed URL from X-Forwarded-Proto/-Host (only behind a proxy you trust).
+    #[arg(long, env = "TRUST_FORWARDED_HEADERS", default_value = "false")]
+    pub trust_forwarded_headers: String,
+
+    /// Largest webhook body accepted, in bytes; larger gets 413.
+    #[arg(long, env = "WEBHOOK_MAX_BODY_BYTES", default_value = "1048576")]
+    pub webhook_max_body_bytes: String,
+
+    /// How long an event identity counts as seen (must exceed HubSpot's 24 h retry horizon).
+    #[arg(long, env = "WEBHOOK_DEDUPE_WINDOW", default_value = "72h")]
+    pub webhook_dedupe_window: String,
+
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+}

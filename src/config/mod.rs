@@ -1,0 +1,229 @@
+//! Typed, validated settings. Parsed once at start-up: a missing or malformed
+//! value stops the process with an error that names the variable.
+
+mod args;
+mod parse;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+pub use args::SettingsArgs;
+pub use parse::ConfigError;
+
+use crate::domain::PortalId;
+use crate::webhook::signature::SignaturePolicy;
+use parse::{parse_bool, parse_duration, parse_number, parse_url, required, secret};
+
+/// HubSpot retries a webhook for up to 24 hours; the dedupe window must outlast that.
+pub const MIN_DEDUPE_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Everything the reactor needs to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen_addr: SocketAddr,
+    pub redis: RedisSettings,
+    pub hubspot: HubSpotSettings,
+    pub webhook: WebhookSettings,
+    pub signup_api_token: SecretString,
+    pub log_format: LogFormat,
+}
+
+/// Where Redis is and how the reactor names its keys there.
+#[derive(Debug, Clone)]
+pub struct RedisSettings {
+    pub url: String,
+    pub key_prefix: String,
+    pub command_timeout: Duration,
+}
+
+/// The HubSpot account and app the reactor works for.
+#[derive(Debug, Clone)]
+pub struct HubSpotSettings {
+    pub client_secret: SecretString,
+    pub access_token: SecretString,
+    pub portal_id: PortalId,
+    pub signup_form_guid: String,
+    pub verification_email_id: u64,
+    pub api_base_url: Url,
+    pub forms_base_url: Url,
+    pub forms_authenticated: bool,
+}
+
+/// How the webhook receiver checks and records deliveries.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// Exactly as configured (HubSpot signs the target URL as registered).
+    pub public_url: Option<String>,
+    pub signature_policy: SignaturePolicy,
+    pub trust_forwarded_headers: bool,
+    pub max_body_bytes: usize,
+    pub dedupe_window: Duration,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    /// Parses and validates the raw settings.
+    pub fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
+        let listen_addr = args.listen_addr.trim().parse().map_err(|_| {
+            ConfigError::invalid("LISTEN_ADDR", "expected host:port, e.g. 0.0.0.0:8080")
+        })?;
+        Ok(Self {
+            listen_addr,
+            redis: RedisSettings::from_args(args)?,
+            hubspot: HubSpotSettings::from_args(args)?,
+            webhook: WebhookSettings::from_args(args)?,
+            signup_api_token: secret("SIGNUP_API_TOKEN", &args.signup_api_token)?,
+            log_format: LogFormat::parse(&args.log_format)?,
+        })
+    }
+}
+
+impl RedisSettings {
+    /// Parses the Redis part of the settings (also used by the ops commands).
+    pub fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
+        let url = args.redis_url.trim().to_owned();
+        let scheme_ok = ["redis://", "rediss://", "unix://", "redis+unix://"]
+            .iter()
+            .any(|scheme| url.starts_with(scheme));
+        if !scheme_ok || redis::Client::open(url.as_str()).is_err() {
+            return Err(ConfigError::invalid(
+                "REDIS_URL",
+                "expected redis://host:port[/db]",
+            ));
+        }
+        let key_prefix = args.redis_key_prefix.clone();
+        if key_prefix
+            .chars()
+            .any(|c| c.is_whitespace() || c == '{' || c == '}')
+        {
+            return Err(ConfigError::invalid(
+                "REDIS_KEY_PREFIX",
+                "must not contain whitespace or braces (braces mark hash tags)",
+            ));
+        }
+        let command_timeout = parse_duration("REDIS_COMMAND_TIMEOUT", &args.redis_command_timeout)?;
+        if command_timeout.is_zero() {
+            return Err(ConfigError::invalid(
+                "REDIS_COMMAND_TIMEOUT",
+                "must be greater than zero",
+            ));
+        }
+        Ok(Self {
+            url,
+            key_prefix,
+            command_timeout,
+        })
+    }
+}
+
+impl HubSpotSettings {
+    fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
+        let portal = required("HUBSPOT_PORTAL_ID", &args.hubspot_portal_id)?;
+        let portal_id = PortalId::parse(portal)
+            .map_err(|e| ConfigError::invalid("HUBSPOT_PORTAL_ID", &e.to_string()))?;
+        let guid = required("HUBSPOT_SIGNUP_FORM_GUID", &args.hubspot_signup_form_guid)?;
+        let guid_ok = guid.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+        if !guid_ok {
+            return Err(ConfigError::invalid(
+                "HUBSPOT_SIGNUP_FORM_GUID",
+                "expected a form GUID such as 0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
+            ));
+        }
+        let email_id = required(
+            "HUBSPOT_VERIFICATION_EMAIL_ID",
+            &args.hubspot_verification_email_id,
+        )?;
+        Ok(Self {
+            client_secret: secret("HUBSPOT_CLIENT_SECRET", &args.hubspot_client_secret)?,
+            access_token: secret("HUBSPOT_ACCESS_TOKEN", &args.hubspot_access_token)?,
+            portal_id,
+            signup_form_guid: guid.to_ascii_lowercase(),
+            verification_email_id: parse_number("HUBSPOT_VERIFICATION_EMAIL_ID", email_id)?,
+            api_base_url: parse_url("HUBSPOT_API_BASE_URL", &args.hubspot_api_base_url)?,
+            forms_base_url: parse_url("HUBSPOT_FORMS_BASE_URL", &args.hubspot_forms_base_url)?,
+            forms_authenticated: parse_bool(
+                "HUBSPOT_FORMS_AUTHENTICATED",
+                &args.hubspot_forms_authenticated,
+            )?,
+        })
+    }
+}
+
+impl WebhookSettings {
+    fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
+        let public_url = match args.webhook_public_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => {
+                let url = parse_url("WEBHOOK_PUBLIC_URL", raw)?;
+                if url.query().is_some() || url.fragment().is_some() {
+                    return Err(ConfigError::invalid(
+                        "WEBHOOK_PUBLIC_URL",
+                        "give scheme, host and path only; the request's query string is appended",
+                    ));
+                }
+                Some(raw.to_owned())
+            }
+        };
+        let signature_policy = match args.hubspot_signature_policy.trim() {
+            "any" => SignaturePolicy::Any,
+            "v3-only" => SignaturePolicy::V3Only,
+            _ => {
+                return Err(ConfigError::invalid(
+                    "HUBSPOT_SIGNATURE_POLICY",
+                    "expected `any` or `v3-only`",
+                ));
+            }
+        };
+        let max_body_bytes: usize =
+            parse_number("WEBHOOK_MAX_BODY_BYTES", &args.webhook_max_body_bytes)?;
+        if max_body_bytes == 0 {
+            return Err(ConfigError::invalid(
+                "WEBHOOK_MAX_BODY_BYTES",
+                "must be greater than zero",
+            ));
+        }
+        let dedupe_window = parse_duration("WEBHOOK_DEDUPE_WINDOW", &args.webhook_dedupe_window)?;
+        if dedupe_window <= MIN_DEDUPE_WINDOW {
+            return Err(ConfigError::invalid(
+                "WEBHOOK_DEDUPE_WINDOW",
+                "must exceed HubSpot's 24h retry horizon (e.g. 72h)",
+            ));
+        }
+        Ok(Self {
+            public_url,
+            signature_policy,
+            trust_forwarded_headers: parse_bool(
+                "TRUST_FORWARDED_HEADERS",
+                &args.trust_forwarded_headers,
+            )?,
+            max_body_bytes,
+            dedupe_window,
+        })
+    }
+}
+
+impl LogFormat {
+    fn parse(raw: &str) -> Result<Self, ConfigError> {
+        match raw.trim() {
+            "text" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            _ => Err(ConfigError::invalid(
+                "LOG_FORMAT",
+                "expected `text` or `json`",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;

@@ -1,0 +1,147 @@
+use super::*;
+use secrecy::ExposeSecret;
+
+fn valid_args() -> SettingsArgs {
+    SettingsArgs {
+        listen_addr: "127.0.0.1:0".into(),
+        redis_url: "redis://127.0.0.1:6379".into(),
+        redis_key_prefix: "sr:".into(),
+        redis_command_timeout: "2s".into(),
+        hubspot_client_secret: Some("client-secret-value".into()),
+        hubspot_access_token: Some("pat-na1-token".into()),
+        hubspot_portal_id: Some("62515".into()),
+        hubspot_signup_form_guid: Some("0B4A6C6E-1C4F-4C0E-9B8E-0A1B2C3D4E5F".into()),
+        hubspot_verification_email_id: Some("123456789".into()),
+        hubspot_api_base_url: "https://api.hubapi.com".into(),
+        hubspot_forms_base_url: "https://api.hsforms.com".into(),
+        hubspot_forms_authenticated: "false".into(),
+        webhook_public_url: None,
+        signup_api_token: Some("signup-token".into()),
+        hubspot_signature_policy: "any".into(),
+        trust_forwarded_headers: "false".into(),
+        webhook_max_body_bytes: "1048576".into(),
+        webhook_dedupe_window: "72h".into(),
+        log_format: "text".into(),
+    }
+}
+
+fn error_for(edit: impl FnOnce(&mut SettingsArgs)) -> String {
+    let mut args = valid_args();
+    edit(&mut args);
+    match Config::from_args(&args) {
+        Ok(_) => panic!("expected a configuration error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn valid_settings_parse_into_typed_values() {
+    let config = Config::from_args(&valid_args()).expect("valid settings");
+    assert_eq!(config.hubspot.portal_id.get(), 62515);
+    assert_eq!(
+        config.hubspot.signup_form_guid,
+        "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f"
+    );
+    assert_eq!(config.hubspot.verification_email_id, 123456789);
+    assert_eq!(config.webhook.dedupe_window, Duration::from_secs(72 * 3600));
+    assert_eq!(config.webhook.signature_policy, SignaturePolicy::Any);
+    assert_eq!(
+        config.hubspot.client_secret.expose_secret(),
+        "client-secret-value"
+    );
+}
+
+#[test]
+fn errors_name_the_variable() {
+    type Edit = Box<dyn FnOnce(&mut SettingsArgs)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        (
+            "HUBSPOT_CLIENT_SECRET is required",
+            Box::new(|a| a.hubspot_client_secret = None),
+        ),
+        (
+            "HUBSPOT_ACCESS_TOKEN is required",
+            Box::new(|a| a.hubspot_access_token = Some(" ".into())),
+        ),
+        (
+            "SIGNUP_API_TOKEN is required",
+            Box::new(|a| a.signup_api_token = None),
+        ),
+        (
+            "HUBSPOT_PORTAL_ID is invalid",
+            Box::new(|a| a.hubspot_portal_id = Some("abc".into())),
+        ),
+        (
+            "HUBSPOT_SIGNUP_FORM_GUID is invalid",
+            Box::new(|a| a.hubspot_signup_form_guid = Some("x y".into())),
+        ),
+        (
+            "HUBSPOT_VERIFICATION_EMAIL_ID is invalid",
+            Box::new(|a| a.hubspot_verification_email_id = Some("-4".into())),
+        ),
+        (
+            "LISTEN_ADDR is invalid",
+            Box::new(|a| a.listen_addr = "localhost".into()),
+        ),
+        (
+            "REDIS_URL is invalid",
+            Box::new(|a| a.redis_url = "http://x".into()),
+        ),
+        (
+            "REDIS_KEY_PREFIX is invalid",
+            Box::new(|a| a.redis_key_prefix = "{sr}".into()),
+        ),
+        (
+            "REDIS_COMMAND_TIMEOUT is invalid",
+            Box::new(|a| a.redis_command_timeout = "0s".into()),
+        ),
+        (
+            "HUBSPOT_API_BASE_URL is invalid",
+            Box::new(|a| a.hubspot_api_base_url = "api.hubapi.com".into()),
+        ),
+        (
+            "HUBSPOT_FORMS_AUTHENTICATED is invalid",
+            Box::new(|a| a.hubspot_forms_authenticated = "maybe".into()),
+        ),
+        (
+            "WEBHOOK_PUBLIC_URL is invalid",
+            Box::new(|a| a.webhook_public_url = Some("https://x.io/h?a=1".into())),
+        ),
+        (
+            "HUBSPOT_SIGNATURE_POLICY is invalid",
+            Box::new(|a| a.hubspot_signature_policy = "v2".into()),
+        ),
+        (
+            "TRUST_FORWARDED_HEADERS is invalid",
+            Box::new(|a| a.trust_forwarded_headers = "2".into()),
+        ),
+        (
+            "WEBHOOK_MAX_BODY_BYTES is invalid",
+            Box::new(|a| a.webhook_max_body_bytes = "1MB".into()),
+        ),
+        (
+            "WEBHOOK_DEDUPE_WINDOW is invalid",
+            Box::new(|a| a.webhook_dedupe_window = "24h".into()),
+        ),
+        (
+            "LOG_FORMAT is invalid",
+            Box::new(|a| a.log_format = "xml".into()),
+        ),
+    ];
+    for (expected, edit) in cases {
+        let message = error_for(edit);
+        assert!(
+            message.starts_with(expected),
+            "{message:?} should start with {expected:?}"
+        );
+    }
+}
+
+#[test]
+fn secrets_do_not_appear_in_debug_output() {
+    let config = Config::from_args(&valid_args()).expect("valid settings");
+    let shown = format!("{config:?}");
+    for secret in ["client-secret-value", "pat-na1-token", "signup-token"] {
+        assert!(!shown.contains(secret), "{secret} leaked into {shown}");
+    }
+}

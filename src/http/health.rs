@@ -1,0 +1,32 @@
+//! `GET /healthz`, `GET /readyz`, `GET /metrics`.
+
+use actix_web::HttpResponse;
+use actix_web::web::Data;
+use metrics_exporter_prometheus::PrometheusHandle;
+
+use crate::store::RedisStore;
+
+/// Alive: the process answers. Never touches dependencies.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Ready: Redis answers, so deliveries can be recorded.
+pub async fn readyz(store: Data<RedisStore>) -> HttpResponse {
+    match store.ping().await {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "redis": "ok" })),
+        Err(error) => {
+            metrics::counter!("redis_errors_total", "operation" => "ping").increment(1);
+            tracing::warn!(error = ?error, "readiness check failed: redis unreachable");
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({ "status": "not ready", "redis": "unreachable" }))
+        }
+    }
+}
+
+/// Prometheus text exposition.
+pub async fn metrics(handle: Data<PrometheusHandle>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(handle.render())
+}

@@ -1,0 +1,8 @@
+//! Routes shared by every role: liveness, readiness, metrics; and the request
+//! latency middleware.
+
+mod health;
+mod latency;
+
+pub use health::{healthz, metrics, readyz};
+pub use latency::record_latency;

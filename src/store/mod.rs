@@ -1,0 +1,94 @@
+//! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
+
+mod events;
+pub mod keys;
+
+use std::future::Future;
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+pub use events::RecordOutcome;
+pub use keys::Keys;
+
+use crate::config::RedisSettings;
+
+/// A Redis failure, as callers need to tell them apart.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("redis command failed")]
+    Redis(#[from] redis::RedisError),
+    #[error("redis did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("redis answered unexpectedly: {0}")]
+    Unexpected(String),
+}
+
+/// A shared handle to Redis: one multiplexed connection that reconnects by itself.
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    keys: Keys,
+    timeout: Duration,
+}
+
+impl RedisStore {
+    /// Prepares a connection without touching the network: the reactor starts
+    /// (and reports not ready) while Redis is still down.
+    pub fn connect(settings: &RedisSettings) -> Result<Self, StoreError> {
+        let client = redis::Client::open(settings.url.as_str())?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(settings.command_timeout))
+            .set_response_timeout(Some(settings.command_timeout))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
+        Ok(Self {
+            conn,
+            keys: Keys::new(settings.key_prefix.clone()),
+            timeout: settings.command_timeout,
+        })
+    }
+
+    /// Key names in use.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// Checks that Redis answers (readiness).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn.clone();
+        let reply: String = self
+            .bounded(redis::cmd("PING").query_async(&mut conn))
+            .await?;
+        if reply == "PONG" {
+            Ok(())
+        } else {
+            Err(StoreError::Unexpected(reply))
+        }
+    }
+
+    /// Runs one Redis operation under the command timeout.
+    async fn bounded<T>(
+        &self,
+        operation: impl Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, StoreError> {
+        match tokio::time::timeout(self.timeout, operation).await {
+            Ok(result) => result.map_err(StoreError::from),
+            Err(_) => Err(StoreError::Timeout(self.timeout)),
+        }
+    }
+
+    fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+}
+
+impl std::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("keys", &self.keys)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}

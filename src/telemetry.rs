@@ -1,0 +1,49 @@
+//! Logs (tracing) and metrics (Prometheus) for the whole process.
+
+use std::sync::OnceLock;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+use tracing_subscriber::{EnvFilter, fmt};
+
+use crate::config::LogFormat;
+
+/// Latency buckets (seconds) for request and call histograms.
+const LATENCY_BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// Installs the process-wide tracing subscriber (`RUST_LOG` filters, default `info`).
+/// A second call is a no-op, so tests may call it freely.
+pub fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = fmt().with_env_filter(filter).with_target(true);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// The process-wide Prometheus recorder's handle, installed on first use.
+/// Every `Application` in a process (tests start many) shares it.
+pub fn metrics_handle() -> PrometheusHandle {
+    METRICS
+        .get_or_init(|| {
+            let recorder = build_recorder();
+            let handle = recorder.handle();
+            // Fails only if another recorder was installed first; the handle
+            // then renders nothing, which /metrics makes visible.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+fn build_recorder() -> PrometheusRecorder {
+    let builder = PrometheusBuilder::new();
+    match builder.set_buckets(&LATENCY_BUCKETS) {
+        Ok(with_buckets) => with_buckets.build_recorder(),
+        Err(_) => PrometheusBuilder::new().build_recorder(),
+    }
+}

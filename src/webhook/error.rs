@@ -1,0 +1,62 @@
+//! The receiver's error boundary: each failure maps to the status HubSpot
+//! must see, with no internal detail in the body.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use super::payload::PayloadError;
+use super::signature::SignatureError;
+use crate::store::StoreError;
+
+/// Why a webhook delivery was not accepted.
+#[derive(thiserror::Error)]
+pub enum WebhookError {
+    #[error("request signature rejected")]
+    Signature(#[from] SignatureError),
+    #[error("body is not a JSON array of events")]
+    Malformed(#[from] PayloadError),
+    #[error("body exceeds {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("body could not be read")]
+    BodyRead(#[source] actix_web::error::PayloadError),
+    #[error("events could not be recorded")]
+    Store(#[from] StoreError),
+}
+
+impl WebhookError {
+    /// Label for the `reason` of rejected-request metrics.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Signature(e) => e.reason(),
+            Self::Malformed(_) | Self::BodyRead(_) => "malformed",
+            Self::TooLarge { .. } => "too_large",
+            Self::Store(_) => "redis",
+        }
+    }
+}
+
+impl std::fmt::Debug for WebhookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::error_chain::fmt_chain(self, f)
+    }
+}
+
+impl ResponseError for WebhookError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Signature(_) => StatusCode::UNAUTHORIZED,
+            Self::Malformed(_) | Self::BodyRead(_) => StatusCode::BAD_REQUEST,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = match self {
+            Self::Signature(_) => "invalid or missing signature".to_owned(),
+            Self::Store(_) => "temporarily unable to record events; retry later".to_owned(),
+            other => other.to_string(),
+        };
+        HttpResponse::build(self.status_code()).json(serde_json::json!({ "error": message }))
+    }
+}

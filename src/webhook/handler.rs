@@ -1,0 +1,162 @@
+//! `POST /webhooks/hubspot`: verify, deduplicate, record, answer. Nothing else
+//! happens here; the worker acts on what was recorded.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::web::{Bytes, BytesMut, Data, Payload};
+use actix_web::{HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::error::WebhookError;
+use super::payload::{ParsedEvent, parse_batch};
+use super::signature::{self, SignedRequest, VerifiedBody};
+use super::signed_url::signed_url;
+use super::telemetry as webhook_metrics;
+use crate::config::WebhookSettings;
+use crate::domain::{ContactEvent, PortalId};
+use crate::store::{RecordOutcome, RedisStore};
+
+/// What the webhook handler needs, shared by all workers of the server.
+pub struct WebhookState {
+    pub client_secret: SecretString,
+    pub portal_id: PortalId,
+    pub settings: WebhookSettings,
+    pub store: RedisStore,
+}
+
+/// Receives one HubSpot delivery (a batch of events).
+#[tracing::instrument(
+    name = "webhook",
+    skip_all,
+    fields(events, recorded, duplicates, signature)
+)]
+pub async fn receive(
+    req: HttpRequest,
+    payload: Payload,
+    state: Data<WebhookState>,
+) -> Result<HttpResponse, WebhookError> {
+    let result = accept(&req, payload, &state).await;
+    if let Err(error) = &result {
+        webhook_metrics::rejected(error.reason());
+        match error {
+            WebhookError::Store(_) => tracing::error!(error = ?error, "webhook batch not recorded"),
+            _ => tracing::warn!(error = %error, "webhook delivery rejected"),
+        }
+    }
+    result
+}
+
+async fn accept(
+    req: &HttpRequest,
+    payload: Payload,
+    state: &WebhookState,
+) -> Result<HttpResponse, WebhookError> {
+    let body = read_body(req, payload, state.settings.max_body_bytes).await?;
+    let verified = verify(req, body, state)?;
+    tracing::Span::current().record("signature", verified.version().as_str());
+    let events = parse_batch(&verified)?;
+    tracing::Span::current().record("events", events.len());
+    let to_record = select_recordable(events, state.portal_id);
+    let outcomes = state
+        .store
+        .record_events(&to_record, state.settings.dedupe_window)
+        .await?;
+    let recorded = outcomes
+        .iter()
+        .filter(|o| matches!(o, RecordOutcome::Recorded(_)))
+        .count();
+    let duplicates = outcomes.len() - recorded;
+    webhook_metrics::recorded(recorded, duplicates);
+    tracing::Span::current().record("recorded", recorded);
+    tracing::Span::current().record("duplicates", duplicates);
+    for (event, outcome) in to_record.iter().zip(&outcomes) {
+        if let RecordOutcome::Recorded(entry) = outcome {
+            tracing::debug!(
+                contact_id = %event.contact_id,
+                subscription_type = %event.subscription_type,
+                attempt = event.attempt_number,
+                stream_entry = %entry,
+                "event recorded"
+            );
+        }
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Keeps the contact events of our portal; counts everything else as ignored.
+fn select_recordable(events: Vec<ParsedEvent>, portal_id: PortalId) -> Vec<ContactEvent> {
+    let mut selected = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            ParsedEvent::Contact(event) => {
+                webhook_metrics::received(&event.subscription_type);
+                if event.portal_id == portal_id {
+                    selected.push(event);
+                } else {
+                    webhook_metrics::ignored("other_portal");
+                }
+            }
+            ParsedEvent::Unsupported { subscription_type } => {
+                webhook_metrics::received(&subscription_type);
+                webhook_metrics::ignored("unsupported_type");
+            }
+        }
+    }
+    selected
+}
+
+fn verify(
+    req: &HttpRequest,
+    body: Bytes,
+    state: &WebhookState,
+) -> Result<VerifiedBody, WebhookError> {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let url = signed_url(req, &state.settings);
+    let request = SignedRequest {
+        method: req.method().as_str(),
+        url: &url,
+        body,
+        signature_v3: header(signature::HEADER_V3),
+        timestamp: header(signature::HEADER_TIMESTAMP),
+        signature_legacy: header(signature::HEADER_LEGACY),
+        legacy_version: header(signature::HEADER_VERSION),
+    };
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or_default();
+    let secret = state.client_secret.expose_secret();
+    Ok(signature::verify(
+        secret,
+        state.settings.signature_policy,
+        request,
+        now_ms,
+    )?)
+}
+
+/// Reads the body, refusing it as soon as it passes `limit` bytes.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: Payload,
+    limit: usize,
+) -> Result<Bytes, WebhookError> {
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return Err(WebhookError::TooLarge { limit });
+    }
+    let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(WebhookError::BodyRead)?;
+        if body.len() + chunk.len() > limit {
+            return Err(WebhookError::TooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the reactor over real HTTP against a private Redis.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod health;
+mod webhook_auth;
+mod webhook_recording;
+mod webhook_redis_outage;

@@ -1,0 +1,6 @@
+//! Test harness: a private redis-server per test and the application on port 0.
+#![allow(dead_code)]
+
+pub mod app;
+pub mod redis_server;
+pub mod webhooks;
