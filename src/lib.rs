@@ -2,11 +2,14 @@
 //! exactly one verification email.
 #![forbid(unsafe_code)]
 
+pub mod backoff;
 pub mod commands;
 pub mod config;
 pub mod domain;
 mod error_chain;
 pub mod http;
+pub mod hubspot;
+pub mod signup;
 pub mod simulator;
 pub mod startup;
 pub mod store;

@@ -1,5 +1,5 @@
 //! Building and running the application: the HTTP server (receiver) and, by
-//! role, the background tasks, all under one shutdown signal.
+//! role, the background workers, all under one shutdown signal.
 
 use std::net::TcpListener;
 
@@ -8,10 +8,15 @@ use actix_web::middleware::from_fn;
 use actix_web::web::{self, Data};
 use actix_web::{App, HttpServer};
 use anyhow::Context;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::backoff::Backoff;
 use crate::config::Config;
 use crate::http;
+use crate::hubspot::{HubSpotClient, HubSpotEndpoints};
+use crate::signup::handler::{SignupState, create_signup};
+use crate::signup::{FormTarget, FormsRetry, SignupIntake};
 use crate::store::RedisStore;
 use crate::webhook::handler::{WebhookState, receive};
 
@@ -20,57 +25,76 @@ use crate::webhook::handler::{WebhookState, receive};
 pub enum Role {
     /// HTTP receiver only (webhooks, signups, health, metrics).
     Receiver,
-    /// Background worker only (health and metrics stay served).
+    /// Background workers only (health and metrics stay served).
     Worker,
     /// Both.
     All,
+}
+
+impl Role {
+    fn receives(self) -> bool {
+        matches!(self, Self::Receiver | Self::All)
+    }
+
+    fn works(self) -> bool {
+        matches!(self, Self::Worker | Self::All)
+    }
 }
 
 /// A bound, ready-to-run reactor.
 pub struct Application {
     port: u16,
     server: Server,
+    workers: Vec<BackgroundTask>,
     shutdown: CancellationToken,
 }
+
+type BackgroundTask = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 impl Application {
     /// Connects (lazily) to Redis and binds `config.listen_addr` (port 0 picks a free port).
     pub async fn build(config: Config, role: Role) -> anyhow::Result<Self> {
-        if role == Role::Worker {
-            anyhow::bail!("--role worker is not available: this version has no worker");
-        }
         let store = RedisStore::connect(&config.redis).context("REDIS_URL is not usable")?;
+        let hubspot = HubSpotClient::new(HubSpotEndpoints {
+            api_base_url: config.hubspot.api_base_url.clone(),
+            forms_base_url: config.hubspot.forms_base_url.clone(),
+            access_token: config.hubspot.access_token.clone(),
+            timeout: config.hubspot.http_timeout,
+        })
+        .context("cannot build the HubSpot client")?;
+        let intake = SignupIntake {
+            store: store.clone(),
+            hubspot: hubspot.clone(),
+            target: FormTarget {
+                portal_id: config.hubspot.portal_id,
+                form_guid: config.hubspot.signup_form_guid.clone(),
+                authenticated: config.hubspot.forms_authenticated,
+            },
+            settings: config.signup.clone(),
+            backoff: Backoff {
+                base: config.worker.retry_base_delay,
+                max: config.worker.retry_max_delay,
+            },
+        };
+        let shutdown = CancellationToken::new();
+        let mut workers: Vec<BackgroundTask> = Vec::new();
+        if role.works() {
+            let retry = FormsRetry {
+                intake: intake.clone(),
+                poll_interval: config.worker.poll_interval,
+            };
+            workers.push(Box::pin(retry.run(shutdown.clone())));
+        }
         let listener = TcpListener::bind(config.listen_addr)
             .with_context(|| format!("cannot listen on LISTEN_ADDR={}", config.listen_addr))?;
         let port = listener.local_addr()?.port();
-        let webhook = Data::new(WebhookState {
-            client_secret: config.hubspot.client_secret.clone(),
-            portal_id: config.hubspot.portal_id,
-            settings: config.webhook.clone(),
-            store: store.clone(),
-        });
-        let store = Data::new(store);
-        let metrics = Data::new(crate::telemetry::metrics_handle());
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(from_fn(http::record_latency))
-                .app_data(store.clone())
-                .app_data(metrics.clone())
-                .app_data(webhook.clone())
-                .route("/healthz", web::get().to(http::healthz))
-                .route("/readyz", web::get().to(http::readyz))
-                .route("/metrics", web::get().to(http::metrics))
-                .route("/webhooks/hubspot", web::post().to(receive))
-        })
-        .disable_signals()
-        .shutdown_timeout(30)
-        .listen(listener)?
-        .run();
+        let server = http_server(listener, &config, role, store, intake)?;
         tracing::info!(port, role = ?role, "signup-reactor listening");
         Ok(Self {
             port,
             server,
-            shutdown: CancellationToken::new(),
+            workers,
+            shutdown,
         })
     }
 
@@ -85,22 +109,73 @@ impl Application {
     }
 
     /// Runs until SIGTERM/SIGINT or the shutdown token: the server stops
-    /// accepting, in-flight requests finish, then this returns.
+    /// accepting and finishes in-flight requests, the workers finish the item
+    /// in hand, then this returns.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let handle = self.server.handle();
         let shutdown = self.shutdown.clone();
-        let signals = tokio::spawn(async move {
+        let mut workers = JoinSet::new();
+        for task in self.workers {
+            workers.spawn(task);
+        }
+        let stopper = tokio::spawn(async move {
             tokio::select! {
                 () = shutdown_signal() => tracing::info!("shutdown signal received; draining"),
                 () = shutdown.cancelled() => tracing::info!("shutdown requested; draining"),
             }
+            shutdown.cancel();
             handle.stop(true).await;
         });
         let result = self.server.await.context("HTTP server failed");
-        signals.abort();
+        self.shutdown.cancel();
+        while workers.join_next().await.is_some() {}
+        stopper.abort();
         tracing::info!("signup-reactor stopped");
         result
     }
+}
+
+fn http_server(
+    listener: TcpListener,
+    config: &Config,
+    role: Role,
+    store: RedisStore,
+    intake: SignupIntake,
+) -> anyhow::Result<Server> {
+    let webhook = Data::new(WebhookState {
+        client_secret: config.hubspot.client_secret.clone(),
+        portal_id: config.hubspot.portal_id,
+        settings: config.webhook.clone(),
+        store: store.clone(),
+    });
+    let signups = Data::new(SignupState {
+        intake,
+        api_token: config.signup_api_token.clone(),
+    });
+    let store = Data::new(store);
+    let metrics = Data::new(crate::telemetry::metrics_handle());
+    let receives = role.receives();
+    let server = HttpServer::new(move || {
+        let app = App::new()
+            .wrap(from_fn(http::record_latency))
+            .app_data(store.clone())
+            .app_data(metrics.clone())
+            .route("/healthz", web::get().to(http::healthz))
+            .route("/readyz", web::get().to(http::readyz))
+            .route("/metrics", web::get().to(http::metrics));
+        if !receives {
+            return app;
+        }
+        app.app_data(webhook.clone())
+            .app_data(signups.clone())
+            .route("/webhooks/hubspot", web::post().to(receive))
+            .route("/v1/signups", web::post().to(create_signup))
+    })
+    .disable_signals()
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -88,6 +88,38 @@ pub struct SettingsArgs {
     #[arg(long, env = "WEBHOOK_DEDUPE_WINDOW", default_value = "72h")]
     pub webhook_dedupe_window: String,
 
+    /// How long a pending signup waits for its contact before it expires.
+    #[arg(long, env = "SIGNUP_PENDING_TTL", default_value = "7d")]
+    pub signup_pending_ttl: String,
+
+    /// How long an `Idempotency-Key` on /v1/signups is remembered.
+    #[arg(long, env = "IDEMPOTENCY_TTL", default_value = "24h")]
+    pub idempotency_ttl: String,
+
+    /// Forms submissions allowed across all replicas, as N/duration.
+    #[arg(long, env = "FORMS_RATE_LIMIT", default_value = "50/10s")]
+    pub forms_rate_limit: String,
+
+    /// How long a queued Forms submission keeps being retried before it is dead-lettered.
+    #[arg(long, env = "FORMS_RETRY_HORIZON", default_value = "24h")]
+    pub forms_retry_horizon: String,
+
+    /// First retry delay; doubles per attempt (with jitter) up to RETRY_MAX_DELAY.
+    #[arg(long, env = "RETRY_BASE_DELAY", default_value = "1s")]
+    pub retry_base_delay: String,
+
+    /// Longest retry delay.
+    #[arg(long, env = "RETRY_MAX_DELAY", default_value = "5m")]
+    pub retry_max_delay: String,
+
+    /// How often idle background workers look for due work.
+    #[arg(long, env = "WORKER_POLL_INTERVAL", default_value = "250ms")]
+    pub worker_poll_interval: String,
+
+    /// Time limit of one HubSpot API call.
+    #[arg(long, env = "HUBSPOT_HTTP_TIMEOUT", default_value = "10s")]
+    pub hubspot_http_timeout: String,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: String,

@@ -14,8 +14,11 @@ pub use args::SettingsArgs;
 pub use parse::ConfigError;
 
 use crate::domain::PortalId;
+use crate::store::Quota;
 use crate::webhook::signature::SignaturePolicy;
-use parse::{parse_bool, parse_duration, parse_number, parse_url, required, secret};
+use parse::{
+    parse_bool, parse_duration, parse_number, parse_url, positive_duration, required, secret,
+};
 
 /// HubSpot retries a webhook for up to 24 hours; the dedupe window must outlast that.
 pub const MIN_DEDUPE_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
@@ -28,7 +31,26 @@ pub struct Config {
     pub hubspot: HubSpotSettings,
     pub webhook: WebhookSettings,
     pub signup_api_token: SecretString,
+    pub signup: SignupSettings,
+    pub worker: WorkerSettings,
     pub log_format: LogFormat,
+}
+
+/// How signups are kept and their Forms submissions retried.
+#[derive(Debug, Clone)]
+pub struct SignupSettings {
+    pub pending_ttl: Duration,
+    pub idempotency_ttl: Duration,
+    pub forms_quota: Quota,
+    pub forms_retry_horizon: Duration,
+}
+
+/// Pacing of background work.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub retry_base_delay: Duration,
+    pub retry_max_delay: Duration,
+    pub poll_interval: Duration,
 }
 
 /// Where Redis is and how the reactor names its keys there.
@@ -50,6 +72,7 @@ pub struct HubSpotSettings {
     pub api_base_url: Url,
     pub forms_base_url: Url,
     pub forms_authenticated: bool,
+    pub http_timeout: Duration,
 }
 
 /// How the webhook receiver checks and records deliveries.
@@ -82,6 +105,8 @@ impl Config {
             hubspot: HubSpotSettings::from_args(args)?,
             webhook: WebhookSettings::from_args(args)?,
             signup_api_token: secret("SIGNUP_API_TOKEN", &args.signup_api_token)?,
+            signup: SignupSettings::from_args(args)?,
+            worker: WorkerSettings::from_args(args)?,
             log_format: LogFormat::parse(&args.log_format)?,
         })
     }
@@ -110,13 +135,8 @@ impl RedisSettings {
                 "must not contain whitespace or braces (braces mark hash tags)",
             ));
         }
-        let command_timeout = parse_duration("REDIS_COMMAND_TIMEOUT", &args.redis_command_timeout)?;
-        if command_timeout.is_zero() {
-            return Err(ConfigError::invalid(
-                "REDIS_COMMAND_TIMEOUT",
-                "must be greater than zero",
-            ));
-        }
+        let command_timeout =
+            positive_duration("REDIS_COMMAND_TIMEOUT", &args.redis_command_timeout)?;
         Ok(Self {
             url,
             key_prefix,
@@ -154,6 +174,7 @@ impl HubSpotSettings {
                 "HUBSPOT_FORMS_AUTHENTICATED",
                 &args.hubspot_forms_authenticated,
             )?,
+            http_timeout: positive_duration("HUBSPOT_HTTP_TIMEOUT", &args.hubspot_http_timeout)?,
         })
     }
 }
@@ -207,6 +228,41 @@ impl WebhookSettings {
             )?,
             max_body_bytes,
             dedupe_window,
+        })
+    }
+}
+
+impl SignupSettings {
+    fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
+        let forms_quota = Quota::parse(&args.forms_rate_limit).ok_or_else(|| {
+            ConfigError::invalid("FORMS_RATE_LIMIT", "expected N/duration, e.g. 50/10s")
+        })?;
+        Ok(Self {
+            pending_ttl: positive_duration("SIGNUP_PENDING_TTL", &args.signup_pending_ttl)?,
+            idempotency_ttl: positive_duration("IDEMPOTENCY_TTL", &args.idempotency_ttl)?,
+            forms_quota,
+            forms_retry_horizon: positive_duration(
+                "FORMS_RETRY_HORIZON",
+                &args.forms_retry_horizon,
+            )?,
+        })
+    }
+}
+
+impl WorkerSettings {
+    fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
+        let retry_base_delay = positive_duration("RETRY_BASE_DELAY", &args.retry_base_delay)?;
+        let retry_max_delay = positive_duration("RETRY_MAX_DELAY", &args.retry_max_delay)?;
+        if retry_max_delay < retry_base_delay {
+            return Err(ConfigError::invalid(
+                "RETRY_MAX_DELAY",
+                "must not be shorter than RETRY_BASE_DELAY",
+            ));
+        }
+        Ok(Self {
+            retry_base_delay,
+            retry_max_delay,
+            poll_interval: positive_duration("WORKER_POLL_INTERVAL", &args.worker_poll_interval)?,
         })
     }
 }

@@ -64,6 +64,14 @@ pub(crate) fn parse_duration(var: &'static str, raw: &str) -> Result<Duration, C
     })
 }
 
+pub(crate) fn positive_duration(var: &'static str, raw: &str) -> Result<Duration, ConfigError> {
+    let duration = parse_duration(var, raw)?;
+    if duration.is_zero() {
+        return Err(ConfigError::invalid(var, "must be greater than zero"));
+    }
+    Ok(duration)
+}
+
 pub(crate) fn parse_url(var: &'static str, raw: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(raw.trim())
         .map_err(|_| ConfigError::invalid(var, "expected an absolute http(s) URL"))?;

@@ -21,6 +21,14 @@ fn valid_args() -> SettingsArgs {
         trust_forwarded_headers: "false".into(),
         webhook_max_body_bytes: "1048576".into(),
         webhook_dedupe_window: "72h".into(),
+        signup_pending_ttl: "7d".into(),
+        idempotency_ttl: "24h".into(),
+        forms_rate_limit: "50/10s".into(),
+        forms_retry_horizon: "24h".into(),
+        retry_base_delay: "1s".into(),
+        retry_max_delay: "5m".into(),
+        worker_poll_interval: "250ms".into(),
+        hubspot_http_timeout: "10s".into(),
         log_format: "text".into(),
     }
 }

@@ -57,7 +57,7 @@ impl Email {
     /// A stable pseudonym for logs and key names: never the address itself.
     pub fn fingerprint(&self) -> String {
         let digest = Sha256::digest(self.0.as_bytes());
-        hex::encode(&digest[..8])
+        hex::encode(&digest[..16])
     }
 }
 
@@ -95,6 +95,6 @@ mod tests {
         let email = Email::parse("ann@example.com").expect("valid");
         let shown = format!("{email:?}");
         assert!(!shown.contains("ann"), "{shown}");
-        assert_eq!(email.fingerprint().len(), 16);
+        assert_eq!(email.fingerprint().len(), 32);
     }
 }

@@ -4,7 +4,9 @@
 mod email;
 mod event;
 mod ids;
+mod signup;
 
 pub use email::{Email, EmailError};
 pub use event::{ContactEvent, EventIdentity, EventKind};
 pub use ids::{ContactId, IdError, PortalId};
+pub use signup::{PendingSignup, SignupContext, SignupStatus};

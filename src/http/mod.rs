@@ -1,6 +1,7 @@
 //! Routes shared by every role: liveness, readiness, metrics; and the request
 //! latency middleware.
 
+pub mod body;
 mod health;
 mod latency;
 

@@ -4,7 +4,7 @@
 //! in braces), so the layout also works on Redis Cluster: the event stream and
 //! the dedupe markers share `{events}`.
 
-use crate::domain::EventIdentity;
+use crate::domain::{Email, EventIdentity};
 
 /// Builds key names under the configured prefix (`REDIS_KEY_PREFIX`).
 #[derive(Debug, Clone)]
@@ -33,6 +33,42 @@ impl Keys {
     /// Dedupe marker of one event identity (string, TTL = dedupe window).
     pub fn event_seen(&self, identity: &EventIdentity) -> String {
         format!("{}{{events}}:seen:{}", self.prefix, identity.as_str())
+    }
+
+    /// The pending signup of one email address (hash; the key carries a
+    /// fingerprint of the address, never the address itself).
+    pub fn pending_signup(&self, email: &Email) -> String {
+        self.pending_signup_by_fingerprint(&email.fingerprint())
+    }
+
+    /// [`Self::pending_signup`] from a stored fingerprint.
+    pub fn pending_signup_by_fingerprint(&self, fingerprint: &str) -> String {
+        format!("{}{{e:{fingerprint}}}:signup", self.prefix)
+    }
+
+    /// Index of pending signups by last progress time (sorted set of fingerprints).
+    pub fn pending_index(&self) -> String {
+        format!("{}signups:pending", self.prefix)
+    }
+
+    /// Form submissions waiting for a retry (sorted set: fingerprint by due time).
+    pub fn forms_retry_queue(&self) -> String {
+        format!("{}forms:retry", self.prefix)
+    }
+
+    /// The response to an `Idempotency-Key` (string, TTL 24 h); the key is hashed.
+    pub fn idempotency(&self, key_digest: &str) -> String {
+        format!("{}idempotency:{key_digest}", self.prefix)
+    }
+
+    /// Sliding-window log of one rate limiter (sorted set).
+    pub fn rate_limit(&self, name: &str) -> String {
+        format!("{}ratelimit:{name}", self.prefix)
+    }
+
+    /// Work that failed for good, with its reason (stream).
+    pub fn dead_letters(&self) -> String {
+        format!("{}dead-letters", self.prefix)
     }
 }
 

@@ -1,7 +1,12 @@
 //! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
 
+mod dead_letters;
+mod delay;
 mod events;
+mod idempotency;
 pub mod keys;
+mod rate_limit;
+mod signups;
 
 use std::future::Future;
 use std::time::Duration;
@@ -9,7 +14,9 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub use events::RecordOutcome;
+pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
+pub use rate_limit::{Permit, Quota};
 
 use crate::config::RedisSettings;
 

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 
 use super::payload::PayloadError;
 use super::signature::SignatureError;
+use crate::http::body::BodyError;
 use crate::store::StoreError;
 
 /// Why a webhook delivery was not accepted.
@@ -15,10 +16,8 @@ pub enum WebhookError {
     Signature(#[from] SignatureError),
     #[error("body is not a JSON array of events")]
     Malformed(#[from] PayloadError),
-    #[error("body exceeds {limit} bytes")]
-    TooLarge { limit: usize },
-    #[error("body could not be read")]
-    BodyRead(#[source] actix_web::error::PayloadError),
+    #[error(transparent)]
+    Body(#[from] BodyError),
     #[error("events could not be recorded")]
     Store(#[from] StoreError),
 }
@@ -28,8 +27,8 @@ impl WebhookError {
     pub fn reason(&self) -> &'static str {
         match self {
             Self::Signature(e) => e.reason(),
-            Self::Malformed(_) | Self::BodyRead(_) => "malformed",
-            Self::TooLarge { .. } => "too_large",
+            Self::Malformed(_) | Self::Body(BodyError::Read(_)) => "malformed",
+            Self::Body(BodyError::TooLarge { .. }) => "too_large",
             Self::Store(_) => "redis",
         }
     }
@@ -45,8 +44,8 @@ impl ResponseError for WebhookError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Signature(_) => StatusCode::UNAUTHORIZED,
-            Self::Malformed(_) | Self::BodyRead(_) => StatusCode::BAD_REQUEST,
-            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Malformed(_) | Self::Body(BodyError::Read(_)) => StatusCode::BAD_REQUEST,
+            Self::Body(BodyError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

@@ -3,10 +3,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use actix_web::http::header::CONTENT_LENGTH;
-use actix_web::web::{Bytes, BytesMut, Data, Payload};
+use actix_web::web::{Bytes, Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::error::WebhookError;
@@ -16,6 +14,7 @@ use super::signed_url::signed_url;
 use super::telemetry as webhook_metrics;
 use crate::config::WebhookSettings;
 use crate::domain::{ContactEvent, PortalId};
+use crate::http::body::read_limited;
 use crate::store::{RecordOutcome, RedisStore};
 
 /// What the webhook handler needs, shared by all workers of the server.
@@ -53,7 +52,7 @@ async fn accept(
     payload: Payload,
     state: &WebhookState,
 ) -> Result<HttpResponse, WebhookError> {
-    let body = read_body(req, payload, state.settings.max_body_bytes).await?;
+    let body = read_limited(req, payload, state.settings.max_body_bytes).await?;
     let verified = verify(req, body, state)?;
     tracing::Span::current().record("signature", verified.version().as_str());
     let events = parse_batch(&verified)?;
@@ -134,29 +133,4 @@ fn verify(
         request,
         now_ms,
     )?)
-}
-
-/// Reads the body, refusing it as soon as it passes `limit` bytes.
-async fn read_body(
-    req: &HttpRequest,
-    mut payload: Payload,
-    limit: usize,
-) -> Result<Bytes, WebhookError> {
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        return Err(WebhookError::TooLarge { limit });
-    }
-    let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(WebhookError::BodyRead)?;
-        if body.len() + chunk.len() > limit {
-            return Err(WebhookError::TooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }

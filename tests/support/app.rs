@@ -3,9 +3,13 @@
 use std::time::Duration;
 
 use secrecy::SecretString;
-use signup_reactor::config::{Config, HubSpotSettings, LogFormat, RedisSettings, WebhookSettings};
+use signup_reactor::config::{
+    Config, HubSpotSettings, LogFormat, RedisSettings, SignupSettings, WebhookSettings,
+    WorkerSettings,
+};
 use signup_reactor::domain::PortalId;
 use signup_reactor::startup::{Application, Role};
+use signup_reactor::store::Quota;
 use signup_reactor::webhook::signature::SignaturePolicy;
 use tokio_util::sync::CancellationToken;
 
@@ -13,6 +17,7 @@ use super::redis_server::TestRedis;
 
 pub const CLIENT_SECRET: &str = "test-client-secret";
 pub const PORTAL_ID: u64 = 62515;
+pub const SIGNUP_TOKEN: &str = "test-signup-token";
 
 /// A running reactor and what a test needs to talk to it.
 pub struct TestApp {
@@ -45,6 +50,7 @@ pub fn test_config(redis_url: &str) -> Config {
             api_base_url: "http://127.0.0.1:9".parse().expect("url"),
             forms_base_url: "http://127.0.0.1:9".parse().expect("url"),
             forms_authenticated: false,
+            http_timeout: Duration::from_secs(5),
         },
         webhook: WebhookSettings {
             public_url: None,
@@ -53,7 +59,21 @@ pub fn test_config(redis_url: &str) -> Config {
             max_body_bytes: 1024 * 1024,
             dedupe_window: Duration::from_secs(72 * 3600),
         },
-        signup_api_token: SecretString::from("test-signup-token"),
+        signup_api_token: SecretString::from(SIGNUP_TOKEN),
+        signup: SignupSettings {
+            pending_ttl: Duration::from_secs(7 * 86400),
+            idempotency_ttl: Duration::from_secs(86400),
+            forms_quota: Quota {
+                max: 1000,
+                window: Duration::from_secs(10),
+            },
+            forms_retry_horizon: Duration::from_secs(86400),
+        },
+        worker: WorkerSettings {
+            retry_base_delay: Duration::from_millis(20),
+            retry_max_delay: Duration::from_millis(200),
+            poll_interval: Duration::from_millis(10),
+        },
         log_format: LogFormat::Text,
     }
 }

@@ -1,0 +1,67 @@
+//! The signup endpoint's error boundary.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderValue, WWW_AUTHENTICATE};
+use actix_web::{HttpResponse, ResponseError};
+
+use super::request::FieldProblem;
+use crate::http::body::BodyError;
+use crate::store::StoreError;
+
+/// Why `POST /v1/signups` was not accepted (HubSpot rejections are replies, not errors).
+#[derive(thiserror::Error)]
+pub enum SignupError {
+    #[error("missing or invalid bearer token")]
+    Unauthorized,
+    #[error(transparent)]
+    Body(#[from] BodyError),
+    #[error("the body is not a signup: {0}")]
+    Malformed(String),
+    #[error("the signup is invalid")]
+    Invalid(Vec<FieldProblem>),
+    #[error("Idempotency-Key must be 1 to 255 visible ASCII characters")]
+    BadIdempotencyKey,
+    #[error("Idempotency-Key was already used with a different request")]
+    IdempotencyMismatch,
+    #[error("a request with this Idempotency-Key is still being processed")]
+    InProgress,
+    #[error("signups are temporarily unavailable")]
+    Unavailable(#[from] StoreError),
+}
+
+impl std::fmt::Debug for SignupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::error_chain::fmt_chain(self, f)
+    }
+}
+
+impl ResponseError for SignupError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Body(BodyError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Body(BodyError::Read(_)) | Self::Malformed(_) | Self::BadIdempotencyKey => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::Invalid(_) | Self::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InProgress => StatusCode::CONFLICT,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = match self {
+            Self::Invalid(problems) => {
+                serde_json::json!({ "error": self.to_string(), "errors": problems })
+            }
+            _ => serde_json::json!({ "error": self.to_string() }),
+        };
+        let mut response = HttpResponse::build(self.status_code()).json(body);
+        if matches!(self, Self::Unauthorized) {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

@@ -1,0 +1,13 @@
+//! Signup intake: the app backend hands signups over (`POST /v1/signups`) and
+//! the reactor submits them to the Forms API, and only there.
+
+mod error;
+pub mod handler;
+pub mod intake;
+pub mod request;
+pub mod retry;
+mod telemetry;
+
+pub use error::SignupError;
+pub use intake::{Accepted, FormTarget, SignupIntake};
+pub use retry::{FormsRetry, RetryOutcome};

@@ -1,0 +1,210 @@
+//! The body of `POST /v1/signups`, and its validation into a [`ValidSignup`].
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::domain::{Email, SignupContext};
+
+/// Most fields a submission may carry besides `email` (HubSpot's limit is 1000 values).
+pub const MAX_FIELDS: usize = 999;
+const MAX_NAME_LEN: usize = 100;
+const MAX_VALUE_LEN: usize = 65_536;
+const MAX_CUSTOM_PROPERTIES: usize = 100;
+const MAX_CUSTOM_PROPERTIES_BYTES: usize = 16 * 1024;
+
+/// The request body as sent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SignupRequest {
+    pub email: String,
+    #[serde(default)]
+    pub fields: BTreeMap<String, Value>,
+    #[serde(default)]
+    pub context: SignupContext,
+    #[serde(default)]
+    pub email_custom_properties: BTreeMap<String, Value>,
+}
+
+/// One problem with a request, by field.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldProblem {
+    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A request that passed validation.
+#[derive(Debug, Clone)]
+pub struct ValidSignup {
+    pub email: Email,
+    pub fields: BTreeMap<String, String>,
+    pub context: SignupContext,
+    pub email_custom_properties: BTreeMap<String, Value>,
+}
+
+impl SignupRequest {
+    /// Checks every part and reports every problem at once.
+    pub fn validate(self) -> Result<ValidSignup, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let email = Email::parse(&self.email)
+            .map_err(|e| problems.push(FieldProblem::new("email", e.to_string())))
+            .ok();
+        let fields = validate_fields(self.fields, email.as_ref(), &mut problems);
+        validate_context(&self.context, &mut problems);
+        validate_custom_properties(&self.email_custom_properties, &mut problems);
+        match email {
+            Some(email) if problems.is_empty() => Ok(ValidSignup {
+                email,
+                fields,
+                context: self.context,
+                email_custom_properties: self.email_custom_properties,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// HubSpot internal property names: lowercase letters, digits and underscores.
+fn valid_property_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME_LEN
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn validate_fields(
+    raw: BTreeMap<String, Value>,
+    email: Option<&Email>,
+    problems: &mut Vec<FieldProblem>,
+) -> BTreeMap<String, String> {
+    if raw.len() > MAX_FIELDS {
+        problems.push(FieldProblem::new(
+            "fields",
+            format!("at most {MAX_FIELDS} fields"),
+        ));
+    }
+    let mut fields = BTreeMap::new();
+    for (name, value) in raw {
+        let at = format!("fields.{name}");
+        if !valid_property_name(&name) {
+            problems.push(FieldProblem::new(
+                at,
+                "field names are HubSpot internal property names: a-z, 0-9, _",
+            ));
+            continue;
+        }
+        let value = match value {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => {
+                problems.push(FieldProblem::new(
+                    at,
+                    "value must be a string, number or boolean",
+                ));
+                continue;
+            }
+        };
+        if value.len() > MAX_VALUE_LEN {
+            problems.push(FieldProblem::new(
+                at,
+                format!("value longer than {MAX_VALUE_LEN} bytes"),
+            ));
+            continue;
+        }
+        if name == "email" {
+            let same = email.is_some_and(|e| Email::parse(&value).is_ok_and(|v| &v == e));
+            if !same {
+                problems.push(FieldProblem::new(at, "differs from the top-level email"));
+            }
+            continue;
+        }
+        fields.insert(name, value);
+    }
+    fields
+}
+
+fn validate_context(context: &SignupContext, problems: &mut Vec<FieldProblem>) {
+    let text_ok = |v: &str, max: usize| v.len() <= max && !v.chars().any(char::is_control);
+    if context
+        .hutk
+        .as_deref()
+        .is_some_and(|v| !text_ok(v, 128) || v.is_empty())
+    {
+        problems.push(FieldProblem::new(
+            "context.hutk",
+            "expected the hubspotutk cookie value",
+        ));
+    }
+    if context
+        .ip_address
+        .as_deref()
+        .is_some_and(|v| v.parse::<IpAddr>().is_err())
+    {
+        problems.push(FieldProblem::new(
+            "context.ipAddress",
+            "expected an IPv4 or IPv6 address",
+        ));
+    }
+    let uri_ok = |v: &str| {
+        v.len() <= 2048 && url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    };
+    if context.page_uri.as_deref().is_some_and(|v| !uri_ok(v)) {
+        problems.push(FieldProblem::new(
+            "context.pageUri",
+            "expected an absolute http(s) URL",
+        ));
+    }
+    if context
+        .page_name
+        .as_deref()
+        .is_some_and(|v| !text_ok(v, 512))
+    {
+        problems.push(FieldProblem::new(
+            "context.pageName",
+            "at most 512 characters, no control characters",
+        ));
+    }
+}
+
+fn validate_custom_properties(
+    properties: &BTreeMap<String, Value>,
+    problems: &mut Vec<FieldProblem>,
+) {
+    if properties.len() > MAX_CUSTOM_PROPERTIES {
+        let message = format!("at most {MAX_CUSTOM_PROPERTIES} properties");
+        problems.push(FieldProblem::new("emailCustomProperties", message));
+    }
+    if properties
+        .keys()
+        .any(|k| k.is_empty() || k.len() > MAX_NAME_LEN)
+    {
+        problems.push(FieldProblem::new(
+            "emailCustomProperties",
+            "names must be 1 to 100 characters",
+        ));
+    }
+    let size = serde_json::to_string(properties)
+        .map(|s| s.len())
+        .unwrap_or(usize::MAX);
+    if size > MAX_CUSTOM_PROPERTIES_BYTES {
+        let message = format!("larger than {MAX_CUSTOM_PROPERTIES_BYTES} bytes");
+        problems.push(FieldProblem::new("emailCustomProperties", message));
+    }
+}
+
+#[cfg(test)]
+#[path = "request_tests.rs"]
+mod tests;

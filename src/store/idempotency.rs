@@ -1,0 +1,106 @@
+//! `Idempotency-Key` bookkeeping: the first request with a key claims it; later
+//! ones (also concurrent ones) get the first one's response.
+
+use std::time::Duration;
+
+use redis::AsyncCommands;
+use serde::{Deserialize, Serialize};
+
+use super::{RedisStore, StoreError};
+
+/// A response kept for replay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Record {
+    /// Digest of the request this key was first used with.
+    request: String,
+    response: Option<StoredResponse>,
+}
+
+/// What a request finds under its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyClaim {
+    /// First use: go ahead, then `complete` (or `release` on failure).
+    Claimed,
+    /// Another request with this key is still being processed.
+    InProgress,
+    /// Processed already: replay this.
+    Done(StoredResponse),
+    /// The key was first used with a different request.
+    Mismatch,
+}
+
+impl RedisStore {
+    /// Claims `key_digest` for the request with digest `request`.
+    pub async fn idempotency_claim(
+        &self,
+        key_digest: &str,
+        request: &str,
+        ttl: Duration,
+    ) -> Result<IdempotencyClaim, StoreError> {
+        let key = self.keys.idempotency(key_digest);
+        let record = Record {
+            request: request.to_owned(),
+            response: None,
+        };
+        let value =
+            serde_json::to_string(&record).map_err(|e| StoreError::Unexpected(e.to_string()))?;
+        let options = redis::SetOptions::default()
+            .conditional_set(redis::ExistenceCheck::NX)
+            .get(true)
+            .with_expiration(redis::SetExpiry::PX(
+                u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
+            ));
+        let mut conn = self.connection();
+        let previous: Option<String> = self.bounded(conn.set_options(&key, value, options)).await?;
+        let Some(previous) = previous else {
+            return Ok(IdempotencyClaim::Claimed);
+        };
+        let previous: Record =
+            serde_json::from_str(&previous).map_err(|e| StoreError::Unexpected(e.to_string()))?;
+        Ok(match previous {
+            Record { request: first, .. } if first != request => IdempotencyClaim::Mismatch,
+            Record {
+                response: Some(response),
+                ..
+            } => IdempotencyClaim::Done(response),
+            Record { response: None, .. } => IdempotencyClaim::InProgress,
+        })
+    }
+
+    /// Stores the response of a claimed key, keeping its TTL.
+    pub async fn idempotency_complete(
+        &self,
+        key_digest: &str,
+        request: &str,
+        response: StoredResponse,
+    ) -> Result<(), StoreError> {
+        let key = self.keys.idempotency(key_digest);
+        let record = Record {
+            request: request.to_owned(),
+            response: Some(response),
+        };
+        let value =
+            serde_json::to_string(&record).map_err(|e| StoreError::Unexpected(e.to_string()))?;
+        let options = redis::SetOptions::default()
+            .conditional_set(redis::ExistenceCheck::XX)
+            .with_expiration(redis::SetExpiry::KEEPTTL);
+        let mut conn = self.connection();
+        let _: Option<String> = self.bounded(conn.set_options(&key, value, options)).await?;
+        Ok(())
+    }
+
+    /// Gives a claimed key up (the request failed and may be retried).
+    pub async fn idempotency_release(&self, key_digest: &str) -> Result<(), StoreError> {
+        let mut conn = self.connection();
+        let _: i64 = self
+            .bounded(conn.del(self.keys.idempotency(key_digest)))
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,119 @@
+//! A rate limiter kept in Redis, so that every replica together stays under
+//! one quota (HubSpot counts per app / per account, not per process).
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use redis::Script;
+
+use super::{RedisStore, StoreError};
+
+static RATE_LIMIT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("scripts/rate_limit.lua")));
+
+/// A quota: at most `max` calls per `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub max: u32,
+    pub window: Duration,
+}
+
+impl Quota {
+    /// Parses `N/duration`, e.g. `100/10s`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let (max, window) = raw.trim().split_once('/')?;
+        let max: u32 = max.trim().parse().ok().filter(|m| *m > 0)?;
+        let window = humantime::parse_duration(window.trim())
+            .ok()
+            .filter(|w| !w.is_zero())?;
+        Some(Self { max, window })
+    }
+}
+
+impl std::fmt::Display for Quota {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{}",
+            self.max,
+            humantime::format_duration(self.window)
+        )
+    }
+}
+
+/// The answer of the limiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permit {
+    Granted,
+    /// Over quota: try again after this long.
+    Wait(Duration),
+}
+
+impl RedisStore {
+    /// Takes one call from the named limiter's quota, if any is left.
+    pub async fn try_acquire(&self, limiter: &str, quota: Quota) -> Result<Permit, StoreError> {
+        let mut invocation = RATE_LIMIT.prepare_invoke();
+        invocation
+            .key(self.keys.rate_limit(limiter))
+            .arg(quota.max)
+            .arg(u64::try_from(quota.window.as_millis()).unwrap_or(u64::MAX))
+            .arg(uuid::Uuid::new_v4().simple().to_string());
+        let mut conn = self.connection();
+        let wait_ms: u64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+        Ok(if wait_ms == 0 {
+            Permit::Granted
+        } else {
+            Permit::Wait(Duration::from_millis(wait_ms))
+        })
+    }
+
+    /// Waits (without busy looping) until the named limiter grants a call, or
+    /// until `give_up_after` has passed, in which case the wait is returned.
+    pub async fn acquire(
+        &self,
+        limiter: &str,
+        quota: Quota,
+        give_up_after: Duration,
+    ) -> Result<Permit, StoreError> {
+        let deadline = tokio::time::Instant::now() + give_up_after;
+        loop {
+            match self.try_acquire(limiter, quota).await? {
+                Permit::Granted => return Ok(Permit::Granted),
+                Permit::Wait(wait) => {
+                    let now = tokio::time::Instant::now();
+                    if now + wait > deadline {
+                        return Ok(Permit::Wait(wait));
+                    }
+                    let jitter = Duration::from_millis(rand::random_range(
+                        0..=wait.as_millis().min(50) as u64,
+                    ));
+                    tokio::time::sleep(wait + jitter).await;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotas_parse_from_n_per_duration() {
+        let quota = Quota::parse("100/10s").expect("valid");
+        assert_eq!(
+            quota,
+            Quota {
+                max: 100,
+                window: Duration::from_secs(10)
+            }
+        );
+        assert_eq!(
+            Quota::parse(" 50 / 500ms ").map(|q| q.window),
+            Some(Duration::from_millis(500))
+        );
+        for bad in ["", "100", "0/10s", "x/10s", "10/0s", "10/ten"] {
+            assert_eq!(Quota::parse(bad), None, "{bad}");
+        }
+    }
+}
