@@ -113,11 +113,18 @@ pub(crate) async fn classify(response: Response) -> HubSpotError {
             retry_after: rate_limit_wait(&headers, &body),
             policy: body.policy_name.unwrap_or_else(|| "UNKNOWN".to_owned()),
         },
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-            HubSpotError::Unauthorized { status: code, body }
-        }
-        s if s.is_server_error() => HubSpotError::Server { status: code, body },
-        _ => HubSpotError::Rejected { status: code, body },
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => HubSpotError::Unauthorized {
+            status: code,
+            body: Box::new(body),
+        },
+        s if s.is_server_error() => HubSpotError::Server {
+            status: code,
+            body: Box::new(body),
+        },
+        _ => HubSpotError::Rejected {
+            status: code,
+            body: Box::new(body),
+        },
     }
 }
 

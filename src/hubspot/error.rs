@@ -27,7 +27,10 @@ pub enum HubSpotError {
     },
     /// 5xx: HubSpot failed; retry with backoff.
     #[error("HubSpot answered {status}")]
-    Server { status: u16, body: ApiErrorBody },
+    Server {
+        status: u16,
+        body: Box<ApiErrorBody>,
+    },
     /// No answer in time.
     #[error("HubSpot did not answer in time")]
     Timeout,
@@ -36,10 +39,16 @@ pub enum HubSpotError {
     Transport(#[source] reqwest::Error),
     /// 401/403: the token is wrong or lacks a scope; retrying will not help.
     #[error("HubSpot refused the credentials ({status}): {}", body.message.as_deref().unwrap_or("no message"))]
-    Unauthorized { status: u16, body: ApiErrorBody },
+    Unauthorized {
+        status: u16,
+        body: Box<ApiErrorBody>,
+    },
     /// Any other 4xx: the request itself was refused.
     #[error("HubSpot rejected the request ({status}): {}", body.message.as_deref().unwrap_or("no message"))]
-    Rejected { status: u16, body: ApiErrorBody },
+    Rejected {
+        status: u16,
+        body: Box<ApiErrorBody>,
+    },
     /// A 2xx whose body is not what the API documents.
     #[error("unexpected response body from HubSpot")]
     Decode(#[source] serde_json::Error),
