@@ -19,6 +19,7 @@ use crate::signup::handler::{SignupState, create_signup};
 use crate::signup::{FormTarget, FormsRetry, SignupIntake};
 use crate::store::RedisStore;
 use crate::webhook::handler::{WebhookState, receive};
+use crate::worker::{BackgroundTask, Verification, WorkerContext, background_tasks};
 
 /// Which parts of the reactor a process runs (`serve --role`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,8 +50,6 @@ pub struct Application {
     shutdown: CancellationToken,
 }
 
-type BackgroundTask = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
-
 impl Application {
     /// Connects (lazily) to Redis and binds `config.listen_addr` (port 0 picks a free port).
     pub async fn build(config: Config, role: Role) -> anyhow::Result<Self> {
@@ -79,11 +78,17 @@ impl Application {
         let shutdown = CancellationToken::new();
         let mut workers: Vec<BackgroundTask> = Vec::new();
         if role.works() {
+            let verification = Verification {
+                portal_id: config.hubspot.portal_id,
+                form_guid: config.hubspot.signup_form_guid.clone(),
+                email_id: config.hubspot.verification_email_id,
+            };
+            let ctx =
+                WorkerContext::new(store.clone(), hubspot, config.worker.clone(), verification);
             let retry = FormsRetry {
                 intake: intake.clone(),
-                poll_interval: config.worker.poll_interval,
             };
-            workers.push(Box::pin(retry.run(shutdown.clone())));
+            workers = background_tasks(ctx, retry, &shutdown);
         }
         let listener = TcpListener::bind(config.listen_addr)
             .with_context(|| format!("cannot listen on LISTEN_ADDR={}", config.listen_addr))?;

@@ -116,6 +116,42 @@ pub struct SettingsArgs {
     #[arg(long, env = "WORKER_POLL_INTERVAL", default_value = "250ms")]
     pub worker_poll_interval: String,
 
+    /// Contact checks run at once per process.
+    #[arg(long, env = "WORKER_CONCURRENCY", default_value = "4")]
+    pub worker_concurrency: String,
+
+    /// An event left unacknowledged this long by a consumer (crashed) is reclaimed.
+    #[arg(long, env = "STREAM_CLAIM_IDLE", default_value = "60s")]
+    pub stream_claim_idle: String,
+
+    /// Deliveries of one stream entry before it is dead-lettered.
+    #[arg(long, env = "STREAM_MAX_DELIVERIES", default_value = "5")]
+    pub stream_max_deliveries: String,
+
+    /// How long a claimed contact check (or send) is reserved to one worker.
+    #[arg(long, env = "CHECK_LEASE", default_value = "60s")]
+    pub check_lease: String,
+
+    /// How long a contact may stay invisible, or without the form submission, before it is dead-lettered.
+    #[arg(long, env = "CONTACT_WAIT_HORIZON", default_value = "24h")]
+    pub contact_wait_horizon: String,
+
+    /// How long a contact's state (including "sent") is kept.
+    #[arg(long, env = "CONTACT_STATE_TTL", default_value = "30d")]
+    pub contact_state_ttl: String,
+
+    /// A pending signup without progress for this long is looked up by email.
+    #[arg(long, env = "SWEEP_AFTER", default_value = "10m")]
+    pub sweep_after: String,
+
+    /// How often the reconciliation sweep runs (one replica at a time).
+    #[arg(long, env = "SWEEP_INTERVAL", default_value = "1m")]
+    pub sweep_interval: String,
+
+    /// HubSpot API calls allowed across all replicas, as N/duration.
+    #[arg(long, env = "HUBSPOT_API_RATE_LIMIT", default_value = "100/10s")]
+    pub hubspot_api_rate_limit: String,
+
     /// Time limit of one HubSpot API call.
     #[arg(long, env = "HUBSPOT_HTTP_TIMEOUT", default_value = "10s")]
     pub hubspot_http_timeout: String,

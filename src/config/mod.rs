@@ -3,6 +3,7 @@
 
 mod args;
 mod parse;
+mod worker;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use url::Url;
 
 pub use args::SettingsArgs;
 pub use parse::ConfigError;
+pub use worker::WorkerSettings;
 
 use crate::domain::PortalId;
 use crate::store::Quota;
@@ -43,14 +45,6 @@ pub struct SignupSettings {
     pub idempotency_ttl: Duration,
     pub forms_quota: Quota,
     pub forms_retry_horizon: Duration,
-}
-
-/// Pacing of background work.
-#[derive(Debug, Clone)]
-pub struct WorkerSettings {
-    pub retry_base_delay: Duration,
-    pub retry_max_delay: Duration,
-    pub poll_interval: Duration,
 }
 
 /// Where Redis is and how the reactor names its keys there.
@@ -245,24 +239,6 @@ impl SignupSettings {
                 "FORMS_RETRY_HORIZON",
                 &args.forms_retry_horizon,
             )?,
-        })
-    }
-}
-
-impl WorkerSettings {
-    fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
-        let retry_base_delay = positive_duration("RETRY_BASE_DELAY", &args.retry_base_delay)?;
-        let retry_max_delay = positive_duration("RETRY_MAX_DELAY", &args.retry_max_delay)?;
-        if retry_max_delay < retry_base_delay {
-            return Err(ConfigError::invalid(
-                "RETRY_MAX_DELAY",
-                "must not be shorter than RETRY_BASE_DELAY",
-            ));
-        }
-        Ok(Self {
-            retry_base_delay,
-            retry_max_delay,
-            poll_interval: positive_duration("WORKER_POLL_INTERVAL", &args.worker_poll_interval)?,
         })
     }
 }

@@ -16,7 +16,7 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn invalid(var: &'static str, reason: &str) -> Self {
+    pub(super) fn invalid(var: &'static str, reason: &str) -> Self {
         Self::Invalid {
             var,
             reason: reason.to_owned(),
@@ -24,7 +24,7 @@ impl ConfigError {
     }
 }
 
-pub(crate) fn required<'a>(
+pub(super) fn required<'a>(
     var: &'static str,
     value: &'a Option<String>,
 ) -> Result<&'a str, ConfigError> {
@@ -34,14 +34,14 @@ pub(crate) fn required<'a>(
     }
 }
 
-pub(crate) fn secret(
+pub(super) fn secret(
     var: &'static str,
     value: &Option<String>,
 ) -> Result<SecretString, ConfigError> {
     required(var, value).map(|v| SecretString::from(v.to_owned()))
 }
 
-pub(crate) fn parse_bool(var: &'static str, raw: &str) -> Result<bool, ConfigError> {
+pub(super) fn parse_bool(var: &'static str, raw: &str) -> Result<bool, ConfigError> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" | "" => Ok(false),
@@ -49,13 +49,13 @@ pub(crate) fn parse_bool(var: &'static str, raw: &str) -> Result<bool, ConfigErr
     }
 }
 
-pub(crate) fn parse_number<T: FromStr>(var: &'static str, raw: &str) -> Result<T, ConfigError> {
+pub(super) fn parse_number<T: FromStr>(var: &'static str, raw: &str) -> Result<T, ConfigError> {
     raw.trim()
         .parse()
         .map_err(|_| ConfigError::invalid(var, "expected a non-negative whole number"))
 }
 
-pub(crate) fn parse_duration(var: &'static str, raw: &str) -> Result<Duration, ConfigError> {
+pub(super) fn parse_duration(var: &'static str, raw: &str) -> Result<Duration, ConfigError> {
     humantime::parse_duration(raw.trim()).map_err(|_| {
         ConfigError::invalid(
             var,
@@ -64,7 +64,7 @@ pub(crate) fn parse_duration(var: &'static str, raw: &str) -> Result<Duration, C
     })
 }
 
-pub(crate) fn positive_duration(var: &'static str, raw: &str) -> Result<Duration, ConfigError> {
+pub(super) fn positive_duration(var: &'static str, raw: &str) -> Result<Duration, ConfigError> {
     let duration = parse_duration(var, raw)?;
     if duration.is_zero() {
         return Err(ConfigError::invalid(var, "must be greater than zero"));
@@ -72,7 +72,7 @@ pub(crate) fn positive_duration(var: &'static str, raw: &str) -> Result<Duration
     Ok(duration)
 }
 
-pub(crate) fn parse_url(var: &'static str, raw: &str) -> Result<Url, ConfigError> {
+pub(super) fn parse_url(var: &'static str, raw: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(raw.trim())
         .map_err(|_| ConfigError::invalid(var, "expected an absolute http(s) URL"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {

@@ -29,6 +29,15 @@ fn valid_args() -> SettingsArgs {
         retry_max_delay: "5m".into(),
         worker_poll_interval: "250ms".into(),
         hubspot_http_timeout: "10s".into(),
+        worker_concurrency: "4".into(),
+        stream_claim_idle: "60s".into(),
+        stream_max_deliveries: "5".into(),
+        check_lease: "60s".into(),
+        contact_wait_horizon: "24h".into(),
+        contact_state_ttl: "30d".into(),
+        sweep_after: "10m".into(),
+        sweep_interval: "1m".into(),
+        hubspot_api_rate_limit: "100/10s".into(),
         log_format: "text".into(),
     }
 }

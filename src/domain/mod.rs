@@ -4,9 +4,11 @@
 mod email;
 mod event;
 mod ids;
+mod send_id;
 mod signup;
 
 pub use email::{Email, EmailError};
 pub use event::{ContactEvent, EventIdentity, EventKind};
 pub use ids::{ContactId, IdError, PortalId};
+pub use send_id::SendId;
 pub use signup::{PendingSignup, SignupContext, SignupStatus};

@@ -4,8 +4,6 @@
 
 use std::time::Duration;
 
-use tokio_util::sync::CancellationToken;
-
 use super::intake::{Attempt, SignupIntake, now_ms};
 use super::telemetry as signup_metrics;
 use crate::domain::{PendingSignup, SignupStatus};
@@ -34,7 +32,6 @@ pub enum RetryOutcome {
 #[derive(Debug, Clone)]
 pub struct FormsRetry {
     pub intake: SignupIntake,
-    pub poll_interval: Duration,
 }
 
 impl FormsRetry {
@@ -127,25 +124,11 @@ impl FormsRetry {
         tracing::warn!(signup_id = %pending.signup_id, reason, "signup dead-lettered");
         Ok(())
     }
+}
 
-    /// Runs until `shutdown`; the retry in hand is always finished first.
-    pub async fn run(self, shutdown: CancellationToken) {
-        while !shutdown.is_cancelled() {
-            let pause = match self.process_next().await {
-                Ok(RetryOutcome::Idle) => true,
-                Ok(_) => false,
-                Err(error) => {
-                    tracing::warn!(error = ?error, "forms retry step failed");
-                    true
-                }
-            };
-            if pause {
-                tokio::select! {
-                    () = shutdown.cancelled() => {}
-                    () = tokio::time::sleep(self.poll_interval) => {}
-                }
-            }
-        }
+impl crate::worker::Step for RetryOutcome {
+    fn is_idle(&self) -> bool {
+        matches!(self, Self::Idle)
     }
 }
 

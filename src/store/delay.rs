@@ -52,6 +52,28 @@ impl RedisStore {
         Ok(())
     }
 
+    /// Whether `member` is in the queue (due or not).
+    pub async fn is_scheduled(&self, queue: &str, member: &str) -> Result<bool, StoreError> {
+        let mut conn = self.connection();
+        let score: Option<f64> = self.bounded(conn.zscore(queue, member)).await?;
+        Ok(score.is_some())
+    }
+
+    /// Takes a lock that expires by itself after `ttl`; false when held by another.
+    pub async fn try_lock(
+        &self,
+        key: &str,
+        owner: &str,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        let options = redis::SetOptions::default()
+            .conditional_set(redis::ExistenceCheck::NX)
+            .with_expiration(redis::SetExpiry::PX(millis(ttl)));
+        let mut conn = self.connection();
+        let set: Option<String> = self.bounded(conn.set_options(key, owner, options)).await?;
+        Ok(set.is_some())
+    }
+
     /// Number of members waiting, due or not.
     pub async fn delay_len(&self, queue: &str) -> Result<u64, StoreError> {
         let mut conn = self.connection();

@@ -4,7 +4,7 @@
 //! in braces), so the layout also works on Redis Cluster: the event stream and
 //! the dedupe markers share `{events}`.
 
-use crate::domain::{Email, EventIdentity};
+use crate::domain::{ContactId, Email, EventIdentity};
 
 /// Builds key names under the configured prefix (`REDIS_KEY_PREFIX`).
 #[derive(Debug, Clone)]
@@ -64,6 +64,32 @@ impl Keys {
     /// Sliding-window log of one rate limiter (sorted set).
     pub fn rate_limit(&self, name: &str) -> String {
         format!("{}ratelimit:{name}", self.prefix)
+    }
+
+    /// Contacts due for a check (sorted set: contact id by due time). One
+    /// member per contact is what coalesces bursts of events into one check.
+    pub fn check_queue(&self) -> String {
+        format!("{}{{checks}}:due", self.prefix)
+    }
+
+    /// Marker of a check in progress (string, TTL = check lease).
+    pub fn check_in_flight(&self, contact: ContactId) -> String {
+        format!("{}{{checks}}:checking:{contact}", self.prefix)
+    }
+
+    /// Set when an event arrives during a check, so that it runs again.
+    pub fn check_recheck(&self, contact: ContactId) -> String {
+        format!("{}{{checks}}:recheck:{contact}", self.prefix)
+    }
+
+    /// The per-contact state operators read (hash).
+    pub fn contact_state(&self, contact: ContactId) -> String {
+        format!("{}{{c:{contact}}}:state", self.prefix)
+    }
+
+    /// Lock that lets one replica at a time run the reconciliation sweep.
+    pub fn sweep_lock(&self) -> String {
+        format!("{}sweep:lock", self.prefix)
     }
 
     /// Work that failed for good, with its reason (stream).

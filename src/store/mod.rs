@@ -1,5 +1,7 @@
 //! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
 
+mod checks;
+mod contact_state;
 mod dead_letters;
 mod delay;
 mod events;
@@ -7,16 +9,20 @@ mod idempotency;
 pub mod keys;
 mod rate_limit;
 mod signups;
+mod stream;
 
 use std::future::Future;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
+pub use checks::CheckEnd;
+pub use contact_state::SendClaim;
 pub use events::RecordOutcome;
 pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
 pub use rate_limit::{Permit, Quota};
+pub use stream::StreamEntry;
 
 use crate::config::RedisSettings;
 

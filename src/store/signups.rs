@@ -104,6 +104,30 @@ impl RedisStore {
         parse_pending(&map).map(Some)
     }
 
+    /// Fingerprints of pending signups without progress since `cutoff_ms`, oldest first.
+    pub async fn stale_pending_signups(
+        &self,
+        cutoff_ms: u64,
+        max: isize,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.connection();
+        self.bounded(conn.zrangebyscore_limit(self.keys.pending_index(), "-inf", cutoff_ms, 0, max))
+            .await
+    }
+
+    /// Marks a pending signup as looked at now (the sweep's progress mark).
+    pub async fn touch_pending_signup(&self, fingerprint: &str) -> Result<(), StoreError> {
+        let mut conn = self.connection();
+        let command = redis::cmd("ZADD")
+            .arg(self.keys.pending_index())
+            .arg("XX")
+            .arg(now_ms())
+            .arg(fingerprint)
+            .to_owned();
+        let _: i64 = self.bounded(command.query_async(&mut conn)).await?;
+        Ok(())
+    }
+
     /// Removes a pending signup and its index and retry entries.
     pub async fn delete_pending_signup(&self, fingerprint: &str) -> Result<(), StoreError> {
         let mut conn = self.connection();

@@ -73,23 +73,40 @@ pub fn test_config(redis_url: &str) -> Config {
             retry_base_delay: Duration::from_millis(20),
             retry_max_delay: Duration::from_millis(200),
             poll_interval: Duration::from_millis(10),
+            concurrency: 4,
+            stream_claim_idle: Duration::from_secs(60),
+            stream_max_deliveries: 5,
+            check_lease: Duration::from_secs(10),
+            contact_wait_horizon: Duration::from_secs(3600),
+            contact_state_ttl: Duration::from_secs(86400),
+            sweep_after: Duration::from_secs(600),
+            sweep_interval: Duration::from_secs(60),
+            api_quota: Quota {
+                max: 1000,
+                window: Duration::from_secs(10),
+            },
         },
         log_format: LogFormat::Text,
     }
 }
 
 impl TestApp {
-    /// Starts a private Redis and the reactor with the default test configuration.
+    /// Starts a private Redis and the receiver (no worker, so recorded events
+    /// stay in the stream) with the default test configuration.
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
     }
 
     /// Same, after `adjust` edits the configuration.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
-        let redis = TestRedis::start();
+        Self::spawn_role(Role::Receiver, TestRedis::start(), adjust).await
+    }
+
+    /// Starts the reactor in `role` on `redis`, after `adjust` edits the configuration.
+    pub async fn spawn_role(role: Role, redis: TestRedis, adjust: impl FnOnce(&mut Config)) -> Self {
         let mut config = test_config(&redis.url);
         adjust(&mut config);
-        let app = Application::build(config.clone(), Role::All)
+        let app = Application::build(config.clone(), role)
             .await
             .expect("build app");
         let port = app.port();

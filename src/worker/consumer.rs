@@ -1,0 +1,138 @@
+//! Consuming the event stream through a consumer group. Each entry becomes a
+//! (coalesced) check of its contact, then is acknowledged; an entry left by a
+//! crashed consumer is reclaimed once idle; one that keeps failing is
+//! dead-lettered after `STREAM_MAX_DELIVERIES`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::telemetry as worker_metrics;
+use super::{Step, WorkerContext};
+use crate::domain::ContactId;
+use crate::store::{StoreError, StreamEntry};
+
+/// The consumer group every replica's workers join.
+pub const CONSUMER_GROUP: &str = "reactor-workers";
+
+/// What one consumer step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsumeOutcome {
+    Idle,
+    /// The entry's contact is due for a check.
+    Scheduled {
+        contact: ContactId,
+        reclaimed: bool,
+    },
+    /// The entry failed too often, or cannot be read: dead-lettered.
+    DeadLettered {
+        entry_id: String,
+    },
+}
+
+impl Step for ConsumeOutcome {
+    fn is_idle(&self) -> bool {
+        matches!(self, Self::Idle)
+    }
+}
+
+/// One consumer of the event stream.
+pub struct EventConsumer {
+    ctx: Arc<WorkerContext>,
+    /// Where the next reclaim scan starts.
+    cursor: Mutex<String>,
+    group_ready: AtomicBool,
+}
+
+impl EventConsumer {
+    /// A consumer named after the process.
+    pub fn new(ctx: Arc<WorkerContext>) -> Self {
+        Self {
+            ctx,
+            cursor: Mutex::new("0-0".to_owned()),
+            group_ready: AtomicBool::new(false),
+        }
+    }
+
+    /// Processes at most one entry: a reclaimed one first, else a new one.
+    pub async fn process_next(&self) -> Result<ConsumeOutcome, StoreError> {
+        let store = &self.ctx.store;
+        if !self.group_ready.load(Ordering::Relaxed) {
+            store.ensure_consumer_group(CONSUMER_GROUP).await?;
+            self.group_ready.store(true, Ordering::Relaxed);
+        }
+        let name = &self.ctx.name;
+        let idle = self.ctx.settings.stream_claim_idle;
+        let cursor = self
+            .cursor
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_else(|_| "0-0".to_owned());
+        let (reclaimed, next) = store
+            .reclaim_stream_entry(CONSUMER_GROUP, name, idle, &cursor)
+            .await?;
+        if let Ok(mut cursor) = self.cursor.lock() {
+            *cursor = next;
+        }
+        let (entry, was_reclaimed) = match reclaimed {
+            Some(entry) => (entry, true),
+            None => match store.read_stream_entry(CONSUMER_GROUP, name).await? {
+                Some(entry) => (entry, false),
+                None => return Ok(ConsumeOutcome::Idle),
+            },
+        };
+        if was_reclaimed {
+            tracing::info!(entry = %entry.id, deliveries = entry.deliveries, "reclaimed an unacknowledged event");
+        }
+        self.handle(entry, was_reclaimed).await
+    }
+
+    async fn handle(
+        &self,
+        entry: StreamEntry,
+        reclaimed: bool,
+    ) -> Result<ConsumeOutcome, StoreError> {
+        let store = &self.ctx.store;
+        let contact = entry
+            .fields
+            .get("contact")
+            .and_then(|c| ContactId::parse(c).ok());
+        let max = self.ctx.settings.stream_max_deliveries;
+        let reason = match contact {
+            None => Some("entry has no valid contact id".to_owned()),
+            Some(_) if entry.deliveries > max => Some(format!(
+                "delivered {} times without success",
+                entry.deliveries
+            )),
+            Some(_) => None,
+        };
+        if let Some(reason) = reason {
+            let mut fields: Vec<(&str, String)> = vec![
+                ("source", "events".to_owned()),
+                ("reason", reason.clone()),
+                ("entryId", entry.id.clone()),
+            ];
+            for (key, value) in &entry.fields {
+                fields.push((key.as_str(), value.clone()));
+            }
+            store.dead_letter(&fields).await?;
+            store.ack_stream_entry(CONSUMER_GROUP, &entry.id).await?;
+            worker_metrics::dead_letter("events");
+            tracing::warn!(entry = %entry.id, reason, "event dead-lettered");
+            return Ok(ConsumeOutcome::DeadLettered { entry_id: entry.id });
+        }
+        let Some(contact) = contact else {
+            return Ok(ConsumeOutcome::Idle);
+        };
+        store
+            .schedule_check(
+                contact,
+                std::time::Duration::ZERO,
+                self.ctx.settings.check_lease,
+            )
+            .await?;
+        store.ack_stream_entry(CONSUMER_GROUP, &entry.id).await?;
+        worker_metrics::event_consumed(reclaimed);
+        tracing::debug!(contact_id = %contact, entry = %entry.id, "contact check scheduled");
+        Ok(ConsumeOutcome::Scheduled { contact, reclaimed })
+    }
+}

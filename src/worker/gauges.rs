@@ -1,0 +1,52 @@
+//! Queue depths as gauges, refreshed periodically for `/metrics`.
+
+use std::sync::Arc;
+
+use super::consumer::CONSUMER_GROUP;
+use super::{Step, WorkerContext};
+use crate::store::StoreError;
+
+/// Reports depths of the stream and queues.
+pub struct GaugeReporter {
+    ctx: Arc<WorkerContext>,
+}
+
+/// Depths seen by one refresh.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Depths {
+    pub stream_length: u64,
+    pub stream_pending: u64,
+    pub check_queue: u64,
+    pub forms_retry_queue: u64,
+}
+
+impl Step for Depths {
+    fn is_idle(&self) -> bool {
+        true
+    }
+}
+
+impl GaugeReporter {
+    /// A reporter sharing the process's worker context.
+    pub fn new(ctx: Arc<WorkerContext>) -> Self {
+        Self { ctx }
+    }
+
+    /// Reads the depths and publishes them as gauges.
+    pub async fn refresh(&self) -> Result<Depths, StoreError> {
+        let store = &self.ctx.store;
+        let keys = store.keys();
+        let (stream_length, stream_pending) = store.stream_depth(CONSUMER_GROUP).await?;
+        let depths = Depths {
+            stream_length,
+            stream_pending,
+            check_queue: store.delay_len(&keys.check_queue()).await?,
+            forms_retry_queue: store.delay_len(&keys.forms_retry_queue()).await?,
+        };
+        metrics::gauge!("event_stream_length").set(depths.stream_length as f64);
+        metrics::gauge!("event_stream_pending").set(depths.stream_pending as f64);
+        metrics::gauge!("check_queue_depth").set(depths.check_queue as f64);
+        metrics::gauge!("forms_retry_queue_depth").set(depths.forms_retry_queue as f64);
+        Ok(depths)
+    }
+}

@@ -1,0 +1,88 @@
+//! The background tasks of a worker process, each a loop of single steps
+//! under the process's shutdown token.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::{ContactChecker, EventConsumer, GaugeReporter, Sweeper, WorkerContext, run_steps};
+use crate::signup::FormsRetry;
+
+/// A task to spawn; it returns once shutdown is signalled and its step is done.
+pub type BackgroundTask = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// How often queue depths are published.
+const GAUGE_INTERVAL: Duration = Duration::from_secs(5);
+
+/// The consumer, `concurrency` checkers, the Forms retry worker, the sweep and
+/// the gauges.
+pub fn background_tasks(
+    ctx: Arc<WorkerContext>,
+    forms_retry: FormsRetry,
+    shutdown: &CancellationToken,
+) -> Vec<BackgroundTask> {
+    let poll = ctx.settings.poll_interval;
+    let mut tasks: Vec<BackgroundTask> = Vec::new();
+
+    let consumer = Arc::new(EventConsumer::new(ctx.clone()));
+    tasks.push(Box::pin(run_steps(
+        "consume_events",
+        poll,
+        shutdown.clone(),
+        move || {
+            let consumer = consumer.clone();
+            async move { consumer.process_next().await }
+        },
+    )));
+
+    for _ in 0..ctx.settings.concurrency {
+        let checker = ContactChecker::new(ctx.clone());
+        tasks.push(Box::pin(run_steps(
+            "check_contacts",
+            poll,
+            shutdown.clone(),
+            move || {
+                let checker = checker.clone();
+                async move { checker.process_next().await }
+            },
+        )));
+    }
+
+    let retry = Arc::new(forms_retry);
+    tasks.push(Box::pin(run_steps(
+        "retry_forms",
+        poll,
+        shutdown.clone(),
+        move || {
+            let retry = retry.clone();
+            async move { retry.process_next().await }
+        },
+    )));
+
+    let sweeper = Arc::new(Sweeper::new(ctx.clone()));
+    let sweep_pause = ctx.settings.sweep_interval;
+    tasks.push(Box::pin(run_steps(
+        "sweep",
+        sweep_pause,
+        shutdown.clone(),
+        move || {
+            let sweeper = sweeper.clone();
+            async move { sweeper.sweep_once().await }
+        },
+    )));
+
+    let gauges = Arc::new(GaugeReporter::new(ctx));
+    tasks.push(Box::pin(run_steps(
+        "gauges",
+        GAUGE_INTERVAL,
+        shutdown.clone(),
+        move || {
+            let gauges = gauges.clone();
+            async move { gauges.refresh().await }
+        },
+    )));
+    tasks
+}
