@@ -1,0 +1,272 @@
+//! CRM reads: the v3 contact (by id or by email) and the legacy v1 profile
+//! with `form-submissions`. A contact not yet visible answers 404, as a
+//! contact still being processed does in HubSpot.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Map, Value, json};
+
+use super::clock::{iso, now_ms};
+use super::errors;
+use super::faults::Endpoint;
+use super::gate::{self, Credential};
+use super::shared::Shared;
+use super::state::Contact;
+use crate::domain::Email;
+
+/// Properties v3 returns when the request names none.
+const DEFAULT_PROPERTIES: [&str; 6] = [
+    "createdate",
+    "email",
+    "firstname",
+    "hs_object_id",
+    "lastmodifieddate",
+    "lastname",
+];
+
+/// The query of a contact read: repeated or comma-separated lists both work.
+#[derive(Debug, Default)]
+struct ReadQuery {
+    properties: Vec<String>,
+    with_history: Vec<String>,
+    archived: bool,
+    id_property: Option<String>,
+    form_submission_mode: Option<String>,
+    property_mode: Option<String>,
+}
+
+fn parse_query(raw: &str) -> ReadQuery {
+    let mut query = ReadQuery::default();
+    for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        let list = || {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        match name.as_ref() {
+            "properties" => query.properties.extend(list()),
+            "propertiesWithHistory" => query.with_history.extend(list()),
+            "archived" => query.archived = value.eq_ignore_ascii_case("true"),
+            "idProperty" => query.id_property = Some(value.into_owned()),
+            "formSubmissionMode" => query.form_submission_mode = Some(value.into_owned()),
+            "propertyMode" => query.property_mode = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    query
+}
+
+/// Finds a contact visible to CRM reads now.
+fn visible_contact(shared: &Shared, id: Option<u64>, email: Option<&str>) -> Option<Contact> {
+    let state = shared.lock();
+    let id = match (id, email) {
+        (Some(id), _) => id,
+        (None, Some(email)) => *state.by_email.get(email)?,
+        (None, None) => return None,
+    };
+    state
+        .contacts
+        .get(&id)
+        .filter(|contact| contact.visible(now_ms()))
+        .cloned()
+}
+
+/// The v3 representation (`SimplePublicObjectWithAssociations`).
+fn v3_body(contact: &Contact, query: &ReadQuery) -> Value {
+    let wanted: BTreeSet<&str> = if query.properties.is_empty() {
+        DEFAULT_PROPERTIES.into_iter().collect()
+    } else {
+        query.properties.iter().map(String::as_str).collect()
+    };
+    let properties: Map<String, Value> = wanted
+        .into_iter()
+        .filter_map(|name| Some((name.to_owned(), json!(contact.property(name)?))))
+        .collect();
+    let mut body = json!({
+        "id": contact.id.to_string(),
+        "properties": properties,
+        "createdAt": iso(contact.created_at),
+        "updatedAt": iso(contact.updated_at),
+        "archived": false,
+    });
+    if !query.with_history.is_empty() {
+        let history: Map<String, Value> = query
+            .with_history
+            .iter()
+            .filter_map(|name| {
+                let versions = contact.properties.get(name)?;
+                let list: Vec<Value> = versions
+                    .iter()
+                    .map(|v| {
+                        let mut entry = json!({
+                            "value": v.value,
+                            "timestamp": iso(v.timestamp),
+                            "sourceType": v.source_type,
+                        });
+                        if let Some(id) = &v.source_id {
+                            entry["sourceId"] = json!(id);
+                        }
+                        if let Some(label) = &v.source_label {
+                            entry["sourceLabel"] = json!(label);
+                        }
+                        entry
+                    })
+                    .collect();
+                Some((name.clone(), Value::Array(list)))
+            })
+            .collect();
+        body["propertiesWithHistory"] = Value::Object(history);
+    }
+    body
+}
+
+/// `GET /crm/v3/objects/contacts/{contactId}`.
+pub async fn get_contact(
+    shared: web::Data<Shared>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let shared: Arc<Shared> = shared.into_inner();
+    if let Err(refused) =
+        gate::admit(&shared, &request, Endpoint::CrmContact, Credential::Bearer).await
+    {
+        return refused;
+    }
+    let raw_id = path.into_inner();
+    let query = parse_query(request.query_string());
+    let contact = match query.id_property.as_deref() {
+        None | Some("hs_object_id") => raw_id
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| visible_contact(&shared, Some(id), None)),
+        Some("email") => Email::parse(&raw_id)
+            .ok()
+            .and_then(|email| visible_contact(&shared, None, Some(email.as_str()))),
+        Some(other) => {
+            return errors::validation(&format!(
+                "{other} is not a unique property of contacts; use email or hs_object_id"
+            ));
+        }
+    };
+    match contact {
+        Some(contact) if !query.archived => HttpResponse::Ok().json(v3_body(&contact, &query)),
+        _ => errors::object_not_found(&raw_id),
+    }
+}
+
+/// The legacy v1 profile, with `form-submissions`.
+fn legacy_body(contact: &Contact, query: &ReadQuery, portal_id: u64) -> Value {
+    let full_history = query.property_mode.as_deref() == Some("value_and_history");
+    let properties: Map<String, Value> = contact
+        .properties
+        .iter()
+        .filter_map(|(name, versions)| {
+            let current = versions.first()?;
+            let shown = if full_history { versions.len() } else { 1 };
+            let versions: Vec<Value> = versions[..shown]
+                .iter()
+                .map(|v| {
+                    json!({
+                        "value": v.value,
+                        "source-type": v.source_type,
+                        "source-id": v.source_id,
+                        "source-label": v.source_label,
+                        "timestamp": v.timestamp,
+                        "selected": false,
+                    })
+                })
+                .collect();
+            Some((
+                name.clone(),
+                json!({ "value": current.value, "versions": versions }),
+            ))
+        })
+        .collect();
+    let submissions: Vec<Value> = contact
+        .form_submissions
+        .iter()
+        .map(|s| {
+            let mut entry = json!({
+                "conversion-id": s.conversion_id,
+                "timestamp": s.timestamp,
+                "form-id": s.form_id,
+                "portal-id": s.portal_id,
+                "title": s.title,
+                "meta-data": [],
+            });
+            if let Some(url) = &s.page_url {
+                entry["page-url"] = json!(url);
+            }
+            entry
+        })
+        .collect();
+    let submissions = match query.form_submission_mode.as_deref().unwrap_or("newest") {
+        "all" => submissions,
+        "none" => Vec::new(),
+        "oldest" => submissions.last().cloned().into_iter().collect(),
+        _ => submissions.first().cloned().into_iter().collect(),
+    };
+    let email = contact.email.clone().unwrap_or_default();
+    json!({
+        "vid": contact.id,
+        "canonical-vid": contact.id,
+        "merged-vids": [],
+        "portal-id": portal_id,
+        "is-contact": true,
+        "profile-url": format!("https://app.hubspot.com/contacts/{portal_id}/contact/{}", contact.id),
+        "properties": properties,
+        "form-submissions": submissions,
+        "list-memberships": [],
+        "identity-profiles": [{
+            "vid": contact.id,
+            "saved-at-timestamp": contact.created_at,
+            "deleted-changed-timestamp": 0,
+            "identities": [{ "type": "EMAIL", "value": email, "timestamp": contact.created_at }],
+        }],
+        "merge-audits": [],
+    })
+}
+
+/// `GET /contacts/v1/contact/vid/{vid}/profile`.
+pub async fn legacy_profile(
+    shared: web::Data<Shared>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let shared: Arc<Shared> = shared.into_inner();
+    if let Err(refused) = gate::admit(
+        &shared,
+        &request,
+        Endpoint::LegacyProfile,
+        Credential::Bearer,
+    )
+    .await
+    {
+        return refused;
+    }
+    let query = parse_query(request.query_string());
+    let raw = path.into_inner();
+    let contact = raw
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| visible_contact(&shared, Some(id), None));
+    match contact {
+        Some(contact) => {
+            HttpResponse::Ok().json(legacy_body(&contact, &query, shared.config.portal_id))
+        }
+        None => errors::standard(
+            StatusCode::NOT_FOUND,
+            "OBJECT_NOT_FOUND",
+            "contact does not exist",
+            None,
+        ),
+    }
+}

@@ -1,0 +1,104 @@
+//! What every simulated endpoint does before its own work: injected faults,
+//! the credential check, and the rate limit. A refused request gets HubSpot's
+//! response and has no effect.
+
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+
+use super::errors;
+use super::faults::{self, Endpoint, FaultKind};
+use super::rate_limit::Family;
+use super::shared::Shared;
+
+/// The credential an endpoint requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// None (the public forms endpoint).
+    None,
+    /// `Authorization: Bearer <access token>`.
+    Bearer,
+    /// `?hapikey=<developer API key>`.
+    DeveloperKey,
+}
+
+/// Runs faults, auth and the rate limit for a request to `endpoint`.
+/// `Ok` means the handler proceeds; the rate headers then go on its response.
+pub async fn admit(
+    shared: &Shared,
+    request: &HttpRequest,
+    endpoint: Endpoint,
+    credential: Credential,
+) -> Result<(), HttpResponse> {
+    let family = match credential {
+        Credential::None => Family::Forms,
+        Credential::Bearer => Family::Api,
+        Credential::DeveloperKey => Family::Developer,
+    };
+    let fault = {
+        let mut state = shared.lock();
+        let state = &mut *state;
+        let mut rules = std::mem::take(&mut state.faults);
+        let fault = faults::pick(&mut rules, endpoint, || state_roll(&mut state.rng));
+        state.faults = rules;
+        fault
+    };
+    match fault {
+        Some(FaultKind::ServerError { status }) => return Err(errors::server_error(status)),
+        Some(FaultKind::RateLimited) => {
+            let info = shared.lock_rate().nominal(family);
+            return Err(errors::rate_limited(&info));
+        }
+        Some(FaultKind::Slow { delay_ms }) => {
+            shared.sleep(shared.config.scaled_ms(delay_ms)).await;
+        }
+        None => {}
+    }
+    check_credential(shared, request, credential)?;
+    let info = shared.lock_rate().take(family);
+    if let Some(info) = info {
+        if info.exceeded.is_some() {
+            return Err(errors::rate_limited(&info));
+        }
+        request.extensions_mut().insert(info);
+    }
+    Ok(())
+}
+
+fn state_roll(rng: &mut rand::rngs::StdRng) -> f64 {
+    rand::RngExt::random::<f64>(rng)
+}
+
+fn check_credential(
+    shared: &Shared,
+    request: &HttpRequest,
+    credential: Credential,
+) -> Result<(), HttpResponse> {
+    if !shared.config.require_auth {
+        return Ok(());
+    }
+    match credential {
+        Credential::None => Ok(()),
+        Credential::Bearer => {
+            let header = request
+                .headers()
+                .get(actix_web::http::header::AUTHORIZATION)
+                .and_then(|value| value.to_str().ok());
+            let token = header.and_then(|value| {
+                let (scheme, token) = value.trim().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            });
+            match token {
+                Some(token) if shared.config.access_tokens.iter().any(|t| t == token) => Ok(()),
+                _ => Err(errors::unauthorized(header.is_some())),
+            }
+        }
+        Credential::DeveloperKey => {
+            let given = url::form_urlencoded::parse(request.query_string().as_bytes())
+                .find(|(name, _)| name == "hapikey")
+                .map(|(_, value)| value.into_owned());
+            match given {
+                Some(key) if key == shared.config.developer_api_key => Ok(()),
+                other => Err(errors::unauthorized(other.is_some())),
+            }
+        }
+    }
+}
