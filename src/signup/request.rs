@@ -28,17 +28,21 @@ pub struct SignupRequest {
     pub email_custom_properties: BTreeMap<String, Value>,
 }
 
-/// One problem with a request, by field.
+/// One problem with a request, by field, with an `errorType` in HubSpot's
+/// vocabulary where HubSpot has one, so clients handle both alike.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
 pub struct FieldProblem {
     pub field: String,
+    pub error_type: &'static str,
     pub message: String,
 }
 
 impl FieldProblem {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    fn new(field: impl Into<String>, error_type: &'static str, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
+            error_type,
             message: message.into(),
         }
     }
@@ -58,7 +62,7 @@ impl SignupRequest {
     pub fn validate(self) -> Result<ValidSignup, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let email = Email::parse(&self.email)
-            .map_err(|e| problems.push(FieldProblem::new("email", e.to_string())))
+            .map_err(|e| problems.push(FieldProblem::new("email", "INVALID_EMAIL", e.to_string())))
             .ok();
         let fields = validate_fields(self.fields, email.as_ref(), &mut problems);
         validate_context(&self.context, &mut problems);
@@ -92,6 +96,7 @@ fn validate_fields(
     if raw.len() > MAX_FIELDS {
         problems.push(FieldProblem::new(
             "fields",
+            "MAX_NUMBER_OF_SUBMITTED_VALUES_EXCEEDED",
             format!("at most {MAX_FIELDS} fields"),
         ));
     }
@@ -101,6 +106,7 @@ fn validate_fields(
         if !valid_property_name(&name) {
             problems.push(FieldProblem::new(
                 at,
+                "INVALID_FIELD_NAME",
                 "field names are HubSpot internal property names: a-z, 0-9, _",
             ));
             continue;
@@ -112,6 +118,7 @@ fn validate_fields(
             _ => {
                 problems.push(FieldProblem::new(
                     at,
+                    "INVALID_VALUE",
                     "value must be a string, number or boolean",
                 ));
                 continue;
@@ -120,6 +127,7 @@ fn validate_fields(
         if value.len() > MAX_VALUE_LEN {
             problems.push(FieldProblem::new(
                 at,
+                "INPUT_TOO_LARGE",
                 format!("value longer than {MAX_VALUE_LEN} bytes"),
             ));
             continue;
@@ -127,7 +135,11 @@ fn validate_fields(
         if name == "email" {
             let same = email.is_some_and(|e| Email::parse(&value).is_ok_and(|v| &v == e));
             if !same {
-                problems.push(FieldProblem::new(at, "differs from the top-level email"));
+                problems.push(FieldProblem::new(
+                    at,
+                    "INVALID_EMAIL",
+                    "differs from the top-level email",
+                ));
             }
             continue;
         }
@@ -145,6 +157,7 @@ fn validate_context(context: &SignupContext, problems: &mut Vec<FieldProblem>) {
     {
         problems.push(FieldProblem::new(
             "context.hutk",
+            "INVALID_HUTK",
             "expected the hubspotutk cookie value",
         ));
     }
@@ -155,6 +168,7 @@ fn validate_context(context: &SignupContext, problems: &mut Vec<FieldProblem>) {
     {
         problems.push(FieldProblem::new(
             "context.ipAddress",
+            "INVALID_IP_ADDRESS",
             "expected an IPv4 or IPv6 address",
         ));
     }
@@ -164,6 +178,7 @@ fn validate_context(context: &SignupContext, problems: &mut Vec<FieldProblem>) {
     if context.page_uri.as_deref().is_some_and(|v| !uri_ok(v)) {
         problems.push(FieldProblem::new(
             "context.pageUri",
+            "INVALID_PAGE_URI",
             "expected an absolute http(s) URL",
         ));
     }
@@ -174,6 +189,7 @@ fn validate_context(context: &SignupContext, problems: &mut Vec<FieldProblem>) {
     {
         problems.push(FieldProblem::new(
             "context.pageName",
+            "INVALID_METADATA",
             "at most 512 characters, no control characters",
         ));
     }
@@ -185,7 +201,11 @@ fn validate_custom_properties(
 ) {
     if properties.len() > MAX_CUSTOM_PROPERTIES {
         let message = format!("at most {MAX_CUSTOM_PROPERTIES} properties");
-        problems.push(FieldProblem::new("emailCustomProperties", message));
+        problems.push(FieldProblem::new(
+            "emailCustomProperties",
+            "INVALID_CUSTOM_PROPERTIES",
+            message,
+        ));
     }
     if properties
         .keys()
@@ -193,6 +213,7 @@ fn validate_custom_properties(
     {
         problems.push(FieldProblem::new(
             "emailCustomProperties",
+            "INVALID_CUSTOM_PROPERTIES",
             "names must be 1 to 100 characters",
         ));
     }
@@ -201,7 +222,11 @@ fn validate_custom_properties(
         .unwrap_or(usize::MAX);
     if size > MAX_CUSTOM_PROPERTIES_BYTES {
         let message = format!("larger than {MAX_CUSTOM_PROPERTIES_BYTES} bytes");
-        problems.push(FieldProblem::new("emailCustomProperties", message));
+        problems.push(FieldProblem::new(
+            "emailCustomProperties",
+            "INVALID_CUSTOM_PROPERTIES",
+            message,
+        ));
     }
 }
 

@@ -4,6 +4,7 @@
 mod support;
 
 mod health;
+mod signups;
 mod webhook_auth;
 mod webhook_recording;
 mod webhook_redis_outage;

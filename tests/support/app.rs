@@ -103,7 +103,11 @@ impl TestApp {
     }
 
     /// Starts the reactor in `role` on `redis`, after `adjust` edits the configuration.
-    pub async fn spawn_role(role: Role, redis: TestRedis, adjust: impl FnOnce(&mut Config)) -> Self {
+    pub async fn spawn_role(
+        role: Role,
+        redis: TestRedis,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut config = test_config(&redis.url);
         adjust(&mut config);
         let app = Application::build(config.clone(), role)

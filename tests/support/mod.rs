@@ -3,4 +3,5 @@
 
 pub mod app;
 pub mod redis_server;
+pub mod stack;
 pub mod webhooks;

@@ -1,0 +1,126 @@
+//! The whole system under test: the HubSpot simulator and the reactor (receiver
+//! and worker) wired to each other over real HTTP, on a private Redis.
+
+use std::future::Future;
+use std::time::Duration;
+
+use signup_reactor::config::Config;
+use signup_reactor::simulator::{DEFAULT_FORM_GUID, SimConfig, Simulator, SimulatorHandle};
+use signup_reactor::startup::Role;
+
+use super::app::{CLIENT_SECRET, PORTAL_ID, SIGNUP_TOKEN, TestApp};
+use super::redis_server::TestRedis;
+
+/// The access token both sides agree on.
+pub const ACCESS_TOKEN: &str = "test-access-token";
+/// The verification email's id.
+pub const EMAIL_ID: u64 = 4242;
+
+/// A simulator configuration matching the test reactor, fast and seeded.
+pub fn sim_config() -> SimConfig {
+    let mut config = SimConfig {
+        portal_id: PORTAL_ID,
+        client_secret: CLIENT_SECRET.to_owned(),
+        access_tokens: vec![ACCESS_TOKEN.to_owned()],
+        time_scale: 0.01,
+        rng_seed: Some(7),
+        ..SimConfig::default()
+    };
+    config.webhooks.duplicate_probability = 0.0;
+    config.webhooks.reorder_probability = 0.0;
+    config.rate_limits.forms = None;
+    config.rate_limits.api = None;
+    config
+}
+
+/// Simulator plus reactor.
+pub struct Stack {
+    pub sim: SimulatorHandle,
+    pub app: TestApp,
+}
+
+/// Points a reactor configuration at the simulator.
+pub fn wire(config: &mut Config, sim: &SimulatorHandle) {
+    let base: url::Url = sim.base_url().parse().expect("simulator url");
+    config.hubspot.api_base_url = base.clone();
+    config.hubspot.forms_base_url = base;
+    config.hubspot.access_token = ACCESS_TOKEN.to_owned().into();
+    config.hubspot.signup_form_guid = DEFAULT_FORM_GUID.to_owned();
+    config.hubspot.verification_email_id = EMAIL_ID;
+}
+
+impl Stack {
+    /// Starts both, after the two closures adjust their configurations.
+    pub async fn start(
+        adjust_sim: impl FnOnce(&mut SimConfig),
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
+        let mut sim_config = sim_config();
+        adjust_sim(&mut sim_config);
+        let sim = Simulator::start(sim_config).await.expect("simulator");
+        let app = TestApp::spawn_role(Role::All, TestRedis::start(), |config| {
+            wire(config, &sim);
+            adjust(config);
+        })
+        .await;
+        sim.set_webhook_target(Some(app.webhook_url()));
+        Self { sim, app }
+    }
+
+    /// Starts both with the defaults.
+    pub async fn default_stack() -> Self {
+        Self::start(|_| {}, |_| {}).await
+    }
+}
+
+impl TestApp {
+    /// `POST /v1/signups` with the right token.
+    pub async fn signup(
+        &self,
+        body: &serde_json::Value,
+        idempotency_key: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.url("/v1/signups"))
+            .bearer_auth(SIGNUP_TOKEN)
+            .json(body);
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        request.send().await.expect("signup request")
+    }
+}
+
+/// A signup body for `email` with names and a visitor context.
+pub fn signup_body(email: &str) -> serde_json::Value {
+    serde_json::json!({
+        "email": email,
+        "fields": {"firstname": "Ann", "lastname": "Lee", "company": "Acme"},
+        "context": {
+            "hutk": "0123456789abcdef0123456789abcdef",
+            "ipAddress": "203.0.113.7",
+            "pageUri": "https://app.example.com/signup",
+            "pageName": "Create your account"
+        },
+        "emailCustomProperties": {"verify_url": format!("https://app.example.com/verify?e={email}")}
+    })
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes.
+pub async fn eventually<F, Fut>(timeout: Duration, mut condition: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if condition().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
