@@ -8,3 +8,5 @@ mod signups;
 mod webhook_auth;
 mod webhook_recording;
 mod webhook_redis_outage;
+mod worker_flow;
+mod worker_resilience;

@@ -179,3 +179,18 @@ impl TestApp {
             .expect("KEYS")
     }
 }
+
+impl TestApp {
+    /// The reactor's state hash of a contact.
+    pub async fn contact_state(
+        &self,
+        contact_id: u64,
+    ) -> std::collections::HashMap<String, String> {
+        let mut conn = self.redis_conn().await;
+        redis::cmd("HGETALL")
+            .arg(format!("{}{{c:{contact_id}}}:state", self.prefix))
+            .query_async(&mut conn)
+            .await
+            .expect("HGETALL")
+    }
+}

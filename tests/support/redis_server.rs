@@ -40,6 +40,17 @@ impl TestRedis {
         }
     }
 
+    /// Another handle on the same server that does not own it (for a second
+    /// reactor process sharing this Redis).
+    pub fn share(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            port: self.port,
+            child: None,
+            owned: false,
+        }
+    }
+
     /// Whether this Redis can be stopped and restarted by the test.
     pub fn is_private(&self) -> bool {
         self.owned

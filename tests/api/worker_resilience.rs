@@ -1,0 +1,240 @@
+use std::time::Duration;
+
+use signup_reactor::domain::{ContactId, Email, PortalId, SendId};
+use signup_reactor::hubspot::transactional::SingleSend;
+use signup_reactor::hubspot::{HubSpotClient, HubSpotEndpoints};
+use signup_reactor::simulator::{DelayRange, Endpoint, FaultRule, RateLimit};
+use signup_reactor::startup::Role;
+use signup_reactor::store::{RedisStore, SendClaim};
+
+use crate::support::app::{PORTAL_ID, TestApp};
+use crate::support::stack::{ACCESS_TOKEN, EMAIL_ID, Stack, eventually, signup_body, wire};
+use crate::worker_flow::{sent_per_recipient, wait_for_emails};
+
+#[tokio::test]
+async fn two_reactor_processes_on_one_stream_send_one_email_per_contact_for_200_signups() {
+    let stack = Stack::start(|sim| sim.webhooks.duplicate_probability = 0.2, |_| {}).await;
+    let prefix = stack.app.prefix.clone();
+    let second = TestApp::spawn_role(Role::All, stack.app.redis.share(), |config| {
+        wire(config, &stack.sim);
+        config.redis.key_prefix = prefix.clone();
+    })
+    .await;
+    let emails: Vec<String> = (0..200).map(|i| format!("pair{i}@example.com")).collect();
+    for (i, email) in emails.iter().enumerate() {
+        let app = if i % 2 == 0 { &stack.app } else { &second };
+        assert_eq!(app.signup(&signup_body(email), None).await.status(), 202);
+    }
+    assert!(
+        wait_for_emails(&stack.sim, &emails, Duration::from_secs(60)).await,
+        "not every email went out"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = sent_per_recipient(&stack.sim);
+    assert_eq!(sent.len(), 200);
+    assert!(
+        sent.values().all(|n| *n == 1),
+        "a contact got more than one email"
+    );
+    assert_eq!(stack.sim.stats().contacts_created_by_single_send, 0);
+}
+
+#[tokio::test]
+async fn an_event_left_unacknowledged_by_a_crashed_worker_is_reclaimed_and_sent_once() {
+    // A receiver alone records the events; a "worker" reads them and dies.
+    let stack = Stack::start(|_| {}, |_| {}).await;
+    stack.app.shutdown.cancel();
+    let receiver = TestApp::spawn_role(Role::Receiver, stack.app.redis.share(), |config| {
+        wire(config, &stack.sim);
+        config.redis.key_prefix = stack.app.prefix.clone();
+    })
+    .await;
+    stack.sim.set_webhook_target(Some(receiver.webhook_url()));
+    let email = "crash@example.com".to_owned();
+    assert_eq!(
+        receiver.signup(&signup_body(&email), None).await.status(),
+        202
+    );
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            receiver.stream_len().await > 0
+        })
+        .await
+    );
+    let mut conn = receiver.redis_conn().await;
+    let stream = format!("{}{{events}}:stream", receiver.prefix);
+    let _: Result<(), _> = redis::cmd("XGROUP")
+        .arg("CREATE")
+        .arg(&stream)
+        .arg("reactor-workers")
+        .arg("0")
+        .arg("MKSTREAM")
+        .query_async(&mut conn)
+        .await;
+    let taken: redis::Value = redis::cmd("XREADGROUP")
+        .arg("GROUP")
+        .arg("reactor-workers")
+        .arg("crashed-worker")
+        .arg("COUNT")
+        .arg(100)
+        .arg("STREAMS")
+        .arg(&stream)
+        .arg(">")
+        .query_async(&mut conn)
+        .await
+        .expect("XREADGROUP");
+    assert_ne!(
+        taken,
+        redis::Value::Nil,
+        "the crashed worker took the events"
+    );
+
+    let worker = TestApp::spawn_role(Role::Worker, stack.app.redis.share(), |config| {
+        wire(config, &stack.sim);
+        config.redis.key_prefix = stack.app.prefix.clone();
+        config.worker.stream_claim_idle = Duration::from_millis(200);
+    })
+    .await;
+    assert!(
+        wait_for_emails(
+            &stack.sim,
+            std::slice::from_ref(&email),
+            Duration::from_secs(20)
+        )
+        .await
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sent_per_recipient(&stack.sim).get(&email), Some(&1));
+    assert_eq!(
+        worker.stream_len().await,
+        0,
+        "reclaimed entries are acknowledged and removed"
+    );
+}
+
+#[tokio::test]
+async fn a_worker_that_died_after_sending_but_before_recording_causes_no_second_email() {
+    let stack = Stack::start(
+        |sim| sim.webhooks.dispatch_delay = DelayRange::fixed(60_000),
+        |config| config.worker.check_lease = Duration::from_millis(300),
+    )
+    .await;
+    let email = "halfway@example.com";
+    assert_eq!(
+        stack.app.signup(&signup_body(email), None).await.status(),
+        202
+    );
+    let sim = &stack.sim;
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            sim.contact_by_email(email)
+                .is_some_and(|c| c.visible_now() && !c.form_submissions.is_empty())
+        })
+        .await
+    );
+    let contact = ContactId::new(sim.contact_by_email(email).expect("contact").id).expect("id");
+
+    // What the dead worker did: claimed the send, and HubSpot sent the email.
+    let store = RedisStore::connect(&stack.app.config.redis).expect("store");
+    let send_id =
+        SendId::verification(PortalId::new(PORTAL_ID).expect("portal"), contact, EMAIL_ID);
+    let lease = Duration::from_millis(300);
+    let claim = store
+        .claim_send(
+            contact,
+            send_id.as_str(),
+            lease,
+            Duration::from_secs(3600),
+            "dead",
+        )
+        .await;
+    assert_eq!(claim.expect("claim"), SendClaim::Claimed);
+    let client = HubSpotClient::new(HubSpotEndpoints {
+        api_base_url: sim.base_url().parse().expect("url"),
+        forms_base_url: sim.base_url().parse().expect("url"),
+        access_token: ACCESS_TOKEN.to_owned().into(),
+        timeout: Duration::from_secs(5),
+    })
+    .expect("client");
+    let send = SingleSend {
+        email_id: EMAIL_ID,
+        to: Email::parse(email).expect("email"),
+        send_id: send_id.to_string(),
+        custom_properties: Default::default(),
+    };
+    client.single_send(&send).await.expect("first send");
+
+    // The webhook arrives now; the live worker picks the contact up.
+    store
+        .schedule_check(contact, Duration::ZERO, lease)
+        .await
+        .expect("schedule");
+    let recorded = eventually(Duration::from_secs(10), || async {
+        stack
+            .app
+            .contact_state(contact.get())
+            .await
+            .get("state")
+            .map(String::as_str)
+            == Some("sent")
+    })
+    .await;
+    assert!(recorded, "the live worker never recorded the send");
+    let state = stack.app.contact_state(contact.get()).await;
+    assert_eq!(
+        state.get("sendResult").map(String::as_str),
+        Some("IDEMPOTENT_IGNORE")
+    );
+    assert_eq!(
+        state.get("sendId").map(String::as_str),
+        Some(send_id.as_str())
+    );
+    let requests: Vec<_> = sim.emails().into_iter().filter(|e| e.to == email).collect();
+    assert_eq!(requests.len(), 2, "the repeat reached HubSpot");
+    assert_eq!(
+        requests.iter().filter(|e| e.sent).count(),
+        1,
+        "but only one email was sent"
+    );
+}
+
+#[tokio::test]
+async fn hubspot_429_and_5xx_bursts_still_give_exactly_one_email_each() {
+    let stack = Stack::start(
+        |sim| {
+            sim.rate_limits.api = Some(RateLimit {
+                max: 40,
+                interval_ms: 100_000,
+                daily: 1_000_000,
+            });
+            sim.faults = vec![
+                FaultRule::rate_limited(Endpoint::CrmContact, 5),
+                FaultRule::server_errors(Endpoint::LegacyProfile, 503, 5),
+                FaultRule::server_errors(Endpoint::SingleSend, 500, 3),
+                FaultRule::rate_limited(Endpoint::SingleSend, 3),
+            ];
+        },
+        |config| {
+            config.worker.api_quota = signup_reactor::store::Quota {
+                max: 40,
+                window: Duration::from_secs(1),
+            };
+        },
+    )
+    .await;
+    let emails: Vec<String> = (0..30).map(|i| format!("chaos{i}@example.com")).collect();
+    for email in &emails {
+        assert_eq!(
+            stack.app.signup(&signup_body(email), None).await.status(),
+            202
+        );
+    }
+    assert!(
+        wait_for_emails(&stack.sim, &emails, Duration::from_secs(60)).await,
+        "not every email went out"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = sent_per_recipient(&stack.sim);
+    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
+    assert_eq!(sent.len(), emails.len());
+}
