@@ -17,6 +17,8 @@ struct Cli {
 enum Command {
     /// Run the reactor: webhook receiver and worker (see --role).
     Serve(Box<signup_reactor::commands::ServeArgs>),
+    /// Probe a running reactor's /healthz (for container health checks).
+    Healthcheck(signup_reactor::commands::HealthcheckArgs),
     /// Run a local HubSpot simulator (Forms, CRM, Single Send, webhooks).
     Simulate(signup_reactor::simulator::SimulateArgs),
 }
@@ -26,6 +28,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => signup_reactor::commands::serve(*args).await,
+        Command::Healthcheck(args) => signup_reactor::commands::healthcheck(args).await,
         Command::Simulate(args) => signup_reactor::simulator::run(args).await,
     };
     match result {

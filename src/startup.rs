@@ -47,6 +47,7 @@ pub struct Application {
     port: u16,
     server: Server,
     workers: Vec<BackgroundTask>,
+    store: RedisStore,
     shutdown: CancellationToken,
 }
 
@@ -93,12 +94,13 @@ impl Application {
         let listener = TcpListener::bind(config.listen_addr)
             .with_context(|| format!("cannot listen on LISTEN_ADDR={}", config.listen_addr))?;
         let port = listener.local_addr()?.port();
-        let server = http_server(listener, &config, role, store, intake)?;
+        let server = http_server(listener, &config, role, store.clone(), intake)?;
         tracing::info!(port, role = ?role, "signup-reactor listening");
         Ok(Self {
             port,
             server,
             workers,
+            store,
             shutdown,
         })
     }
@@ -120,6 +122,7 @@ impl Application {
         let handle = self.server.handle();
         let shutdown = self.shutdown.clone();
         let mut workers = JoinSet::new();
+        workers.spawn(log_redis_settings(self.store.clone()));
         for task in self.workers {
             workers.spawn(task);
         }
@@ -181,6 +184,26 @@ fn http_server(
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Warns, once at start-up, when Redis could evict or lose the reactor's keys.
+async fn log_redis_settings(store: RedisStore) {
+    match store.check_server_settings().await {
+        Ok(warnings) if warnings.is_empty() => {
+            tracing::info!("redis: noeviction and append-only persistence are set")
+        }
+        Ok(warnings) => {
+            for warning in warnings {
+                tracing::warn!(
+                    setting = warning.setting,
+                    value = %warning.value,
+                    risk = warning.risk,
+                    "redis setting puts the reactor's data at risk"
+                );
+            }
+        }
+        Err(error) => tracing::warn!(error = ?error, "could not read redis settings at start-up"),
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

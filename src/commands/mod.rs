@@ -1,5 +1,7 @@
 //! Entry points of the subcommands; `main.rs` parses the command line and calls these.
 
+mod healthcheck;
 mod serve;
 
+pub use healthcheck::{HealthcheckArgs, healthcheck};
 pub use serve::{ServeArgs, serve};

@@ -8,6 +8,7 @@ mod events;
 mod idempotency;
 pub mod keys;
 mod rate_limit;
+mod server_settings;
 mod signups;
 mod stream;
 
@@ -22,6 +23,7 @@ pub use events::RecordOutcome;
 pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
 pub use rate_limit::{Permit, Quota};
+pub use server_settings::SettingWarning;
 pub use stream::StreamEntry;
 
 use crate::config::RedisSettings;
