@@ -11,17 +11,8 @@ pub struct SettingsArgs {
     #[arg(long, env = "LISTEN_ADDR", default_value = "0.0.0.0:8080")]
     pub listen_addr: String,
 
-    /// Redis URL (redis://, rediss:// or unix://).
-    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
-    pub redis_url: String,
-
-    /// Prefix of every Redis key the reactor writes.
-    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "sr:")]
-    pub redis_key_prefix: String,
-
-    /// Time limit of one Redis command; past it a webhook gets 503 (HubSpot retries).
-    #[arg(long, env = "REDIS_COMMAND_TIMEOUT", default_value = "2s")]
-    pub redis_command_timeout: String,
+    #[command(flatten)]
+    pub redis: RedisArgs,
 
     /// The app's client secret, which signs webhooks. Prefer the environment.
     #[arg(long, env = "HUBSPOT_CLIENT_SECRET", hide_env_values = true)]
@@ -159,4 +150,20 @@ pub struct SettingsArgs {
     /// Log format: `text` or `json`.
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+}
+
+/// Where Redis is: shared by `serve` and the operator commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RedisArgs {
+    /// Redis URL (redis://, rediss:// or unix://).
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub redis_url: String,
+
+    /// Prefix of every Redis key the reactor writes.
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "sr:")]
+    pub redis_key_prefix: String,
+
+    /// Time limit of one Redis command; past it a webhook gets 503 (HubSpot retries).
+    #[arg(long, env = "REDIS_COMMAND_TIMEOUT", default_value = "2s")]
+    pub redis_command_timeout: String,
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
-pub use args::SettingsArgs;
+pub use args::{RedisArgs, SettingsArgs};
 pub use parse::ConfigError;
 pub use worker::WorkerSettings;
 
@@ -95,7 +95,7 @@ impl Config {
         })?;
         Ok(Self {
             listen_addr,
-            redis: RedisSettings::from_args(args)?,
+            redis: RedisSettings::from_args(&args.redis)?,
             hubspot: HubSpotSettings::from_args(args)?,
             webhook: WebhookSettings::from_args(args)?,
             signup_api_token: secret("SIGNUP_API_TOKEN", &args.signup_api_token)?,
@@ -108,7 +108,7 @@ impl Config {
 
 impl RedisSettings {
     /// Parses the Redis part of the settings (also used by the ops commands).
-    pub fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
+    pub fn from_args(args: &RedisArgs) -> Result<Self, ConfigError> {
         let url = args.redis_url.trim().to_owned();
         let scheme_ok = ["redis://", "rediss://", "unix://", "redis+unix://"]
             .iter()

@@ -4,9 +4,11 @@ use secrecy::ExposeSecret;
 fn valid_args() -> SettingsArgs {
     SettingsArgs {
         listen_addr: "127.0.0.1:0".into(),
-        redis_url: "redis://127.0.0.1:6379".into(),
-        redis_key_prefix: "sr:".into(),
-        redis_command_timeout: "2s".into(),
+        redis: RedisArgs {
+            redis_url: "redis://127.0.0.1:6379".into(),
+            redis_key_prefix: "sr:".into(),
+            redis_command_timeout: "2s".into(),
+        },
         hubspot_client_secret: Some("client-secret-value".into()),
         hubspot_access_token: Some("pat-na1-token".into()),
         hubspot_portal_id: Some("62515".into()),
@@ -102,15 +104,15 @@ fn errors_name_the_variable() {
         ),
         (
             "REDIS_URL is invalid",
-            Box::new(|a| a.redis_url = "http://x".into()),
+            Box::new(|a| a.redis.redis_url = "http://x".into()),
         ),
         (
             "REDIS_KEY_PREFIX is invalid",
-            Box::new(|a| a.redis_key_prefix = "{sr}".into()),
+            Box::new(|a| a.redis.redis_key_prefix = "{sr}".into()),
         ),
         (
             "REDIS_COMMAND_TIMEOUT is invalid",
-            Box::new(|a| a.redis_command_timeout = "0s".into()),
+            Box::new(|a| a.redis.redis_command_timeout = "0s".into()),
         ),
         (
             "HUBSPOT_API_BASE_URL is invalid",

@@ -17,9 +17,22 @@ pub enum EmailError {
 
 /// A syntactically valid email address, trimmed and lower-cased (HubSpot
 /// treats contact emails case-insensitively).
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Email(String);
+
+impl TryFrom<String> for Email {
+    type Error = EmailError;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Email> for String {
+    fn from(email: Email) -> Self {
+        email.0
+    }
+}
 
 impl Email {
     /// Parses and normalises an address.

@@ -55,7 +55,7 @@ pub struct SignupContext {
 }
 
 /// A signup waiting for its contact and its verification email.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingSignup {
     pub signup_id: String,

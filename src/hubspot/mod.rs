@@ -6,6 +6,7 @@ pub mod crm;
 mod error;
 pub mod forms;
 pub mod transactional;
+pub mod webhooks_api;
 
 pub use client::{HubSpotClient, HubSpotEndpoints};
 pub use error::{ApiErrorBody, HubSpotError};

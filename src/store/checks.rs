@@ -106,3 +106,26 @@ impl RedisStore {
         Ok(())
     }
 }
+
+/// Where a contact's check stands, for operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckStatus {
+    /// When it is due (ms, Redis clock), if scheduled.
+    pub due_at: Option<u64>,
+    /// Whether a worker is running it now.
+    pub in_flight: bool,
+}
+
+impl RedisStore {
+    /// Whether and when the contact's check is scheduled.
+    pub async fn check_status(&self, contact: ContactId) -> Result<CheckStatus, StoreError> {
+        let mut conn = self.connection();
+        let score: Option<f64> = self.bounded(conn.zscore(self.keys.check_queue(), contact.get())).await?;
+        let in_flight: bool = self.bounded(conn.exists(self.keys.check_in_flight(contact))).await?;
+        Ok(CheckStatus {
+            due_at: score.map(|s| s as u64),
+            in_flight,
+        })
+    }
+}

@@ -8,7 +8,10 @@ use std::time::Duration;
 use redis::{AsyncCommands, Script};
 
 use super::{RedisStore, StoreError};
-use crate::domain::ContactId;
+use crate::domain::{ContactId, Email};
+
+/// How many recent events are kept per contact.
+const CONTACT_EVENTS_KEPT: isize = 20;
 
 static CLAIM_SEND: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/claim_send.lua")));
@@ -57,6 +60,17 @@ impl RedisStore {
         self.bounded(pipe.query_async::<()>(&mut conn)).await
     }
 
+    /// Starts the contact's wait horizon and attempt count afresh (replays).
+    pub async fn restart_contact_wait(&self, contact: ContactId) -> Result<(), StoreError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default();
+        let fields = [("firstSeenAt", now.to_string()), ("attempts", "0".to_owned())];
+        let mut conn = self.connection();
+        self.bounded(conn.hset_multiple(self.keys.contact_state(contact), &fields)).await
+    }
+
     /// Adds to a numeric field of the contact's state (e.g. `attempts`).
     pub async fn bump_contact_counter(
         &self,
@@ -66,6 +80,57 @@ impl RedisStore {
         let mut conn = self.connection();
         self.bounded(conn.hincr(self.keys.contact_state(contact), field, 1))
             .await
+    }
+
+    /// Keeps a short history of the contact's events for operators.
+    pub async fn log_contact_event(
+        &self,
+        contact: ContactId,
+        summary: &str,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        let key = self.keys.contact_events(contact);
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .lpush(&key, summary)
+            .ignore()
+            .ltrim(&key, 0, CONTACT_EVENTS_KEPT - 1)
+            .ignore()
+            .pexpire(&key, i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX))
+            .ignore();
+        let mut conn = self.connection();
+        self.bounded(pipe.query_async::<()>(&mut conn)).await
+    }
+
+    /// The contact's recent events, newest first.
+    pub async fn contact_events(&self, contact: ContactId) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.connection();
+        self.bounded(conn.lrange(self.keys.contact_events(contact), 0, -1))
+            .await
+    }
+
+    /// Remembers which contact an email address belongs to (for `inspect --email`).
+    pub async fn remember_email_contact(
+        &self,
+        email: &Email,
+        contact: ContactId,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.connection();
+        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+        let _: () = self
+            .bounded(conn.pset_ex(self.keys.email_contact(email), contact.get(), millis))
+            .await?;
+        Ok(())
+    }
+
+    /// The contact last seen with this email address, if remembered.
+    pub async fn email_contact(&self, email: &Email) -> Result<Option<ContactId>, StoreError> {
+        let mut conn = self.connection();
+        let id: Option<u64> = self
+            .bounded(conn.get(self.keys.email_contact(email)))
+            .await?;
+        Ok(id.and_then(|id| ContactId::new(id).ok()))
     }
 
     /// Claims the contact's verification send.

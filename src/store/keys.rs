@@ -82,6 +82,16 @@ impl Keys {
         format!("{}{{checks}}:recheck:{contact}", self.prefix)
     }
 
+    /// The last events recorded for a contact (list of JSON summaries, newest first).
+    pub fn contact_events(&self, contact: ContactId) -> String {
+        format!("{}{{c:{contact}}}:events", self.prefix)
+    }
+
+    /// The contact an email address was last seen on (string).
+    pub fn email_contact(&self, email: &Email) -> String {
+        format!("{}{{e:{}}}:contact", self.prefix, email.fingerprint())
+    }
+
     /// The per-contact state operators read (hash).
     pub fn contact_state(&self, contact: ContactId) -> String {
         format!("{}{{c:{contact}}}:state", self.prefix)

@@ -17,8 +17,9 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-pub use checks::CheckEnd;
+pub use checks::{CheckEnd, CheckStatus};
 pub use contact_state::SendClaim;
+pub use dead_letters::DeadLetter;
 pub use events::RecordOutcome;
 pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;

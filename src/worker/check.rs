@@ -122,6 +122,10 @@ impl ContactChecker {
         let Some(pending) = ctx.store.load_pending_signup(&email).await? else {
             return self.not_a_signup(contact, "no_pending_signup").await;
         };
+        let ttl = ctx.settings.contact_state_ttl;
+        ctx.store
+            .remember_email_contact(&email, contact, ttl)
+            .await?;
         let submissions = match ctx
             .call("legacy_profile", || {
                 ctx.hubspot.get_form_submissions(contact)

@@ -130,6 +130,18 @@ impl EventConsumer {
                 self.ctx.settings.check_lease,
             )
             .await?;
+        let summary = serde_json::json!({
+            "entry": entry.id,
+            "type": entry.fields.get("type"),
+            "property": entry.fields.get("property").filter(|p| !p.is_empty()),
+            "occurredAt": entry.fields.get("occurredAt"),
+            "receivedAt": entry.fields.get("receivedAt"),
+            "reclaimed": reclaimed,
+        });
+        let ttl = self.ctx.settings.contact_state_ttl;
+        store
+            .log_contact_event(contact, &summary.to_string(), ttl)
+            .await?;
         store.ack_stream_entry(CONSUMER_GROUP, &entry.id).await?;
         worker_metrics::event_consumed(reclaimed);
         tracing::debug!(contact_id = %contact, entry = %entry.id, "contact check scheduled");

@@ -1,0 +1,139 @@
+//! `signup-reactor dead-letters list | replay [ID | --all]`: what the reactor
+//! gave up on, and putting it back to work once the cause is fixed.
+
+use std::time::Duration;
+
+use super::{connect, format_ms_str};
+use crate::config::RedisArgs;
+use crate::domain::{ContactId, PendingSignup, SignupStatus};
+use crate::signup::intake::now_ms;
+use crate::store::{DeadLetter, RedisStore};
+
+/// Options of `dead-letters`.
+#[derive(Debug, clap::Args)]
+pub struct DeadLettersArgs {
+    #[command(subcommand)]
+    pub command: DeadLettersCommand,
+    #[command(flatten)]
+    pub redis: RedisArgs,
+}
+
+/// What to do with dead letters.
+#[derive(Debug, clap::Subcommand)]
+pub enum DeadLettersCommand {
+    /// List dead letters, oldest first.
+    List {
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        count: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put dead letters back to work and remove them from the list.
+    Replay {
+        /// The dead letter's id (from `list`).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<String>,
+        /// Replay every dead letter.
+        #[arg(long)]
+        all: bool,
+        /// TTL of a replayed signup's pending record.
+        #[arg(long, env = "SIGNUP_PENDING_TTL", default_value = "7d", value_parser = humantime::parse_duration)]
+        signup_pending_ttl: Duration,
+    },
+}
+
+/// Runs `dead-letters`.
+pub async fn dead_letters(args: DeadLettersArgs) -> anyhow::Result<()> {
+    let store = connect(&args.redis).await?;
+    match args.command {
+        DeadLettersCommand::List { count, json } => {
+            let letters = store.dead_letters(count).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&letters)?);
+            } else if letters.is_empty() {
+                println!("no dead letters");
+            } else {
+                for letter in &letters {
+                    println!("{}", describe(letter));
+                }
+            }
+        }
+        DeadLettersCommand::Replay {
+            id,
+            all,
+            signup_pending_ttl,
+        } => {
+            let letters = store.dead_letters(usize::MAX).await?;
+            let chosen: Vec<&DeadLetter> = letters.iter().filter(|l| all || id.as_deref() == Some(&l.id)).collect();
+            if let Some(id) = id.filter(|_| chosen.is_empty()) {
+                anyhow::bail!("no dead letter with id {id}");
+            }
+            for letter in chosen {
+                let what = replay(&store, letter, signup_pending_ttl).await?;
+                println!("{} replayed: {what}", letter.id);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One line per dead letter.
+pub fn describe(letter: &DeadLetter) -> String {
+    let subject = match letter.field("source") {
+        "checks" => format!("contact {}", letter.field("contact")),
+        "forms" => format!("signup {}", letter.field("signupId")),
+        "events" => format!("event entry {} (contact {})", letter.field("entryId"), letter.field("contact")),
+        other => format!("{other} entry"),
+    };
+    let failed = letter.fields.get("failedAt").map(|t| format!(" at {}", format_ms_str(t))).unwrap_or_default();
+    let correlation = match letter.field("correlationId") {
+        "" => String::new(),
+        id => format!(" [correlationId {id}]"),
+    };
+    format!(
+        "{}  {:<7} {subject}: {}{failed}{correlation}",
+        letter.id,
+        letter.field("source"),
+        letter.field("reason")
+    )
+}
+
+/// Puts one dead letter back to work, then removes it; says what it did.
+pub async fn replay(store: &RedisStore, letter: &DeadLetter, pending_ttl: Duration) -> anyhow::Result<String> {
+    let done = match letter.field("source") {
+        "events" => {
+            let fields: Vec<(&str, String)> = letter
+                .fields
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "source" | "reason" | "entryId" | "failedAt"))
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect();
+            let entry = store.re_record_event(&fields).await?;
+            format!("event recorded again as {entry}")
+        }
+        "checks" => {
+            let contact = ContactId::parse(letter.field("contact"))
+                .map_err(|e| anyhow::anyhow!("dead letter {} has no usable contact: {e}", letter.id))?;
+            store.restart_contact_wait(contact).await?;
+            store.schedule_check(contact, Duration::ZERO, Duration::from_secs(60)).await?;
+            format!("contact {contact} checked again")
+        }
+        "forms" => {
+            let mut signup: PendingSignup = serde_json::from_str(letter.field("signup"))
+                .map_err(|e| anyhow::anyhow!("dead letter {} has no usable signup: {e}", letter.id))?;
+            signup.status = SignupStatus::Queued;
+            signup.attempts = 0;
+            signup.last_error = None;
+            signup.submitted_at = now_ms();
+            store.save_pending_signup(&signup, pending_ttl).await?;
+            let queue = store.keys().forms_retry_queue();
+            store.delay_schedule(&queue, &signup.email.fingerprint(), Duration::ZERO).await?;
+            format!("signup {} queued for the Forms API again", signup.signup_id)
+        }
+        other => anyhow::bail!("dead letter {} has an unknown source {other:?}", letter.id),
+    };
+    store.remove_dead_letter(&letter.id).await?;
+    Ok(done)
+}
