@@ -9,6 +9,7 @@ pub mod domain;
 mod error_chain;
 pub mod http;
 pub mod hubspot;
+pub mod ops;
 pub mod signup;
 pub mod simulator;
 pub mod startup;

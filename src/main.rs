@@ -17,6 +17,14 @@ struct Cli {
 enum Command {
     /// Run the reactor: webhook receiver and worker (see --role).
     Serve(Box<signup_reactor::commands::ServeArgs>),
+    /// Show what the reactor knows about a contact or a signup.
+    Inspect(signup_reactor::ops::inspect::InspectArgs),
+    /// List or replay the work the reactor gave up on.
+    DeadLetters(signup_reactor::ops::dead_letters::DeadLettersArgs),
+    /// Manage the app's HubSpot webhook subscriptions.
+    Subscriptions(signup_reactor::ops::subscriptions::SubscriptionsArgs),
+    /// Check configuration, Redis and HubSpot credentials, one line each.
+    Check(Box<signup_reactor::ops::check::CheckArgs>),
     /// Probe a running reactor's /healthz (for container health checks).
     Healthcheck(signup_reactor::commands::HealthcheckArgs),
     /// Run a local HubSpot simulator (Forms, CRM, Single Send, webhooks).
@@ -28,6 +36,12 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => signup_reactor::commands::serve(*args).await,
+        Command::Inspect(args) => signup_reactor::ops::inspect::inspect(args).await,
+        Command::DeadLetters(args) => signup_reactor::ops::dead_letters::dead_letters(args).await,
+        Command::Subscriptions(args) => {
+            signup_reactor::ops::subscriptions::subscriptions(args).await
+        }
+        Command::Check(args) => signup_reactor::ops::check::check(*args).await,
         Command::Healthcheck(args) => signup_reactor::commands::healthcheck(args).await,
         Command::Simulate(args) => signup_reactor::simulator::run(args).await,
     };

@@ -66,13 +66,20 @@ impl HubSpotClient {
         self.api_url(&format!("/webhooks/v3/{}{path}", app.app_id))
     }
 
-    fn with_key(&self, request: reqwest::RequestBuilder, app: &WebhooksApp) -> reqwest::RequestBuilder {
+    fn with_key(
+        &self,
+        request: reqwest::RequestBuilder,
+        app: &WebhooksApp,
+    ) -> reqwest::RequestBuilder {
         use secrecy::ExposeSecret;
         request.query(&[("hapikey", app.developer_api_key.expose_secret())])
     }
 
     /// The app's settings; `None` when no target URL is set.
-    pub async fn webhook_settings(&self, app: &WebhooksApp) -> Result<Option<WebhookSettings>, HubSpotError> {
+    pub async fn webhook_settings(
+        &self,
+        app: &WebhooksApp,
+    ) -> Result<Option<WebhookSettings>, HubSpotError> {
         let request = self.with_key(self.http().get(self.webhooks_url(app, "/settings")), app);
         let response = self.execute(request, true).await?;
         if response.status() == reqwest::StatusCode::NOT_FOUND {
@@ -82,18 +89,37 @@ impl HubSpotClient {
     }
 
     /// Sets the app's target URL.
-    pub async fn set_webhook_target(&self, app: &WebhooksApp, target_url: &str, max_concurrent: u32) -> Result<(), HubSpotError> {
+    pub async fn set_webhook_target(
+        &self,
+        app: &WebhooksApp,
+        target_url: &str,
+        max_concurrent: u32,
+    ) -> Result<(), HubSpotError> {
         let body = SettingsChange {
             target_url,
-            throttling: Throttling { max_concurrent_requests: max_concurrent, period: "SECONDLY" },
+            throttling: Throttling {
+                max_concurrent_requests: max_concurrent,
+                period: "SECONDLY",
+            },
         };
-        let request = self.with_key(self.http().put(self.webhooks_url(app, "/settings")).json(&body), app);
+        let request = self.with_key(
+            self.http()
+                .put(self.webhooks_url(app, "/settings"))
+                .json(&body),
+            app,
+        );
         self.execute(request, false).await.map(drop)
     }
 
     /// The app's subscriptions.
-    pub async fn webhook_subscriptions(&self, app: &WebhooksApp) -> Result<Vec<Subscription>, HubSpotError> {
-        let request = self.with_key(self.http().get(self.webhooks_url(app, "/subscriptions")), app);
+    pub async fn webhook_subscriptions(
+        &self,
+        app: &WebhooksApp,
+    ) -> Result<Vec<Subscription>, HubSpotError> {
+        let request = self.with_key(
+            self.http().get(self.webhooks_url(app, "/subscriptions")),
+            app,
+        );
         let list: SubscriptionList = Self::json(self.execute(request, false).await?).await?;
         Ok(list.results)
     }
@@ -105,16 +131,29 @@ impl HubSpotClient {
         event_type: &str,
         property_name: Option<&str>,
     ) -> Result<Subscription, HubSpotError> {
-        let body = SubscriptionCreate { event_type, property_name, active: true };
+        let body = SubscriptionCreate {
+            event_type,
+            property_name,
+            active: true,
+        };
         let url = self.webhooks_url(app, "/subscriptions");
         let request = self.with_key(self.http().post(url).json(&body), app);
         Self::json(self.execute(request, false).await?).await
     }
 
     /// Activates a paused subscription.
-    pub async fn activate_webhook_subscription(&self, app: &WebhooksApp, id: &str) -> Result<(), HubSpotError> {
+    pub async fn activate_webhook_subscription(
+        &self,
+        app: &WebhooksApp,
+        id: &str,
+    ) -> Result<(), HubSpotError> {
         let url = self.webhooks_url(app, &format!("/subscriptions/{id}"));
-        let request = self.with_key(self.http().patch(url).json(&serde_json::json!({"active": true})), app);
+        let request = self.with_key(
+            self.http()
+                .patch(url)
+                .json(&serde_json::json!({"active": true})),
+            app,
+        );
         let response = request.send().await.map_err(HubSpotError::from_transport)?;
         if response.status().is_success() {
             Ok(())

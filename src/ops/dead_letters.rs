@@ -66,7 +66,10 @@ pub async fn dead_letters(args: DeadLettersArgs) -> anyhow::Result<()> {
             signup_pending_ttl,
         } => {
             let letters = store.dead_letters(usize::MAX).await?;
-            let chosen: Vec<&DeadLetter> = letters.iter().filter(|l| all || id.as_deref() == Some(&l.id)).collect();
+            let chosen: Vec<&DeadLetter> = letters
+                .iter()
+                .filter(|l| all || id.as_deref() == Some(&l.id))
+                .collect();
             if let Some(id) = id.filter(|_| chosen.is_empty()) {
                 anyhow::bail!("no dead letter with id {id}");
             }
@@ -84,10 +87,18 @@ pub fn describe(letter: &DeadLetter) -> String {
     let subject = match letter.field("source") {
         "checks" => format!("contact {}", letter.field("contact")),
         "forms" => format!("signup {}", letter.field("signupId")),
-        "events" => format!("event entry {} (contact {})", letter.field("entryId"), letter.field("contact")),
+        "events" => format!(
+            "event entry {} (contact {})",
+            letter.field("entryId"),
+            letter.field("contact")
+        ),
         other => format!("{other} entry"),
     };
-    let failed = letter.fields.get("failedAt").map(|t| format!(" at {}", format_ms_str(t))).unwrap_or_default();
+    let failed = letter
+        .fields
+        .get("failedAt")
+        .map(|t| format!(" at {}", format_ms_str(t)))
+        .unwrap_or_default();
     let correlation = match letter.field("correlationId") {
         "" => String::new(),
         id => format!(" [correlationId {id}]"),
@@ -101,35 +112,48 @@ pub fn describe(letter: &DeadLetter) -> String {
 }
 
 /// Puts one dead letter back to work, then removes it; says what it did.
-pub async fn replay(store: &RedisStore, letter: &DeadLetter, pending_ttl: Duration) -> anyhow::Result<String> {
+pub async fn replay(
+    store: &RedisStore,
+    letter: &DeadLetter,
+    pending_ttl: Duration,
+) -> anyhow::Result<String> {
     let done = match letter.field("source") {
         "events" => {
             let fields: Vec<(&str, String)> = letter
                 .fields
                 .iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "source" | "reason" | "entryId" | "failedAt"))
+                .filter(|(k, _)| {
+                    !matches!(k.as_str(), "source" | "reason" | "entryId" | "failedAt")
+                })
                 .map(|(k, v)| (k.as_str(), v.clone()))
                 .collect();
             let entry = store.re_record_event(&fields).await?;
             format!("event recorded again as {entry}")
         }
         "checks" => {
-            let contact = ContactId::parse(letter.field("contact"))
-                .map_err(|e| anyhow::anyhow!("dead letter {} has no usable contact: {e}", letter.id))?;
+            let contact = ContactId::parse(letter.field("contact")).map_err(|e| {
+                anyhow::anyhow!("dead letter {} has no usable contact: {e}", letter.id)
+            })?;
             store.restart_contact_wait(contact).await?;
-            store.schedule_check(contact, Duration::ZERO, Duration::from_secs(60)).await?;
+            store
+                .schedule_check(contact, Duration::ZERO, Duration::from_secs(60))
+                .await?;
             format!("contact {contact} checked again")
         }
         "forms" => {
-            let mut signup: PendingSignup = serde_json::from_str(letter.field("signup"))
-                .map_err(|e| anyhow::anyhow!("dead letter {} has no usable signup: {e}", letter.id))?;
+            let mut signup: PendingSignup =
+                serde_json::from_str(letter.field("signup")).map_err(|e| {
+                    anyhow::anyhow!("dead letter {} has no usable signup: {e}", letter.id)
+                })?;
             signup.status = SignupStatus::Queued;
             signup.attempts = 0;
             signup.last_error = None;
             signup.submitted_at = now_ms();
             store.save_pending_signup(&signup, pending_ttl).await?;
             let queue = store.keys().forms_retry_queue();
-            store.delay_schedule(&queue, &signup.email.fingerprint(), Duration::ZERO).await?;
+            store
+                .delay_schedule(&queue, &signup.email.fingerprint(), Duration::ZERO)
+                .await?;
             format!("signup {} queued for the Forms API again", signup.signup_id)
         }
         other => anyhow::bail!("dead letter {} has an unknown source {other:?}", letter.id),

@@ -39,7 +39,11 @@ pub struct InspectReport {
 }
 
 /// Gathers the report for an email address or a contact id.
-pub async fn gather(store: &RedisStore, email: Option<&Email>, contact: Option<ContactId>) -> anyhow::Result<InspectReport> {
+pub async fn gather(
+    store: &RedisStore,
+    email: Option<&Email>,
+    contact: Option<ContactId>,
+) -> anyhow::Result<InspectReport> {
     let pending_signup = match email {
         Some(email) => store.load_pending_signup(email).await?,
         None => None,
@@ -63,7 +67,9 @@ pub async fn gather(store: &RedisStore, email: Option<&Email>, contact: Option<C
             .contact_events(contact)
             .await?
             .iter()
-            .map(|raw| serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone())))
+            .map(|raw| {
+                serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()))
+            })
             .collect();
     }
     Ok(report)
@@ -102,8 +108,12 @@ pub fn render(report: &InspectReport) -> String {
                 let _ = writeln!(out, "  {name:<12} {}", format_ms_str(value));
             }
             let check = match report.check {
-                Some(CheckStatus { in_flight: true, .. }) => "in progress".to_owned(),
-                Some(CheckStatus { due_at: Some(at), .. }) => format!("due at {}", format_ms(at)),
+                Some(CheckStatus {
+                    in_flight: true, ..
+                }) => "in progress".to_owned(),
+                Some(CheckStatus {
+                    due_at: Some(at), ..
+                }) => format!("due at {}", format_ms(at)),
                 _ => "not scheduled".to_owned(),
             };
             let _ = writeln!(out, "  check        {check}");
@@ -111,7 +121,11 @@ pub fn render(report: &InspectReport) -> String {
             for event in &report.events {
                 let field = |name: &str| event.get(name).and_then(|v| v.as_str()).unwrap_or("");
                 let property = field("property");
-                let property = if property.is_empty() { String::new() } else { format!(" {property}") };
+                let property = if property.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {property}")
+                };
                 let _ = writeln!(
                     out,
                     "  {} {}{property} (entry {})",
@@ -122,7 +136,10 @@ pub fn render(report: &InspectReport) -> String {
             }
         }
         None => {
-            let _ = writeln!(out, "contact      unknown (no checked contact for this address yet)");
+            let _ = writeln!(
+                out,
+                "contact      unknown (no checked contact for this address yet)"
+            );
         }
     }
     match &report.pending_signup {
@@ -132,10 +149,17 @@ pub fn render(report: &InspectReport) -> String {
             let _ = writeln!(out, "  status       {}", signup.status.as_str());
             let _ = writeln!(out, "  submittedAt  {}", format_ms(signup.submitted_at));
             let _ = writeln!(out, "  attempts     {}", signup.attempts);
-            let _ = writeln!(out, "  lastError    {}", signup.last_error.as_deref().unwrap_or("-"));
+            let _ = writeln!(
+                out,
+                "  lastError    {}",
+                signup.last_error.as_deref().unwrap_or("-")
+            );
         }
         None => {
-            let _ = writeln!(out, "pending signup: none (email sent and signup retired, expired, or never signed up)");
+            let _ = writeln!(
+                out,
+                "pending signup: none (email sent and signup retired, expired, or never signed up)"
+            );
         }
     }
     out

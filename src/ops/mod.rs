@@ -17,7 +17,10 @@ pub async fn connect(args: &RedisArgs) -> anyhow::Result<RedisStore> {
     let settings = RedisSettings::from_args(args)?;
     let store = RedisStore::connect(&settings)?;
     store.ping().await.map_err(|error| {
-        anyhow::anyhow!("Redis at {} does not answer ({error}); is REDIS_URL right?", settings.url)
+        anyhow::anyhow!(
+            "Redis at {} does not answer ({error}); is REDIS_URL right?",
+            settings.url
+        )
     })?;
     Ok(store)
 }

@@ -36,7 +36,11 @@ pub struct SyncArgs {
     #[arg(long, env = "WEBHOOK_PUBLIC_URL")]
     pub target_url: String,
     /// Base URL of HubSpot's API.
-    #[arg(long, env = "HUBSPOT_API_BASE_URL", default_value = "https://api.hubapi.com")]
+    #[arg(
+        long,
+        env = "HUBSPOT_API_BASE_URL",
+        default_value = "https://api.hubapi.com"
+    )]
     pub api_base_url: String,
     /// Contact properties whose changes are subscribed (repeat for several).
     #[arg(long = "property", default_values_t = ["email".to_owned()])]
@@ -62,8 +66,9 @@ pub async fn subscriptions(args: SubscriptionsArgs) -> anyhow::Result<()> {
 pub async fn sync(args: &SyncArgs) -> anyhow::Result<SyncReport> {
     let target = url::Url::parse(&args.target_url)
         .map_err(|_| anyhow::anyhow!("WEBHOOK_PUBLIC_URL is invalid: expected an absolute URL"))?;
-    let base = url::Url::parse(&args.api_base_url)
-        .map_err(|_| anyhow::anyhow!("HUBSPOT_API_BASE_URL is invalid: expected an absolute URL"))?;
+    let base = url::Url::parse(&args.api_base_url).map_err(|_| {
+        anyhow::anyhow!("HUBSPOT_API_BASE_URL is invalid: expected an absolute URL")
+    })?;
     let client = HubSpotClient::new(HubSpotEndpoints {
         api_base_url: base.clone(),
         forms_base_url: base,
@@ -79,12 +84,18 @@ pub async fn sync(args: &SyncArgs) -> anyhow::Result<SyncReport> {
     if current.as_ref().map(|s| s.target_url.as_str()) == Some(target.as_str()) {
         report.push(format!("target URL    unchanged ({target})"));
     } else {
-        client.set_webhook_target(&app, target.as_str(), args.max_concurrent_requests).await?;
+        client
+            .set_webhook_target(&app, target.as_str(), args.max_concurrent_requests)
+            .await?;
         report.push(format!("target URL    set to {target}"));
     }
     let existing = client.webhook_subscriptions(&app).await?;
     let mut wanted: Vec<(&str, Option<&str>)> = vec![("contact.creation", None)];
-    wanted.extend(args.properties.iter().map(|p| ("contact.propertyChange", Some(p.as_str()))));
+    wanted.extend(
+        args.properties
+            .iter()
+            .map(|p| ("contact.propertyChange", Some(p.as_str()))),
+    );
     for (event_type, property) in wanted {
         let label = match property {
             Some(p) => format!("{event_type} ({p})"),
@@ -94,14 +105,21 @@ pub async fn sync(args: &SyncArgs) -> anyhow::Result<SyncReport> {
             .iter()
             .find(|s| s.event_type == event_type && s.property_name.as_deref() == property);
         match found {
-            Some(s) if s.active => report.push(format!("subscription  {label}: unchanged (id {})", s.id)),
+            Some(s) if s.active => {
+                report.push(format!("subscription  {label}: unchanged (id {})", s.id))
+            }
             Some(s) => {
                 client.activate_webhook_subscription(&app, &s.id).await?;
                 report.push(format!("subscription  {label}: activated (id {})", s.id));
             }
             None => {
-                let created = client.create_webhook_subscription(&app, event_type, property).await?;
-                report.push(format!("subscription  {label}: created (id {})", created.id));
+                let created = client
+                    .create_webhook_subscription(&app, event_type, property)
+                    .await?;
+                report.push(format!(
+                    "subscription  {label}: created (id {})",
+                    created.id
+                ));
             }
         }
     }

@@ -121,8 +121,12 @@ impl RedisStore {
     /// Whether and when the contact's check is scheduled.
     pub async fn check_status(&self, contact: ContactId) -> Result<CheckStatus, StoreError> {
         let mut conn = self.connection();
-        let score: Option<f64> = self.bounded(conn.zscore(self.keys.check_queue(), contact.get())).await?;
-        let in_flight: bool = self.bounded(conn.exists(self.keys.check_in_flight(contact))).await?;
+        let score: Option<f64> = self
+            .bounded(conn.zscore(self.keys.check_queue(), contact.get()))
+            .await?;
+        let in_flight: bool = self
+            .bounded(conn.exists(self.keys.check_in_flight(contact)))
+            .await?;
         Ok(CheckStatus {
             due_at: score.map(|s| s as u64),
             in_flight,

@@ -66,9 +66,13 @@ impl RedisStore {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or_default();
-        let fields = [("firstSeenAt", now.to_string()), ("attempts", "0".to_owned())];
+        let fields = [
+            ("firstSeenAt", now.to_string()),
+            ("attempts", "0".to_owned()),
+        ];
         let mut conn = self.connection();
-        self.bounded(conn.hset_multiple(self.keys.contact_state(contact), &fields)).await
+        self.bounded(conn.hset_multiple(self.keys.contact_state(contact), &fields))
+            .await
     }
 
     /// Adds to a numeric field of the contact's state (e.g. `attempts`).

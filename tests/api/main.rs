@@ -4,6 +4,8 @@
 mod support;
 
 mod health;
+mod ops;
+mod shutdown;
 mod signups;
 mod webhook_auth;
 mod webhook_recording;

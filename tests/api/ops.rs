@@ -1,0 +1,249 @@
+use std::time::Duration;
+use tokio::process::Command;
+
+use signup_reactor::domain::Email;
+use signup_reactor::ops::dead_letters::replay;
+use signup_reactor::ops::inspect::{gather, render};
+use signup_reactor::ops::subscriptions::{SyncArgs, sync};
+use signup_reactor::simulator::DelayRange;
+use signup_reactor::store::RedisStore;
+
+use crate::support::app::TestApp;
+use crate::support::stack::{Stack, eventually, signup_body};
+use crate::worker_flow::{sent_per_recipient, wait_for_emails};
+
+/// Runs the real binary with only the given environment.
+pub async fn reactor_command(app: &TestApp, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
+        .args(args)
+        .env_clear()
+        .env("REDIS_URL", &app.redis.url)
+        .env("REDIS_KEY_PREFIX", &app.prefix)
+        .output()
+        .await
+        .expect("run signup-reactor")
+}
+
+#[tokio::test]
+async fn inspect_shows_state_events_and_pending_signup() {
+    let stack = Stack::start(|sim| sim.processing_delay = DelayRange::fixed(500), |_| {}).await;
+    let email = "inspect@example.com".to_owned();
+    assert_eq!(
+        stack.app.signup(&signup_body(&email), None).await.status(),
+        202
+    );
+    let store = RedisStore::connect(&stack.app.config.redis).expect("store");
+    let address = Email::parse(&email).expect("email");
+    let before = gather(&store, Some(&address), None).await.expect("report");
+    let pending = before
+        .pending_signup
+        .as_ref()
+        .expect("pending signup right after the signup");
+    assert_eq!(pending.email, address);
+    assert!(
+        wait_for_emails(
+            &stack.sim,
+            std::slice::from_ref(&email),
+            Duration::from_secs(20)
+        )
+        .await
+    );
+
+    let after = gather(&store, Some(&address), None).await.expect("report");
+    let contact = stack.sim.contact_by_email(&email).expect("contact");
+    assert_eq!(after.contact_id, Some(contact.id));
+    assert_eq!(
+        after.contact_state.get("state").map(String::as_str),
+        Some("sent")
+    );
+    assert!(after.pending_signup.is_none(), "retired after the send");
+    assert!(!after.events.is_empty(), "recorded events are listed");
+    let text = render(&after);
+    assert!(text.contains(&format!("contact {}", contact.id)), "{text}");
+    assert!(text.contains("contact.creation"), "{text}");
+
+    let output = reactor_command(
+        &stack.app,
+        &["inspect", "--contact", &contact.id.to_string(), "--json"],
+    )
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json output");
+    assert_eq!(json["contactState"]["state"], "sent");
+    assert_eq!(json["contactId"], contact.id);
+}
+
+#[tokio::test]
+async fn dead_letters_are_listed_and_replayed() {
+    let stack = Stack::start(
+        |sim| sim.visibility_lag = DelayRange::fixed(100_000),
+        |config| config.worker.contact_wait_horizon = Duration::from_millis(100),
+    )
+    .await;
+    let email = "late@example.com".to_owned();
+    assert_eq!(
+        stack.app.signup(&signup_body(&email), None).await.status(),
+        202
+    );
+    let store = RedisStore::connect(&stack.app.config.redis).expect("store");
+    let dead = eventually(Duration::from_secs(10), || async {
+        store
+            .dead_letters(10)
+            .await
+            .map(|l| !l.is_empty())
+            .unwrap_or(false)
+    })
+    .await;
+    assert!(dead, "the invisible contact was never dead-lettered");
+    let letters = store.dead_letters(10).await.expect("list");
+    assert_eq!(letters[0].field("source"), "checks");
+    assert!(
+        letters[0]
+            .field("reason")
+            .starts_with("contact_not_visible"),
+        "{:?}",
+        letters[0]
+    );
+
+    let listed = reactor_command(&stack.app, &["dead-letters", "list"]).await;
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(
+        listed.contains(&letters[0].id) && listed.contains("contact_not_visible"),
+        "{listed}"
+    );
+    assert!(stack.sim.emails().is_empty());
+
+    // The cause goes away (the contact becomes visible); the replay sends the email.
+    let sim = &stack.sim;
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            sim.contact_by_email(&email)
+                .is_some_and(|c| c.visible_now())
+        })
+        .await
+    );
+    let replayed = replay(&store, &letters[0], Duration::from_secs(3600))
+        .await
+        .expect("replay");
+    assert!(replayed.contains("checked again"), "{replayed}");
+    assert!(
+        wait_for_emails(
+            &stack.sim,
+            std::slice::from_ref(&email),
+            Duration::from_secs(20)
+        )
+        .await
+    );
+    assert_eq!(sent_per_recipient(&stack.sim).get(&email), Some(&1));
+    assert!(
+        store.dead_letters(10).await.expect("list").is_empty(),
+        "replayed letters are removed"
+    );
+}
+
+#[tokio::test]
+async fn subscriptions_sync_sets_the_target_and_subscriptions_idempotently() {
+    let stack = Stack::start(
+        |sim| {
+            sim.webhooks.subscribe_creation = false;
+            sim.webhooks.subscribed_properties.clear();
+        },
+        |_| {},
+    )
+    .await;
+    let config = stack.sim.config().clone();
+    let args = SyncArgs {
+        app_id: u64::from(config.app_id),
+        developer_api_key: config.developer_api_key.clone(),
+        target_url: "https://hooks.example.com/webhooks/hubspot".into(),
+        api_base_url: stack.sim.base_url(),
+        properties: vec!["email".into()],
+        max_concurrent_requests: 10,
+    };
+    let first = sync(&args).await.expect("first sync");
+    assert!(
+        first[0].contains("set to https://hooks.example.com/webhooks/hubspot"),
+        "{first:?}"
+    );
+    assert!(first[1].contains("contact.creation: created"), "{first:?}");
+    assert!(
+        first[2].contains("contact.propertyChange (email): created"),
+        "{first:?}"
+    );
+    assert_eq!(
+        stack.sim.webhook_target().as_deref(),
+        Some("https://hooks.example.com/webhooks/hubspot")
+    );
+    let second = sync(&args).await.expect("second sync");
+    assert!(
+        second.iter().all(|line| line.contains("unchanged")),
+        "{second:?}"
+    );
+
+    let wrong_key = SyncArgs {
+        developer_api_key: "nope".into(),
+        ..args
+    };
+    assert!(
+        sync(&wrong_key).await.is_err(),
+        "a wrong developer key is an error"
+    );
+}
+
+#[tokio::test]
+async fn check_reports_one_line_per_check_and_fails_on_bad_credentials() {
+    let stack = Stack::default_stack().await;
+    let base = stack.sim.base_url();
+    let run = |token: &str| {
+        Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
+            .arg("check")
+            .env_clear()
+            .env("REDIS_URL", &stack.app.redis.url)
+            .env("HUBSPOT_CLIENT_SECRET", "s")
+            .env("HUBSPOT_ACCESS_TOKEN", token)
+            .env("HUBSPOT_PORTAL_ID", "62515")
+            .env(
+                "HUBSPOT_SIGNUP_FORM_GUID",
+                signup_reactor::simulator::DEFAULT_FORM_GUID,
+            )
+            .env("HUBSPOT_VERIFICATION_EMAIL_ID", "4242")
+            .env("HUBSPOT_API_BASE_URL", &base)
+            .env("HUBSPOT_FORMS_BASE_URL", &base)
+            .env("SIGNUP_API_TOKEN", "t")
+            .output()
+    };
+    let good = run(crate::support::stack::ACCESS_TOKEN)
+        .await
+        .expect("run check");
+    let text = String::from_utf8_lossy(&good.stdout).to_string();
+    assert!(good.status.success(), "{text}");
+    assert!(text.contains("ok   configuration"), "{text}");
+    assert!(text.contains("ok   redis reachable"), "{text}");
+    assert!(
+        text.contains("WARN redis settings"),
+        "a test Redis has no persistence: {text}"
+    );
+    assert!(text.contains("ok   hubspot credentials"), "{text}");
+
+    let bad = run("wrong-token").await.expect("run check");
+    let text = String::from_utf8_lossy(&bad.stdout).to_string();
+    assert!(!bad.status.success());
+    assert!(text.contains("FAIL hubspot credentials"), "{text}");
+
+    let missing = Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
+        .arg("check")
+        .env_clear()
+        .output()
+        .await
+        .expect("run");
+    let text = String::from_utf8_lossy(&missing.stdout).to_string();
+    assert!(!missing.status.success());
+    assert!(
+        text.contains("FAIL configuration") && text.contains("is required"),
+        "{text}"
+    );
+}

@@ -1,0 +1,119 @@
+use std::process::Stdio;
+use std::time::Duration;
+
+use signup_reactor::simulator::{DEFAULT_FORM_GUID, Simulator, SimulatorHandle};
+use tokio::process::{Child, Command};
+
+use crate::support::app::{CLIENT_SECRET, PORTAL_ID, SIGNUP_TOKEN};
+use crate::support::redis_server::{TestRedis, free_port};
+use crate::support::stack::{ACCESS_TOKEN, EMAIL_ID, eventually, signup_body, sim_config};
+use crate::worker_flow::{sent_per_recipient, wait_for_emails};
+
+/// Starts `signup-reactor serve` as a real process on a free port.
+async fn start_reactor(redis: &TestRedis, prefix: &str, sim: &SimulatorHandle) -> (Child, String) {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
+        .arg("serve")
+        .env_clear()
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("REDIS_URL", &redis.url)
+        .env("REDIS_KEY_PREFIX", prefix)
+        .env("HUBSPOT_CLIENT_SECRET", CLIENT_SECRET)
+        .env("HUBSPOT_ACCESS_TOKEN", ACCESS_TOKEN)
+        .env("HUBSPOT_PORTAL_ID", PORTAL_ID.to_string())
+        .env("HUBSPOT_SIGNUP_FORM_GUID", DEFAULT_FORM_GUID)
+        .env("HUBSPOT_VERIFICATION_EMAIL_ID", EMAIL_ID.to_string())
+        .env("HUBSPOT_API_BASE_URL", sim.base_url())
+        .env("HUBSPOT_FORMS_BASE_URL", sim.base_url())
+        .env("SIGNUP_API_TOKEN", SIGNUP_TOKEN)
+        .env("RETRY_BASE_DELAY", "20ms")
+        .env("RETRY_MAX_DELAY", "200ms")
+        .env("WORKER_POLL_INTERVAL", "10ms")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn signup-reactor");
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let up = eventually(Duration::from_secs(20), || async {
+        http.get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+    })
+    .await;
+    assert!(up, "the reactor did not start");
+    sim.set_webhook_target(Some(format!("{base}/webhooks/hubspot")));
+    (child, base)
+}
+
+async fn post_signup(
+    http: &reqwest::Client,
+    base: &str,
+    email: &str,
+) -> Result<u16, reqwest::Error> {
+    let response = http
+        .post(format!("{base}/v1/signups"))
+        .bearer_auth(SIGNUP_TOKEN)
+        .header("Idempotency-Key", format!("key-{email}"))
+        .json(&signup_body(email))
+        .send()
+        .await?;
+    Ok(response.status().as_u16())
+}
+
+#[tokio::test]
+async fn sigterm_during_a_batch_drains_and_loses_nothing() {
+    let redis = TestRedis::start();
+    let sim = Simulator::start(sim_config()).await.expect("simulator");
+    let prefix = format!("shutdown:{}:", uuid::Uuid::new_v4().simple());
+    let (mut first, base) = start_reactor(&redis, &prefix, &sim).await;
+    let http = reqwest::Client::new();
+    let emails: Vec<String> = (0..40).map(|i| format!("term{i}@example.com")).collect();
+
+    let requests = emails.iter().map(|email| post_signup(&http, &base, email));
+    let sigterm = async {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        let pid = first.id().expect("pid").to_string();
+        let status = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("kill");
+        assert!(status.success());
+    };
+    let (results, ()) = tokio::join!(futures_util::future::join_all(requests), sigterm);
+    let exit = tokio::time::timeout(Duration::from_secs(45), first.wait())
+        .await
+        .expect("exits")
+        .expect("status");
+    assert!(
+        exit.success(),
+        "SIGTERM ends the process with status 0, got {exit:?}"
+    );
+    for (email, result) in emails.iter().zip(&results) {
+        if let Ok(status) = result {
+            assert_eq!(
+                *status, 202,
+                "{email}: a request in flight at SIGTERM still completes"
+            );
+        }
+    }
+
+    // The app backend retries what was refused; a second process finishes the work.
+    let (_second, base) = start_reactor(&redis, &prefix, &sim).await;
+    for (email, result) in emails.iter().zip(&results) {
+        if result.is_err() {
+            assert_eq!(post_signup(&http, &base, email).await.expect("retry"), 202);
+        }
+    }
+    assert!(
+        wait_for_emails(&sim, &emails, Duration::from_secs(60)).await,
+        "a signup was lost"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = sent_per_recipient(&sim);
+    assert!(emails.iter().all(|e| sent.get(e) == Some(&1)), "{sent:?}");
+}
