@@ -2,7 +2,9 @@
 
 use std::sync::OnceLock;
 
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
 use tracing_subscriber::{EnvFilter, fmt};
 
 use crate::config::LogFormat;
@@ -40,10 +42,22 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
+/// Buckets (seconds) for the signup-to-email latency, which spans seconds to hours.
+const SIGNUP_TO_EMAIL_BUCKETS: [f64; 12] = [
+    0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
+];
+
 fn build_recorder() -> PrometheusRecorder {
-    let builder = PrometheusBuilder::new();
-    match builder.set_buckets(&LATENCY_BUCKETS) {
-        Ok(with_buckets) => with_buckets.build_recorder(),
+    let builder = PrometheusBuilder::new()
+        .set_buckets(&LATENCY_BUCKETS)
+        .and_then(|b| {
+            b.set_buckets_for_metric(
+                Matcher::Full("signup_to_email_seconds".to_owned()),
+                &SIGNUP_TO_EMAIL_BUCKETS,
+            )
+        });
+    match builder {
+        Ok(builder) => builder.build_recorder(),
         Err(_) => PrometheusBuilder::new().build_recorder(),
     }
 }

@@ -1,0 +1,197 @@
+//! Load benchmark of `POST /webhooks/hubspot`: signed batches sent the way
+//! HubSpot does (10 requests in flight), against a private `redis-server`.
+//! Prints latency percentiles, throughput and the process's peak memory.
+//!
+//! `cargo bench --bench webhook_receiver` (BENCH_REQUESTS, BENCH_BATCH and
+//! BENCH_CONCURRENCY override the defaults).
+
+#[path = "../tests/support/redis_server.rs"]
+#[allow(dead_code)]
+mod redis_server;
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::StreamExt;
+use secrecy::SecretString;
+use signup_reactor::config::{
+    Config, HubSpotSettings, LogFormat, RedisSettings, SignupSettings, WebhookSettings,
+    WorkerSettings,
+};
+use signup_reactor::domain::PortalId;
+use signup_reactor::startup::{Application, Role};
+use signup_reactor::store::Quota;
+use signup_reactor::webhook::signature::{SignaturePolicy, sign_v3};
+
+const SECRET: &str = "bench-secret";
+const PORTAL: u64 = 62515;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn config(redis_url: &str) -> anyhow::Result<Config> {
+    let unused: url::Url = "http://127.0.0.1:9".parse()?;
+    Ok(Config {
+        listen_addr: "127.0.0.1:0".parse()?,
+        redis: RedisSettings {
+            url: redis_url.to_owned(),
+            key_prefix: "bench:".into(),
+            command_timeout: Duration::from_secs(2),
+        },
+        hubspot: HubSpotSettings {
+            client_secret: SecretString::from(SECRET),
+            access_token: SecretString::from("unused"),
+            portal_id: PortalId::new(PORTAL)?,
+            signup_form_guid: "0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9".into(),
+            verification_email_id: 1,
+            api_base_url: unused.clone(),
+            forms_base_url: unused,
+            forms_authenticated: false,
+            http_timeout: Duration::from_secs(5),
+        },
+        webhook: WebhookSettings {
+            public_url: None,
+            signature_policy: SignaturePolicy::Any,
+            trust_forwarded_headers: false,
+            max_body_bytes: 1024 * 1024,
+            dedupe_window: Duration::from_secs(72 * 3600),
+        },
+        signup_api_token: SecretString::from("unused"),
+        signup: SignupSettings {
+            pending_ttl: Duration::from_secs(86400),
+            idempotency_ttl: Duration::from_secs(86400),
+            forms_quota: Quota {
+                max: 50,
+                window: Duration::from_secs(10),
+            },
+            forms_retry_horizon: Duration::from_secs(86400),
+        },
+        worker: WorkerSettings {
+            retry_base_delay: Duration::from_secs(1),
+            retry_max_delay: Duration::from_secs(60),
+            poll_interval: Duration::from_millis(250),
+            concurrency: 1,
+            stream_claim_idle: Duration::from_secs(60),
+            stream_max_deliveries: 5,
+            check_lease: Duration::from_secs(60),
+            contact_wait_horizon: Duration::from_secs(86400),
+            contact_state_ttl: Duration::from_secs(86400),
+            sweep_after: Duration::from_secs(600),
+            sweep_interval: Duration::from_secs(60),
+            api_quota: Quota {
+                max: 100,
+                window: Duration::from_secs(10),
+            },
+        },
+        log_format: LogFormat::Text,
+    })
+}
+
+fn batch(request: usize, size: usize) -> Vec<u8> {
+    let events: Vec<serde_json::Value> = (0..size)
+        .map(|i| {
+            let n = (request * size + i) as u64;
+            serde_json::json!({
+                "eventId": n, "subscriptionId": 1, "portalId": PORTAL, "appId": 2,
+                "occurredAt": 1_700_000_000_000u64 + n, "attemptNumber": 0,
+                "subscriptionType": if i % 2 == 0 { "contact.creation" } else { "contact.propertyChange" },
+                "objectId": 4_294_967_296u64 + n, "propertyName": "email", "propertyValue": "x@example.com",
+                "changeSource": "FORM"
+            })
+        })
+        .collect();
+    serde_json::to_vec(&events).unwrap_or_default()
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or_default()
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let requests = env_number("BENCH_REQUESTS", 5_000);
+    let size = env_number("BENCH_BATCH", 10);
+    let concurrency = env_number("BENCH_CONCURRENCY", 10);
+    let redis = redis_server::TestRedis::start();
+    let app = Application::build(config(&redis.url)?, Role::Receiver).await?;
+    let url = format!("http://127.0.0.1:{}/webhooks/hubspot", app.port());
+    let shutdown = app.shutdown_token();
+    let server = tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+
+    let started = Instant::now();
+    let send = |request: usize| {
+        let (client, url) = (client.clone(), url.clone());
+        async move {
+            let body = batch(request, size);
+            let ts = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or(0)
+                .to_string();
+            let signature = sign_v3(SECRET, "POST", &url, &body, &ts);
+            let sent = Instant::now();
+            let response = client
+                .post(&url)
+                .header("X-HubSpot-Signature-v3", signature)
+                .header("X-HubSpot-Request-Timestamp", ts)
+                .body(body)
+                .send()
+                .await;
+            let ok = response
+                .map(|r| r.status().as_u16() == 204)
+                .unwrap_or(false);
+            (sent.elapsed(), ok)
+        }
+    };
+    let results: Vec<(Duration, bool)> = futures_util::stream::iter(0..requests)
+        .map(send)
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let elapsed = started.elapsed();
+    shutdown.cancel();
+    let _ = server.await;
+
+    let failures = results.iter().filter(|(_, ok)| !ok).count();
+    let mut latencies: Vec<Duration> = results.into_iter().map(|(d, _)| d).collect();
+    latencies.sort();
+    let events = requests * size;
+    println!(
+        "webhook receiver: {requests} requests x {size} events, {concurrency} in flight, {failures} failed"
+    );
+    println!("| figure | value |");
+    println!("|---|---|");
+    println!(
+        "| requests/s | {:.0} |",
+        requests as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "| events/s | {:.0} |",
+        events as f64 / elapsed.as_secs_f64()
+    );
+    for (label, p) in [("p50", 0.50), ("p95", 0.95), ("p99", 0.99)] {
+        println!(
+            "| latency {label} | {:.2} ms |",
+            percentile(&latencies, p).as_secs_f64() * 1000.0
+        );
+    }
+    if let Some(kib) = peak_rss_kib() {
+        println!(
+            "| peak RSS (bench process, server and client) | {:.1} MiB |",
+            kib as f64 / 1024.0
+        );
+    }
+    anyhow::ensure!(failures == 0, "{failures} requests failed");
+    Ok(())
+}
