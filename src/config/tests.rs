@@ -164,3 +164,30 @@ fn secrets_do_not_appear_in_debug_output() {
         assert!(!shown.contains(secret), "{secret} leaked into {shown}");
     }
 }
+
+#[test]
+fn the_readme_configuration_table_lists_exactly_the_serve_variables() {
+    use clap::Args;
+    let command = SettingsArgs::augment_args(clap::Command::new("serve"));
+    let mut declared: Vec<String> = command
+        .get_arguments()
+        .filter_map(|arg| arg.get_env())
+        .map(|env| env.to_string_lossy().into_owned())
+        .collect();
+    declared.sort();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let section = readme
+        .split("## Configuration")
+        .nth(1)
+        .expect("configuration section");
+    let mut documented: Vec<String> = section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.split('`').nth(1).map(str::to_owned))
+        .filter(|name| name != "RUST_LOG")
+        .collect();
+    documented.sort();
+    assert_eq!(declared, documented);
+}
