@@ -5,89 +5,21 @@
 //! `cargo bench --bench webhook_receiver` (BENCH_REQUESTS, BENCH_BATCH and
 //! BENCH_CONCURRENCY override the defaults).
 
-#[path = "../tests/support/redis_server.rs"]
-#[allow(dead_code)]
-mod redis_server;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::StreamExt;
-use secrecy::SecretString;
-use signup_reactor::config::{
-    Config, HubSpotSettings, LogFormat, RedisSettings, SignupSettings, WebhookSettings,
-    WorkerSettings,
-};
-use signup_reactor::domain::PortalId;
 use signup_reactor::startup::{Application, Role};
-use signup_reactor::store::Quota;
-use signup_reactor::webhook::signature::{SignaturePolicy, sign_v3};
-
-const SECRET: &str = "bench-secret";
-const PORTAL: u64 = 62515;
+use signup_reactor::webhook::signature::sign_v3;
+use support::app::{CLIENT_SECRET as SECRET, PORTAL_ID as PORTAL, test_config};
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn config(redis_url: &str) -> anyhow::Result<Config> {
-    let unused: url::Url = "http://127.0.0.1:9".parse()?;
-    Ok(Config {
-        listen_addr: "127.0.0.1:0".parse()?,
-        redis: RedisSettings {
-            url: redis_url.to_owned(),
-            key_prefix: "bench:".into(),
-            command_timeout: Duration::from_secs(2),
-        },
-        hubspot: HubSpotSettings {
-            client_secret: SecretString::from(SECRET),
-            access_token: SecretString::from("unused"),
-            portal_id: PortalId::new(PORTAL)?,
-            signup_form_guid: "0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9".into(),
-            verification_email_id: 1,
-            api_base_url: unused.clone(),
-            forms_base_url: unused,
-            forms_authenticated: false,
-            http_timeout: Duration::from_secs(5),
-        },
-        webhook: WebhookSettings {
-            public_url: None,
-            signature_policy: SignaturePolicy::Any,
-            trust_forwarded_headers: false,
-            max_body_bytes: 1024 * 1024,
-            dedupe_window: Duration::from_secs(72 * 3600),
-        },
-        signup_api_token: SecretString::from("unused"),
-        signup: SignupSettings {
-            pending_ttl: Duration::from_secs(86400),
-            idempotency_ttl: Duration::from_secs(86400),
-            forms_quota: Quota {
-                max: 50,
-                window: Duration::from_secs(10),
-            },
-            forms_retry_horizon: Duration::from_secs(86400),
-        },
-        worker: WorkerSettings {
-            retry_base_delay: Duration::from_secs(1),
-            retry_max_delay: Duration::from_secs(60),
-            poll_interval: Duration::from_millis(250),
-            concurrency: 1,
-            stream_claim_idle: Duration::from_secs(60),
-            stream_max_deliveries: 5,
-            check_lease: Duration::from_secs(60),
-            contact_wait_horizon: Duration::from_secs(86400),
-            contact_state_ttl: Duration::from_secs(86400),
-            sweep_after: Duration::from_secs(600),
-            sweep_interval: Duration::from_secs(60),
-            api_quota: Quota {
-                max: 100,
-                window: Duration::from_secs(10),
-            },
-        },
-        log_format: LogFormat::Text,
-    })
 }
 
 fn batch(request: usize, size: usize) -> Vec<u8> {
@@ -122,8 +54,10 @@ async fn main() -> anyhow::Result<()> {
     let requests = env_number("BENCH_REQUESTS", 5_000);
     let size = env_number("BENCH_BATCH", 10);
     let concurrency = env_number("BENCH_CONCURRENCY", 10);
-    let redis = redis_server::TestRedis::start();
-    let app = Application::build(config(&redis.url)?, Role::Receiver).await?;
+    let redis = support::redis_server::TestRedis::start();
+    let mut config = test_config(&redis.url);
+    config.redis.command_timeout = Duration::from_secs(2);
+    let app = Application::build(config, Role::Receiver).await?;
     let url = format!("http://127.0.0.1:{}/webhooks/hubspot", app.port());
     let shutdown = app.shutdown_token();
     let server = tokio::spawn(app.run_until_stopped());

@@ -9,8 +9,8 @@ use signup_reactor::simulator::DelayRange;
 use signup_reactor::store::RedisStore;
 
 use crate::support::app::TestApp;
+use crate::support::stack::sent_per_recipient;
 use crate::support::stack::{Stack, eventually, signup_body};
-use crate::worker_flow::{sent_per_recipient, wait_for_emails};
 
 /// Runs the real binary with only the given environment.
 pub async fn reactor_command(app: &TestApp, args: &[&str]) -> std::process::Output {
@@ -40,14 +40,9 @@ async fn inspect_shows_state_events_and_pending_signup() {
         .as_ref()
         .expect("pending signup right after the signup");
     assert_eq!(pending.email, address);
-    assert!(
-        wait_for_emails(
-            &stack.sim,
-            std::slice::from_ref(&email),
-            Duration::from_secs(20)
-        )
-        .await
-    );
+    stack
+        .expect_emails(std::slice::from_ref(&email), Duration::from_secs(20))
+        .await;
 
     let after = gather(&store, Some(&address), None).await.expect("report");
     let contact = stack.sim.contact_by_email(&email).expect("contact");
@@ -130,14 +125,9 @@ async fn dead_letters_are_listed_and_replayed() {
         .await
         .expect("replay");
     assert!(replayed.contains("checked again"), "{replayed}");
-    assert!(
-        wait_for_emails(
-            &stack.sim,
-            std::slice::from_ref(&email),
-            Duration::from_secs(20)
-        )
-        .await
-    );
+    stack
+        .expect_emails(std::slice::from_ref(&email), Duration::from_secs(20))
+        .await;
     assert_eq!(sent_per_recipient(&stack.sim).get(&email), Some(&1));
     assert!(
         store.dead_letters(10).await.expect("list").is_empty(),

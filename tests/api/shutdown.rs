@@ -7,7 +7,7 @@ use tokio::process::{Child, Command};
 use crate::support::app::{CLIENT_SECRET, PORTAL_ID, SIGNUP_TOKEN};
 use crate::support::redis_server::{TestRedis, free_port};
 use crate::support::stack::{ACCESS_TOKEN, EMAIL_ID, eventually, signup_body, sim_config};
-use crate::worker_flow::{sent_per_recipient, wait_for_emails};
+use crate::support::stack::{sent_per_recipient, wait_for_emails};
 
 /// Starts `signup-reactor serve` as a real process on a free port.
 async fn start_reactor(redis: &TestRedis, prefix: &str, sim: &SimulatorHandle) -> (Child, String) {

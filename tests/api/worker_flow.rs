@@ -1,27 +1,8 @@
-use std::collections::HashMap;
 use std::time::Duration;
 
-use signup_reactor::simulator::{DelayRange, DeliveryOutcome, SimulatorHandle};
+use signup_reactor::simulator::{DelayRange, DeliveryOutcome};
 
-use crate::support::stack::{EMAIL_ID, Stack, eventually, signup_body};
-
-/// Emails the simulator actually sent, per recipient.
-pub fn sent_per_recipient(sim: &SimulatorHandle) -> HashMap<String, usize> {
-    let mut sent = HashMap::new();
-    for email in sim.emails().into_iter().filter(|e| e.sent) {
-        *sent.entry(email.to).or_insert(0) += 1;
-    }
-    sent
-}
-
-/// Waits until every address in `emails` got its email (or the timeout).
-pub async fn wait_for_emails(sim: &SimulatorHandle, emails: &[String], timeout: Duration) -> bool {
-    eventually(timeout, || async {
-        let sent = sent_per_recipient(sim);
-        emails.iter().all(|e| sent.contains_key(e))
-    })
-    .await
-}
+use crate::support::stack::{EMAIL_ID, Stack, eventually, sent_per_recipient, signup_body};
 
 #[tokio::test]
 async fn the_seed_race_the_email_waits_for_the_contact_and_its_form_submission() {
@@ -36,16 +17,8 @@ async fn the_seed_race_the_email_waits_for_the_contact_and_its_form_submission()
     )
     .await;
     let emails: Vec<String> = (0..5).map(|i| format!("race{i}@example.com")).collect();
-    for email in &emails {
-        assert_eq!(
-            stack.app.signup(&signup_body(email), None).await.status(),
-            202
-        );
-    }
-    assert!(
-        wait_for_emails(&stack.sim, &emails, Duration::from_secs(20)).await,
-        "emails not sent"
-    );
+    stack.sign_up_all(&emails).await;
+    stack.expect_emails(&emails, Duration::from_secs(20)).await;
     let deliveries = stack.sim.deliveries();
     for email in &emails {
         let contact = stack.sim.contact_by_email(email).expect("contact");
@@ -116,13 +89,8 @@ async fn events_delivered_three_times_and_reordered_give_one_email_per_contact()
     )
     .await;
     let emails: Vec<String> = (0..20).map(|i| format!("dup{i}@example.com")).collect();
-    for email in &emails {
-        assert_eq!(
-            stack.app.signup(&signup_body(email), None).await.status(),
-            202
-        );
-    }
-    assert!(wait_for_emails(&stack.sim, &emails, Duration::from_secs(20)).await);
+    stack.sign_up_all(&emails).await;
+    stack.expect_emails(&emails, Duration::from_secs(20)).await;
     assert!(
         stack.sim.stats().duplicate_deliveries > 0,
         "the simulator duplicated nothing"
@@ -208,14 +176,9 @@ async fn a_signup_whose_webhook_never_comes_is_sent_by_the_sweep() {
         stack.app.signup(&signup_body(&email), None).await.status(),
         202
     );
-    assert!(
-        wait_for_emails(
-            &stack.sim,
-            std::slice::from_ref(&email),
-            Duration::from_secs(20)
-        )
-        .await
-    );
+    stack
+        .expect_emails(std::slice::from_ref(&email), Duration::from_secs(20))
+        .await;
     let delivered = stack
         .sim
         .deliveries()

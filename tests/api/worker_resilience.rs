@@ -8,8 +8,8 @@ use signup_reactor::startup::Role;
 use signup_reactor::store::{RedisStore, SendClaim};
 
 use crate::support::app::{PORTAL_ID, TestApp};
+use crate::support::stack::sent_per_recipient;
 use crate::support::stack::{ACCESS_TOKEN, EMAIL_ID, Stack, eventually, signup_body, wire};
-use crate::worker_flow::{sent_per_recipient, wait_for_emails};
 
 #[tokio::test]
 async fn two_reactor_processes_on_one_stream_send_one_email_per_contact_for_200_signups() {
@@ -25,10 +25,7 @@ async fn two_reactor_processes_on_one_stream_send_one_email_per_contact_for_200_
         let app = if i % 2 == 0 { &stack.app } else { &second };
         assert_eq!(app.signup(&signup_body(email), None).await.status(), 202);
     }
-    assert!(
-        wait_for_emails(&stack.sim, &emails, Duration::from_secs(60)).await,
-        "not every email went out"
-    );
+    stack.expect_emails(&emails, Duration::from_secs(60)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let sent = sent_per_recipient(&stack.sim);
     assert_eq!(sent.len(), 200);
@@ -95,14 +92,9 @@ async fn an_event_left_unacknowledged_by_a_crashed_worker_is_reclaimed_and_sent_
         config.worker.stream_claim_idle = Duration::from_millis(200);
     })
     .await;
-    assert!(
-        wait_for_emails(
-            &stack.sim,
-            std::slice::from_ref(&email),
-            Duration::from_secs(20)
-        )
-        .await
-    );
+    stack
+        .expect_emails(std::slice::from_ref(&email), Duration::from_secs(20))
+        .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(sent_per_recipient(&stack.sim).get(&email), Some(&1));
     assert_eq!(
@@ -223,16 +215,8 @@ async fn hubspot_429_and_5xx_bursts_still_give_exactly_one_email_each() {
     )
     .await;
     let emails: Vec<String> = (0..30).map(|i| format!("chaos{i}@example.com")).collect();
-    for email in &emails {
-        assert_eq!(
-            stack.app.signup(&signup_body(email), None).await.status(),
-            202
-        );
-    }
-    assert!(
-        wait_for_emails(&stack.sim, &emails, Duration::from_secs(60)).await,
-        "not every email went out"
-    );
+    stack.sign_up_all(&emails).await;
+    stack.expect_emails(&emails, Duration::from_secs(60)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let sent = sent_per_recipient(&stack.sim);
     assert!(sent.values().all(|n| *n == 1), "{sent:?}");

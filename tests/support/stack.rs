@@ -1,6 +1,7 @@
 //! The whole system under test: the HubSpot simulator and the reactor (receiver
 //! and worker) wired to each other over real HTTP, on a private Redis.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
@@ -122,5 +123,43 @@ where
             return false;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Emails the simulator actually sent, per recipient.
+pub fn sent_per_recipient(sim: &SimulatorHandle) -> HashMap<String, usize> {
+    let mut sent = HashMap::new();
+    for email in sim.emails().into_iter().filter(|e| e.sent) {
+        *sent.entry(email.to).or_insert(0) += 1;
+    }
+    sent
+}
+
+/// Waits until every address in `emails` got its email (or the timeout).
+pub async fn wait_for_emails(sim: &SimulatorHandle, emails: &[String], timeout: Duration) -> bool {
+    eventually(timeout, || async {
+        let sent = sent_per_recipient(sim);
+        emails.iter().all(|e| sent.contains_key(e))
+    })
+    .await
+}
+
+impl Stack {
+    /// Signs every address up through the reactor, asserting 202 each time.
+    pub async fn sign_up_all(&self, emails: &[String]) {
+        for email in emails {
+            let status = self.app.signup(&signup_body(email), None).await.status();
+            assert_eq!(status, 202, "{email}");
+        }
+    }
+
+    /// Asserts that every address got its email within `timeout`.
+    pub async fn expect_emails(&self, emails: &[String], timeout: Duration) {
+        let sent = wait_for_emails(&self.sim, emails, timeout).await;
+        assert!(
+            sent,
+            "not every email went out: {:?}",
+            sent_per_recipient(&self.sim)
+        );
     }
 }
