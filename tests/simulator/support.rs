@@ -238,8 +238,10 @@ impl Receiver {
                                 (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned())
                             })
                             .collect();
-                        let info = request.connection_info();
-                        let url = format!("{}://{}{}", info.scheme(), info.host(), request.uri());
+                        let url = {
+                            let info = request.connection_info();
+                            format!("{}://{}{}", info.scheme(), info.host(), request.uri())
+                        };
                         rec.lock().unwrap().push(Received {
                             url,
                             headers,
