@@ -330,3 +330,21 @@ pub fn scale(factor: f64, nominal: Duration) -> Duration {
         Duration::ZERO
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_json_configuration_keeps_the_other_defaults() {
+        let json = r#"{"time_scale":0.01,"forms":[{"guid":"abc","name":"X","fields":[
+            {"name":"email","required":true,"type":"email"},
+            {"name":"plan","type":"enumeration","options":["a","b"]}]}]}"#;
+        let config: SimConfig = serde_json::from_str(json).expect("parses");
+        assert_eq!(config.time_scale, 0.01);
+        assert_eq!(config.portal_id, SimConfig::default().portal_id);
+        assert_eq!(config.forms[0].fields[1].kind, FieldKind::Enumeration);
+        assert_eq!(config.scaled_ms(10_000), Duration::from_millis(100));
+        assert!(config.first_contact_id > u64::from(u32::MAX));
+    }
+}

@@ -266,6 +266,9 @@ pub fn apply_single_send(
     })
 }
 
+/// A subscription id, its event type and the property change it reports.
+type WantedEvent = (u64, &'static str, Option<(String, String)>);
+
 /// The events the active subscriptions want for a change, recorded in state.
 #[allow(clippy::too_many_arguments)]
 fn events_for(
@@ -278,7 +281,7 @@ fn events_for(
     source_id: Option<&str>,
     at: u64,
 ) -> Vec<WebhookEvent> {
-    let mut wanted: Vec<(u64, &'static str, Option<(String, String)>)> = Vec::new();
+    let mut wanted: Vec<WantedEvent> = Vec::new();
     for subscription in state.subscriptions.iter().filter(|s| s.active) {
         match (
             subscription.event_type.as_str(),

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::{Map, Value, json};
 
 use super::clock::{iso, now_ms};
@@ -136,7 +136,7 @@ pub async fn get_contact(
     if let Err(refused) =
         gate::admit(&shared, &request, Endpoint::CrmContact, Credential::Bearer).await
     {
-        return refused;
+        return refused.error_response();
     }
     let raw_id = path.into_inner();
     let query = parse_query(request.query_string());
@@ -249,7 +249,7 @@ pub async fn legacy_profile(
     )
     .await
     {
-        return refused;
+        return refused.error_response();
     }
     let query = parse_query(request.query_string());
     let raw = path.into_inner();

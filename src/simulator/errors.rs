@@ -134,3 +134,49 @@ pub fn form_not_found(guid: &str) -> HttpResponse {
         "errors": [],
     }))
 }
+
+/// Why a request was refused before the endpoint did anything.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// An injected server error.
+    #[error("injected server error {status}")]
+    Fault { status: u16 },
+    /// Over budget, or an injected 429.
+    #[error("rate limited")]
+    RateLimited(RateInfo),
+    /// Missing or unknown credential.
+    #[error("unauthorized")]
+    Unauthorized { token_given: bool },
+    /// The request body or parameters are invalid.
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    /// The addressed resource does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+}
+
+impl actix_web::ResponseError for Refusal {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Fault { status } => {
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Invalid(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Fault { status } => server_error(*status),
+            Self::RateLimited(info) => rate_limited(info),
+            Self::Unauthorized { token_given } => unauthorized(*token_given),
+            Self::Invalid(message) => validation(message),
+            Self::NotFound(message) => {
+                standard(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", message, None)
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -159,15 +159,15 @@ fn validate_context(context: &serde_json::Map<String, Value>, errors: &mut Vec<F
         }
     }
     let text = |key: &str| context.get(key).map(as_text);
-    if let Some(hutk) = text("hutk") {
-        if hutk.len() != 32 || !hutk.chars().all(|c| c.is_ascii_hexdigit()) {
-            errors.push(context_error("hutk", "INVALID_HUTK"));
-        }
+    if let Some(hutk) = text("hutk")
+        && (hutk.len() != 32 || !hutk.chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        errors.push(context_error("hutk", "INVALID_HUTK"));
     }
-    if let Some(ip) = text("ipAddress") {
-        if ip.parse::<IpAddr>().is_err() {
-            errors.push(context_error("ipAddress", "INVALID_IP_ADDRESS"));
-        }
+    if let Some(ip) = text("ipAddress")
+        && ip.parse::<IpAddr>().is_err()
+    {
+        errors.push(context_error("ipAddress", "INVALID_IP_ADDRESS"));
     }
     if let Some(uri) = text("pageUri") {
         let ok = url::Url::parse(&uri).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
@@ -175,13 +175,11 @@ fn validate_context(context: &serde_json::Map<String, Value>, errors: &mut Vec<F
             errors.push(context_error("pageUri", "INVALID_PAGE_URI"));
         }
     }
-    if let Some(key) = text("goToWebinarWebinarKey") {
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_digit()) {
-            errors.push(context_error(
-                "goToWebinarWebinarKey",
-                "INVALID_GOTOWEBINAR_WEBINAR_KEY",
-            ));
-        }
+    if let Some(key) = text("goToWebinarWebinarKey")
+        && (key.is_empty() || !key.chars().all(|c| c.is_ascii_digit()))
+    {
+        let error_type = "INVALID_GOTOWEBINAR_WEBINAR_KEY";
+        errors.push(context_error("goToWebinarWebinarKey", error_type));
     }
 }
 
@@ -218,7 +216,7 @@ async fn handle(
         Credential::None
     };
     if let Err(refused) = gate::admit(&shared, &request, Endpoint::FormsSubmit, credential).await {
-        return refused;
+        return refused.error_response();
     }
     let form = match shared.config.form(&guid) {
         Some(form) if portal == shared.config.portal_id.to_string() => form.clone(),

@@ -2,9 +2,9 @@
 //! the credential check, and the rate limit. A refused request gets HubSpot's
 //! response and has no effect.
 
-use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest};
 
-use super::errors;
+use super::errors::Refusal;
 use super::faults::{self, Endpoint, FaultKind};
 use super::rate_limit::Family;
 use super::shared::Shared;
@@ -27,7 +27,7 @@ pub async fn admit(
     request: &HttpRequest,
     endpoint: Endpoint,
     credential: Credential,
-) -> Result<(), HttpResponse> {
+) -> Result<(), Refusal> {
     let family = match credential {
         Credential::None => Family::Forms,
         Credential::Bearer => Family::Api,
@@ -42,10 +42,10 @@ pub async fn admit(
         fault
     };
     match fault {
-        Some(FaultKind::ServerError { status }) => return Err(errors::server_error(status)),
+        Some(FaultKind::ServerError { status }) => return Err(Refusal::Fault { status }),
         Some(FaultKind::RateLimited) => {
             let info = shared.lock_rate().nominal(family);
-            return Err(errors::rate_limited(&info));
+            return Err(Refusal::RateLimited(info));
         }
         Some(FaultKind::Slow { delay_ms }) => {
             shared.sleep(shared.config.scaled_ms(delay_ms)).await;
@@ -56,7 +56,7 @@ pub async fn admit(
     let info = shared.lock_rate().take(family);
     if let Some(info) = info {
         if info.exceeded.is_some() {
-            return Err(errors::rate_limited(&info));
+            return Err(Refusal::RateLimited(info));
         }
         request.extensions_mut().insert(info);
     }
@@ -71,7 +71,7 @@ fn check_credential(
     shared: &Shared,
     request: &HttpRequest,
     credential: Credential,
-) -> Result<(), HttpResponse> {
+) -> Result<(), Refusal> {
     if !shared.config.require_auth {
         return Ok(());
     }
@@ -88,7 +88,9 @@ fn check_credential(
             });
             match token {
                 Some(token) if shared.config.access_tokens.iter().any(|t| t == token) => Ok(()),
-                _ => Err(errors::unauthorized(header.is_some())),
+                _ => Err(Refusal::Unauthorized {
+                    token_given: header.is_some(),
+                }),
             }
         }
         Credential::DeveloperKey => {
@@ -97,7 +99,9 @@ fn check_credential(
                 .map(|(_, value)| value.into_owned());
             match given {
                 Some(key) if key == shared.config.developer_api_key => Ok(()),
-                other => Err(errors::unauthorized(other.is_some())),
+                other => Err(Refusal::Unauthorized {
+                    token_given: other.is_some(),
+                }),
             }
         }
     }

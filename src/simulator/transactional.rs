@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -65,7 +65,7 @@ pub async fn send(
     if let Err(refused) =
         gate::admit(&shared, &request, Endpoint::SingleSend, Credential::Bearer).await
     {
-        return refused;
+        return refused.error_response();
     }
     let body: SendBody = match serde_json::from_slice(&body) {
         Ok(body) => body,
@@ -175,7 +175,7 @@ pub async fn status(
     if let Err(refused) =
         gate::admit(&shared, &request, Endpoint::SendStatus, Credential::Bearer).await
     {
-        return refused;
+        return refused.error_response();
     }
     let status_id = path.into_inner();
     let record = shared

@@ -5,12 +5,12 @@
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::clock::{iso, now_ms};
-use super::errors;
+use super::errors::{self, Refusal};
 use super::faults::Endpoint;
 use super::gate::{self, Credential};
 use super::shared::Shared;
@@ -59,7 +59,7 @@ fn subscription_json(subscription: &Subscription) -> Value {
 }
 
 /// Auth, faults, rate limit, then the app id must be this simulator's app.
-async fn admit(shared: &Shared, request: &HttpRequest, app_id: &str) -> Result<(), HttpResponse> {
+async fn admit(shared: &Shared, request: &HttpRequest, app_id: &str) -> Result<(), Refusal> {
     gate::admit(
         shared,
         request,
@@ -68,19 +68,14 @@ async fn admit(shared: &Shared, request: &HttpRequest, app_id: &str) -> Result<(
     )
     .await?;
     if app_id != shared.config.app_id.to_string() {
-        return Err(errors::standard(
-            StatusCode::NOT_FOUND,
-            "OBJECT_NOT_FOUND",
-            &format!("App {app_id} not found"),
-            None,
-        ));
+        return Err(Refusal::NotFound(format!("App {app_id} not found")));
     }
     Ok(())
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, HttpResponse> {
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
     serde_json::from_slice(body)
-        .map_err(|error| errors::validation(&format!("Invalid input JSON: {error}")))
+        .map_err(|error| Refusal::Invalid(format!("Invalid input JSON: {error}")))
 }
 
 async fn get_settings(
@@ -90,7 +85,7 @@ async fn get_settings(
 ) -> HttpResponse {
     let shared: Arc<Shared> = shared.into_inner();
     if let Err(refused) = admit(&shared, &request, &path).await {
-        return refused;
+        return refused.error_response();
     }
     let state = shared.lock();
     match &state.target_url {
@@ -112,11 +107,11 @@ async fn put_settings(
 ) -> HttpResponse {
     let shared: Arc<Shared> = shared.into_inner();
     if let Err(refused) = admit(&shared, &request, &path).await {
-        return refused;
+        return refused.error_response();
     }
     let change: SettingsChange = match parse(&body) {
         Ok(change) => change,
-        Err(refused) => return refused,
+        Err(refused) => return refused.error_response(),
     };
     if url::Url::parse(&change.target_url).is_err() {
         return errors::validation("targetUrl must be an absolute URL");
@@ -141,7 +136,7 @@ async fn delete_settings(
 ) -> HttpResponse {
     let shared: Arc<Shared> = shared.into_inner();
     if let Err(refused) = admit(&shared, &request, &path).await {
-        return refused;
+        return refused.error_response();
     }
     shared.lock().target_url = None;
     HttpResponse::NoContent().finish()
@@ -154,7 +149,7 @@ async fn list_subscriptions(
 ) -> HttpResponse {
     let shared: Arc<Shared> = shared.into_inner();
     if let Err(refused) = admit(&shared, &request, &path).await {
-        return refused;
+        return refused.error_response();
     }
     let results: Vec<Value> = shared
         .lock()
@@ -173,11 +168,11 @@ async fn create_subscription(
 ) -> HttpResponse {
     let shared: Arc<Shared> = shared.into_inner();
     if let Err(refused) = admit(&shared, &request, &path).await {
-        return refused;
+        return refused.error_response();
     }
     let create: SubscriptionCreate = match parse(&body) {
         Ok(create) => create,
-        Err(refused) => return refused,
+        Err(refused) => return refused.error_response(),
     };
     let (object, action) = create.event_type.split_once('.').unwrap_or(("", ""));
     if object.is_empty() || action.is_empty() {
@@ -214,11 +209,11 @@ async fn patch_subscription(
 ) -> HttpResponse {
     let shared: Arc<Shared> = shared.into_inner();
     if let Err(refused) = admit(&shared, &request, &path.0).await {
-        return refused;
+        return refused.error_response();
     }
     let patch: SubscriptionPatch = match parse(&body) {
         Ok(patch) => patch,
-        Err(refused) => return refused,
+        Err(refused) => return refused.error_response(),
     };
     let id = subscription_path(&path);
     let mut state = shared.lock();
@@ -239,7 +234,7 @@ async fn delete_subscription(
 ) -> HttpResponse {
     let shared: Arc<Shared> = shared.into_inner();
     if let Err(refused) = admit(&shared, &request, &path.0).await {
-        return refused;
+        return refused.error_response();
     }
     let id = subscription_path(&path);
     let mut state = shared.lock();
