@@ -56,6 +56,7 @@ pub async fn admit(
     let info = shared.lock_rate().take(family);
     if let Some(info) = info {
         if info.exceeded.is_some() {
+            shared.lock().quota_rejections += 1;
             return Err(Refusal::RateLimited(info));
         }
         request.extensions_mut().insert(info);

@@ -35,6 +35,8 @@ pub struct Stats {
     pub deliveries_delivered: usize,
     pub deliveries_failed: usize,
     pub duplicate_deliveries: usize,
+    /// Requests refused with 429 because a budget was spent (injected 429s excluded).
+    pub quota_rejections: usize,
     pub pending_work: usize,
 }
 
@@ -72,6 +74,7 @@ pub fn stats(shared: &Shared) -> Stats {
             )
         }),
         duplicate_deliveries: state.deliveries.iter().filter(|d| d.duplicate).count(),
+        quota_rejections: state.quota_rejections,
         pending_work,
     }
 }

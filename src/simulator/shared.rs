@@ -93,6 +93,7 @@ impl Shared {
             settings_updated_at: now,
             max_concurrent_requests: config.webhooks.max_concurrent_requests,
             faults: config.faults.clone(),
+            quota_rejections: 0,
             rng,
         };
         let http = reqwest::Client::builder()

@@ -253,5 +253,7 @@ pub struct State {
     pub settings_updated_at: u64,
     pub max_concurrent_requests: usize,
     pub faults: Vec<FaultRule>,
+    /// Requests refused because a rate-limit budget was spent (not injected faults).
+    pub quota_rejections: usize,
     pub rng: StdRng,
 }
