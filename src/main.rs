@@ -21,6 +21,9 @@ enum Command {
     Healthcheck(signup_reactor::commands::HealthcheckArgs),
     /// Run a local HubSpot simulator (Forms, CRM, Single Send, webhooks).
     Simulate(signup_reactor::simulator::SimulateArgs),
+    /// Reproduce the signup race and show the reactor fixing it, against a
+    /// local HubSpot simulator (needs a Redis, see REDIS_URL).
+    Demo(signup_reactor::demo::DemoArgs),
 }
 
 #[tokio::main]
@@ -30,6 +33,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => signup_reactor::commands::serve(*args).await,
         Command::Healthcheck(args) => signup_reactor::commands::healthcheck(args).await,
         Command::Simulate(args) => signup_reactor::simulator::run(args).await,
+        Command::Demo(args) => signup_reactor::demo::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
