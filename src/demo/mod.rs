@@ -8,6 +8,7 @@
 mod chaos;
 mod drive;
 mod hubspot;
+mod interrupt;
 mod measure;
 mod naive;
 mod options;
@@ -21,7 +22,9 @@ mod table;
 
 use std::time::Instant;
 
-use anyhow::bail;
+use std::io::Write as _;
+
+use anyhow::{Context, bail};
 use tokio_util::sync::CancellationToken;
 
 pub use measure::{FlowFigures, OFFLINE_SOURCE};
@@ -139,23 +142,26 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         crate::telemetry::init_tracing(crate::config::LogFormat::Text);
     }
     let cancel = CancellationToken::new();
-    let on_interrupt = cancel.clone();
-    let interrupt = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-        }
-    });
-    eprintln!(
+    let interrupt = interrupt::cancel_on_signal(cancel.clone());
+    note(&format!(
         "signup-reactor demo: {} signups through the naive flow, then the reactor flow",
         options.signups
-    );
+    ));
     let outcome = run_demo(&options, &cancel).await;
     interrupt.abort();
     let report = outcome?;
-    println!("\n{}", render(&report));
-    eprintln!("finished in {:.1} s", report.elapsed.as_secs_f64());
+    writeln!(std::io::stdout(), "\n{}", render(&report)).context("printing the table")?;
+    note(&format!(
+        "finished in {:.1} s",
+        report.elapsed.as_secs_f64()
+    ));
     if !report.reactor_succeeded() {
         bail!("the reactor flow did not deliver exactly one timely email per signup");
     }
     Ok(())
+}
+
+/// A line on standard error, which may be gone (closed terminal): never panics.
+fn note(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
