@@ -22,12 +22,14 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
 
-    /// Deliver webhook requests twice, with this probability.
+    /// Deliver webhook requests twice, with this probability (0.3 when
+    /// given without a value).
     #[arg(long, value_name = "P", num_args = 0..=1,
           default_missing_value = "0.3")]
     pub duplicates: Option<f64>,
 
-    /// Hold webhook events back so they arrive out of order, with this probability.
+    /// Hold webhook events back so they arrive out of order, with this
+    /// probability (0.3 when given without a value).
     #[arg(long, value_name = "P", num_args = 0..=1,
           default_missing_value = "0.3")]
     pub reorder: Option<f64>,
