@@ -5,6 +5,7 @@
 pub mod backoff;
 pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod domain;
 mod error_chain;
 pub mod http;

@@ -1,5 +1,6 @@
 #![forbid(unsafe_code)]
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -28,7 +29,10 @@ enum Command {
     /// Probe a running reactor's /healthz (for container health checks).
     Healthcheck(signup_reactor::commands::HealthcheckArgs),
     /// Run a local HubSpot simulator (Forms, CRM, Single Send, webhooks).
-    Simulate(signup_reactor::simulator::SimulateArgs),
+    Simulate(Box<signup_reactor::simulator::SimulateArgs>),
+    /// Reproduce the signup race and show the reactor fixing it, against a
+    /// local HubSpot simulator (needs a Redis, see REDIS_URL).
+    Demo(signup_reactor::demo::DemoArgs),
 }
 
 #[tokio::main]
@@ -43,12 +47,14 @@ async fn main() -> ExitCode {
         }
         Command::Check(args) => signup_reactor::ops::check::check(*args).await,
         Command::Healthcheck(args) => signup_reactor::commands::healthcheck(args).await,
-        Command::Simulate(args) => signup_reactor::simulator::run(args).await,
+        Command::Simulate(args) => signup_reactor::simulator::run(*args).await,
+        Command::Demo(args) => signup_reactor::demo::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // A closed stderr must not turn a clean failure into a panic.
+            let _ = writeln!(std::io::stderr(), "error: {error:#}");
             ExitCode::FAILURE
         }
     }
