@@ -249,32 +249,20 @@ async fn delete_subscription(
 /// Registers the `/webhooks/v3/{appId}/...` routes.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .route(
-            "/webhooks/v3/{app_id}/settings",
-            web::get().to(get_settings),
+        .service(
+            web::resource("/webhooks/v3/{app_id}/settings")
+                .route(web::get().to(get_settings))
+                .route(web::put().to(put_settings))
+                .route(web::delete().to(delete_settings)),
         )
-        .route(
-            "/webhooks/v3/{app_id}/settings",
-            web::put().to(put_settings),
+        .service(
+            web::resource("/webhooks/v3/{app_id}/subscriptions")
+                .route(web::get().to(list_subscriptions))
+                .route(web::post().to(create_subscription)),
         )
-        .route(
-            "/webhooks/v3/{app_id}/settings",
-            web::delete().to(delete_settings),
-        )
-        .route(
-            "/webhooks/v3/{app_id}/subscriptions",
-            web::get().to(list_subscriptions),
-        )
-        .route(
-            "/webhooks/v3/{app_id}/subscriptions",
-            web::post().to(create_subscription),
-        )
-        .route(
-            "/webhooks/v3/{app_id}/subscriptions/{subscription_id}",
-            web::patch().to(patch_subscription),
-        )
-        .route(
-            "/webhooks/v3/{app_id}/subscriptions/{subscription_id}",
-            web::delete().to(delete_subscription),
+        .service(
+            web::resource("/webhooks/v3/{app_id}/subscriptions/{subscription_id}")
+                .route(web::patch().to(patch_subscription))
+                .route(web::delete().to(delete_subscription)),
         );
 }

@@ -3,13 +3,7 @@ use crate::support::app::TestApp;
 #[tokio::test]
 async fn healthz_and_readyz_answer_when_redis_is_up() {
     let app = TestApp::spawn().await;
-    let health = app
-        .http
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("healthz");
-    assert_eq!(health.status(), 200);
+    assert_eq!(app.get_status("/healthz").await, 200);
     let ready = app
         .http
         .get(app.url("/readyz"))
@@ -51,11 +45,5 @@ async fn metrics_are_exposed_in_prometheus_text_format() {
 #[tokio::test]
 async fn unknown_routes_are_404() {
     let app = TestApp::spawn().await;
-    let response = app
-        .http
-        .get(app.url("/nope"))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), 404);
+    assert_eq!(app.get_status("/nope").await, 404);
 }

@@ -20,20 +20,12 @@ async fn redis_down_gives_503_and_the_redelivery_is_recorded_after_restart() {
         !body.to_lowercase().contains("redis"),
         "no internal detail in {body}"
     );
-    let ready = app
-        .http
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("readyz");
-    assert_eq!(ready.status(), 503);
-    let health = app
-        .http
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("healthz");
-    assert_eq!(health.status(), 200, "liveness does not depend on Redis");
+    assert_eq!(app.get_status("/readyz").await, 503);
+    assert_eq!(
+        app.get_status("/healthz").await,
+        200,
+        "liveness does not depend on Redis"
+    );
 
     app.redis.restart();
     // The connection comes back on its own; HubSpot redelivers with a higher attempt.
@@ -51,11 +43,5 @@ async fn redis_down_gives_503_and_the_redelivery_is_recorded_after_restart() {
     }
     assert_eq!(status, 204);
     assert_eq!(app.stream_contacts().await, vec!["100", "101"]);
-    let ready = app
-        .http
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("readyz");
-    assert_eq!(ready.status(), 200);
+    assert_eq!(app.get_status("/readyz").await, 200);
 }

@@ -133,6 +133,17 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// The status of `GET path`.
+    pub async fn get_status(&self, path: &str) -> u16 {
+        let response = self
+            .http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET request");
+        response.status().as_u16()
+    }
+
     /// A Redis connection for assertions.
     pub async fn redis_conn(&self) -> redis::aio::MultiplexedConnection {
         self.redis
