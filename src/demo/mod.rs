@@ -58,41 +58,8 @@ async fn run_flows(
 ) -> anyhow::Result<DemoReport> {
     let started = Instant::now();
     let people = signups::people(options.signups, options.seed);
-    let naive = {
-        let sim = hubspot::start(options).await?;
-        let progress = FlowProgress::new(options.progress, "naive flow", people.len());
-        let stop = CancellationToken::new();
-        let (launched, ()) = tokio::join!(
-            async {
-                let launched = naive::run(&sim, options, &people, &progress, cancel).await;
-                stop.cancel();
-                launched
-            },
-            chaos::storm(&sim, options, stop.clone()),
-        );
-        progress.finish();
-        let figures = launched.map(|l| measured(&sim, options, &l));
-        sim.stop().await;
-        figures?
-    };
-    let reactor = {
-        let sim = hubspot::start(options).await?;
-        let progress = FlowProgress::new(options.progress, "reactor flow", people.len());
-        let stop = CancellationToken::new();
-        let (launched, ()) = tokio::join!(
-            async {
-                let launched =
-                    reactor_flow::run(&sim, options, &people, key_prefix, &progress, cancel).await;
-                stop.cancel();
-                launched
-            },
-            chaos::storm(&sim, options, stop.clone()),
-        );
-        progress.finish();
-        let figures = launched.map(|l| measured(&sim, options, &l));
-        sim.stop().await;
-        figures?
-    };
+    let naive = run_flow(Flow::Naive, options, &people, key_prefix, cancel).await?;
+    let reactor = run_flow(Flow::Reactor, options, &people, key_prefix, cancel).await?;
     Ok(DemoReport {
         signups: options.signups,
         time_scale: options.time_scale,
@@ -131,6 +98,46 @@ fn stress(options: &DemoOptions) -> Vec<String> {
         on.push("chaos".to_owned());
     }
     on
+}
+
+/// The two ways of signing people up that the demo compares.
+#[derive(Debug, Clone, Copy)]
+enum Flow {
+    Naive,
+    Reactor,
+}
+
+/// Runs one flow against a fresh simulator (with the chaos storm when asked)
+/// and measures it.
+async fn run_flow(
+    flow: Flow,
+    options: &DemoOptions,
+    people: &[signups::DemoSignup],
+    key_prefix: &str,
+    cancel: &CancellationToken,
+) -> anyhow::Result<FlowFigures> {
+    let sim = hubspot::start(options).await?;
+    let label = match flow {
+        Flow::Naive => "naive flow",
+        Flow::Reactor => "reactor flow",
+    };
+    let progress = FlowProgress::new(options.progress, label, people.len());
+    let stop = CancellationToken::new();
+    let drive = async {
+        let launched = match flow {
+            Flow::Naive => naive::run(&sim, options, people, &progress, cancel).await,
+            Flow::Reactor => {
+                reactor_flow::run(&sim, options, people, key_prefix, &progress, cancel).await
+            }
+        };
+        stop.cancel();
+        launched
+    };
+    let (launched, ()) = tokio::join!(drive, chaos::storm(&sim, options, stop.clone()));
+    progress.finish();
+    let figures = launched.map(|l| measured(&sim, options, &l));
+    sim.stop().await;
+    figures
 }
 
 /// `signup-reactor demo`: runs the demo, prints the table, and fails (non-zero
