@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::bail;
 use tokio::task::JoinSet;
@@ -18,13 +18,7 @@ use crate::simulator::SimulatorHandle;
 /// How often the simulator is looked at while a flow runs.
 const POLL: Duration = Duration::from_millis(25);
 
-/// Milliseconds since the epoch (the simulator's clock).
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or_default()
-}
+use crate::clock::now_ms;
 
 /// What sending the signups on their way gave.
 #[derive(Debug, Default)]

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use super::{connect, format_ms_str};
+use crate::clock::now_ms;
 use crate::config::RedisArgs;
 use crate::domain::{ContactId, PendingSignup, SignupStatus};
-use crate::signup::intake::now_ms;
 use crate::store::{DeadLetter, RedisStore};
 
 /// Options of `dead-letters`.

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::backoff::Backoff;
+use crate::clock::now_ms;
 use crate::config::SignupSettings;
 use crate::domain::{PendingSignup, PortalId, SignupStatus};
 use crate::hubspot::forms::{FormContext, FormField, FormFieldError, FormSubmission, FormsError};
@@ -191,12 +192,4 @@ pub fn submission_of(pending: &PendingSignup) -> FormSubmission {
         },
         submitted_at: (pending.attempts > 0).then_some(pending.submitted_at),
     }
-}
-
-/// Milliseconds since the epoch.
-pub fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or_default()
 }

@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
-use super::intake::{Attempt, SignupIntake, now_ms};
+use super::intake::{Attempt, SignupIntake};
 use super::telemetry as signup_metrics;
+use crate::clock::now_ms;
 use crate::domain::{PendingSignup, SignupStatus};
 use crate::store::StoreError;
 

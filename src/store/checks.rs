@@ -7,6 +7,7 @@ use std::time::Duration;
 use redis::{AsyncCommands, Script};
 
 use super::{RedisStore, StoreError};
+use crate::clock::millis;
 use crate::domain::ContactId;
 
 static SCHEDULE: LazyLock<Script> =
@@ -28,10 +29,6 @@ pub enum CheckEnd {
     Done,
     /// Check again after this long.
     Retry(Duration),
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 impl RedisStore {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use redis::{AsyncCommands, Script};
 
 use super::{RedisStore, StoreError};
+use crate::clock::millis;
 use crate::domain::{ContactId, Email};
 
 /// How many recent events are kept per contact.
@@ -25,10 +26,6 @@ pub enum SendClaim {
     AlreadySent,
     /// Another worker holds an unexpired claim.
     Busy,
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 impl RedisStore {
@@ -62,10 +59,7 @@ impl RedisStore {
 
     /// Starts the contact's wait horizon and attempt count afresh (replays).
     pub async fn restart_contact_wait(&self, contact: ContactId) -> Result<(), StoreError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or_default();
+        let now = crate::clock::now_ms();
         let fields = [
             ("firstSeenAt", now.to_string()),
             ("attempts", "0".to_owned()),
@@ -121,7 +115,7 @@ impl RedisStore {
         ttl: Duration,
     ) -> Result<(), StoreError> {
         let mut conn = self.connection();
-        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+        let millis = millis(ttl);
         let _: () = self
             .bounded(conn.pset_ex(self.keys.email_contact(email), contact.get(), millis))
             .await?;

@@ -7,15 +7,12 @@ use std::time::Duration;
 use redis::{AsyncCommands, Script};
 
 use super::{RedisStore, StoreError};
+use crate::clock::millis;
 
 static CLAIM: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/delay_claim.lua")));
 static SCHEDULE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/delay_schedule.lua")));
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
 
 impl RedisStore {
     /// Makes `member` due `delay` from now (replacing any earlier schedule).

@@ -2,7 +2,7 @@
 //! round trip per batch.
 
 use std::sync::LazyLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use redis::Script;
 
@@ -32,10 +32,7 @@ impl RedisStore {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        let received_at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or_default();
+        let received_at = crate::clock::now_ms();
         let mut invocation = RECORD_EVENTS.prepare_invoke();
         invocation
             .key(self.keys.event_stream())

@@ -7,6 +7,7 @@ use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
 
 use super::{RedisStore, StoreError};
+use crate::clock::millis;
 
 /// A response kept for replay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,9 +54,7 @@ impl RedisStore {
         let options = redis::SetOptions::default()
             .conditional_set(redis::ExistenceCheck::NX)
             .get(true)
-            .with_expiration(redis::SetExpiry::PX(
-                u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
-            ));
+            .with_expiration(redis::SetExpiry::PX(millis(ttl)));
         let mut conn = self.connection();
         let previous: Option<String> = self.bounded(conn.set_options(&key, value, options)).await?;
         let Some(previous) = previous else {

@@ -56,7 +56,7 @@ impl RedisStore {
         invocation
             .key(self.keys.rate_limit(limiter))
             .arg(quota.max)
-            .arg(u64::try_from(quota.window.as_millis()).unwrap_or(u64::MAX))
+            .arg(crate::clock::millis(quota.window))
             .arg(uuid::Uuid::new_v4().simple().to_string());
         let mut conn = self.connection();
         let wait_ms: u64 = self.bounded(invocation.invoke_async(&mut conn)).await?;

@@ -7,14 +7,8 @@ use std::time::Duration;
 use redis::AsyncCommands;
 
 use super::{RedisStore, StoreError};
+use crate::clock::now_ms;
 use crate::domain::{Email, PendingSignup, SignupStatus};
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or_default()
-}
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())

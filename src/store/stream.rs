@@ -7,6 +7,7 @@ use std::time::Duration;
 use redis::streams::{StreamAutoClaimReply, StreamId, StreamPendingCountReply, StreamReadReply};
 
 use super::{RedisStore, StoreError};
+use crate::clock::millis;
 
 /// One stream entry handed to a consumer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,10 +31,6 @@ impl StreamEntry {
             deliveries,
         }
     }
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 impl RedisStore {

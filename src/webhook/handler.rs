@@ -1,8 +1,6 @@
 //! `POST /webhooks/hubspot`: verify, deduplicate, record, answer. Nothing else
 //! happens here; the worker acts on what was recorded.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use actix_web::web::{Bytes, Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use secrecy::{ExposeSecret, SecretString};
@@ -122,10 +120,7 @@ fn verify(
         signature_legacy: header(signature::HEADER_LEGACY),
         legacy_version: header(signature::HEADER_VERSION),
     };
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or_default();
+    let now_ms = crate::clock::now_ms();
     let secret = state.client_secret.expose_secret();
     Ok(signature::verify(
         secret,

@@ -87,7 +87,7 @@ impl ContactChecker {
         if state.get("state").map(String::as_str) == Some("sent") {
             return Ok((CheckOutcome::AlreadySent { contact }, CheckEnd::Final));
         }
-        let now = crate::signup::intake::now_ms();
+        let now = crate::clock::now_ms();
         let first_seen = state
             .get("firstSeenAt")
             .and_then(|v| v.parse().ok())
@@ -172,8 +172,7 @@ impl ContactChecker {
         first_seen: u64,
     ) -> Result<(CheckOutcome, CheckEnd), StoreError> {
         let ctx = &self.ctx;
-        let waited =
-            Duration::from_millis(crate::signup::intake::now_ms().saturating_sub(first_seen));
+        let waited = Duration::from_millis(crate::clock::now_ms().saturating_sub(first_seen));
         if waited > ctx.settings.contact_wait_horizon {
             let reason = format!("{reason} after {}s", waited.as_secs());
             return self.dead_letter(contact, reason, None).await;
@@ -219,8 +218,7 @@ impl ContactChecker {
     ) -> Result<(CheckOutcome, CheckEnd), StoreError> {
         if error.is_transient() {
             tracing::warn!(contact_id = %contact, error = ?error, "HubSpot call failed; retrying");
-            let waited =
-                Duration::from_millis(crate::signup::intake::now_ms().saturating_sub(first_seen));
+            let waited = Duration::from_millis(crate::clock::now_ms().saturating_sub(first_seen));
             if waited > self.ctx.settings.contact_wait_horizon {
                 return self
                     .dead_letter(contact, format!("HubSpot kept failing: {error}"), None)
@@ -250,7 +248,7 @@ impl ContactChecker {
         correlation_id: Option<String>,
     ) -> Result<(CheckOutcome, CheckEnd), StoreError> {
         let ctx = &self.ctx;
-        let failed_at = crate::signup::intake::now_ms().to_string();
+        let failed_at = crate::clock::now_ms().to_string();
         ctx.store
             .dead_letter(&[
                 ("source", "checks".to_owned()),

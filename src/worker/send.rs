@@ -7,9 +7,9 @@ use std::time::Duration;
 use super::check::{CheckOutcome, ContactChecker};
 use super::hubspot_call::Call;
 use super::telemetry as worker_metrics;
+use crate::clock::now_ms;
 use crate::domain::{ContactId, PendingSignup, SendId};
 use crate::hubspot::transactional::SingleSend;
-use crate::signup::intake::now_ms;
 use crate::store::{CheckEnd, SendClaim, StoreError};
 
 impl ContactChecker {

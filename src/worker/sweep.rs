@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use super::hubspot_call::Call;
 use super::{Step, WorkerContext};
+use crate::clock::now_ms;
 use crate::domain::{ContactId, SignupStatus};
-use crate::signup::intake::now_ms;
 use crate::store::StoreError;
 
 /// Most stale signups looked at per sweep.
@@ -58,9 +58,7 @@ impl Sweeper {
                 ..SweepReport::default()
             });
         }
-        let cutoff = now_ms().saturating_sub(
-            u64::try_from(ctx.settings.sweep_after.as_millis()).unwrap_or(u64::MAX),
-        );
+        let cutoff = now_ms().saturating_sub(crate::clock::millis(ctx.settings.sweep_after));
         let stale = store.stale_pending_signups(cutoff, SWEEP_BATCH).await?;
         let mut report = SweepReport {
             examined: stale.len(),
