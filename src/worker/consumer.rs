@@ -5,6 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use super::telemetry as worker_metrics;
 use super::{Step, WorkerContext};
@@ -38,9 +39,19 @@ impl Step for ConsumeOutcome {
 /// One consumer of the event stream.
 pub struct EventConsumer {
     ctx: Arc<WorkerContext>,
-    /// Where the next reclaim scan starts.
-    cursor: Mutex<String>,
+    scan: Mutex<ReclaimScan>,
     group_ready: AtomicBool,
+}
+
+/// Progress of the scan for entries that dead consumers left behind. A full
+/// pass that finds nothing is not repeated at once: an entry only becomes
+/// reclaimable after `STREAM_CLAIM_IDLE`, so a new pass every quarter of that
+/// keeps the hot path to one read per new entry.
+struct ReclaimScan {
+    /// Where the next `XAUTOCLAIM` starts (`0-0`: a new pass).
+    cursor: String,
+    /// When a new pass may start.
+    next_pass: Instant,
 }
 
 impl EventConsumer {
@@ -48,7 +59,10 @@ impl EventConsumer {
     pub fn new(ctx: Arc<WorkerContext>) -> Self {
         Self {
             ctx,
-            cursor: Mutex::new("0-0".to_owned()),
+            scan: Mutex::new(ReclaimScan {
+                cursor: "0-0".to_owned(),
+                next_pass: Instant::now(),
+            }),
             group_ready: AtomicBool::new(false),
         }
     }
@@ -61,18 +75,7 @@ impl EventConsumer {
             self.group_ready.store(true, Ordering::Relaxed);
         }
         let name = &self.ctx.name;
-        let idle = self.ctx.settings.stream_claim_idle;
-        let cursor = self
-            .cursor
-            .lock()
-            .map(|c| c.clone())
-            .unwrap_or_else(|_| "0-0".to_owned());
-        let (reclaimed, next) = store
-            .reclaim_stream_entry(CONSUMER_GROUP, name, idle, &cursor)
-            .await?;
-        if let Ok(mut cursor) = self.cursor.lock() {
-            *cursor = next;
-        }
+        let reclaimed = self.reclaim().await?;
         let (entry, was_reclaimed) = match reclaimed {
             Some(entry) => (entry, true),
             None => match store.read_stream_entry(CONSUMER_GROUP, name).await? {
@@ -84,6 +87,28 @@ impl EventConsumer {
             tracing::info!(entry = %entry.id, deliveries = entry.deliveries, "reclaimed an unacknowledged event");
         }
         self.handle(entry, was_reclaimed).await
+    }
+
+    /// One `XAUTOCLAIM` step of the reclaim scan, when one is due.
+    async fn reclaim(&self) -> Result<Option<StreamEntry>, StoreError> {
+        let cursor = match self.scan.lock() {
+            Ok(scan) if scan.cursor == "0-0" && Instant::now() < scan.next_pass => return Ok(None),
+            Ok(scan) => scan.cursor.clone(),
+            Err(_) => "0-0".to_owned(),
+        };
+        let idle = self.ctx.settings.stream_claim_idle;
+        let (entry, next) = self
+            .ctx
+            .store
+            .reclaim_stream_entry(CONSUMER_GROUP, &self.ctx.name, idle, &cursor)
+            .await?;
+        if let Ok(mut scan) = self.scan.lock() {
+            if next == "0-0" && entry.is_none() {
+                scan.next_pass = Instant::now() + idle / 4;
+            }
+            scan.cursor = next;
+        }
+        Ok(entry)
     }
 
     async fn handle(
