@@ -160,13 +160,7 @@ pub fn apply_form(
         write(contact, "hs_object_source_label", "FORM", &calculated);
         write(contact, "lifecyclestage", "lead", &source);
     }
-    set_property(
-        contact,
-        "lastmodifieddate",
-        &iso(now),
-        &WriteSource::of("CALCULATED", None),
-        now,
-    );
+    touch_modified(contact, now);
     contact.form_submissions.insert(
         0,
         ContactFormSubmission {
@@ -249,13 +243,7 @@ pub fn apply_single_send(
     for (name, value) in contact_properties {
         write(contact, name, value, &api);
     }
-    set_property(
-        contact,
-        "lastmodifieddate",
-        &iso(now),
-        &WriteSource::of("CALCULATED", None),
-        now,
-    );
+    touch_modified(contact, now);
     let events = events_for(config, state, id, created, &changed, "API", None, now);
     Some(SendEffect {
         contact_id: id,
@@ -322,4 +310,15 @@ fn events_for(
     }
     state.events.extend(events.iter().cloned());
     events
+}
+
+/// Sets `lastmodifieddate`, as HubSpot does on every write to a contact.
+fn touch_modified(contact: &mut Contact, now: u64) {
+    set_property(
+        contact,
+        "lastmodifieddate",
+        &iso(now),
+        &WriteSource::of("CALCULATED", None),
+        now,
+    );
 }
