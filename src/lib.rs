@@ -11,6 +11,7 @@ pub mod domain;
 mod error_chain;
 pub mod http;
 pub mod hubspot;
+pub mod metric_labels;
 pub mod ops;
 pub mod signup;
 pub mod simulator;

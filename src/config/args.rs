@@ -63,8 +63,8 @@ pub struct SettingsArgs {
     #[arg(long, env = "SIGNUP_API_TOKEN", hide_env_values = true)]
     pub signup_api_token: Option<String>,
 
-    /// `any` (v3 when present, else v1/v2) or `v3-only`.
-    #[arg(long, env = "HUBSPOT_SIGNATURE_POLICY", default_value = "any")]
+    /// `v3-only`, or `any` (v3 when present, else v1/v2; only for senders without v3).
+    #[arg(long, env = "HUBSPOT_SIGNATURE_POLICY", default_value = "v3-only")]
     pub hubspot_signature_policy: String,
 
     /// Reconstruct the signed URL from X-Forwarded-Proto/-Host (only behind a proxy you trust).

@@ -191,3 +191,17 @@ fn the_readme_configuration_table_lists_exactly_the_serve_variables() {
     documented.sort();
     assert_eq!(declared, documented);
 }
+
+#[test]
+fn the_signature_policy_defaults_to_v3_only() {
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: SettingsArgs,
+    }
+    use clap::Parser;
+    let cli = Cli::try_parse_from(["serve"]).expect("defaults parse");
+    if std::env::var_os("HUBSPOT_SIGNATURE_POLICY").is_none() {
+        assert_eq!(cli.settings.hubspot_signature_policy, "v3-only");
+    }
+}

@@ -1,4 +1,5 @@
-//! Request latency histogram, labelled by route pattern, method and status.
+//! Request latency histogram, labelled by route pattern, method and status,
+//! each from a bounded set (see [`crate::metric_labels`]).
 
 use std::time::Instant;
 
@@ -12,7 +13,8 @@ pub async fn record_latency(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = req.method().to_string();
+    let method = crate::metric_labels::method(req.method());
+    // The matched route's pattern (a fixed set), never the raw path.
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());

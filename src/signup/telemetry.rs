@@ -1,24 +1,52 @@
 //! Signup metrics, named in one place (see the README's metrics reference).
 
 use crate::hubspot::forms::FormFieldError;
+use crate::metric_labels::one_of;
+
+/// The Forms API's documented `errorType`s; anything else is counted as `OTHER`.
+const FORM_ERROR_TYPES: [&str; 23] = [
+    "BLOCKED_EMAIL",
+    "DUPLICATE_SUBSCRIPTION_TYPE_ID",
+    "FIELD_NOT_IN_FORM_DEFINITION",
+    "FORM_HAS_RECAPTCHA_ENABLED",
+    "INPUT_TOO_LARGE",
+    "INVALID_EMAIL",
+    "INVALID_GOTOWEBINAR_WEBINAR_KEY",
+    "INVALID_HUTK",
+    "INVALID_IP_ADDRESS",
+    "INVALID_LEGAL_OPTION_FORMAT",
+    "INVALID_METADATA",
+    "INVALID_NUMBER",
+    "INVALID_PAGE_URI",
+    "MAX_NUMBER_OF_SUBMITTED_VALUES_EXCEEDED",
+    "MISSING_COMMUNICATION_CONSENT_TEXT",
+    "MISSING_LEGITIMATE_INTEREST_TEXT",
+    "MISSING_PROCESSING_CONSENT",
+    "MISSING_PROCESSING_CONSENT_TEXT",
+    "NUMBER_OUT_OF_RANGE",
+    "REQUIRED_FIELD",
+    "VALUE_NOT_IN_FIELD_DEFINITION",
+    "UNKNOWN",
+    "OTHER",
+];
 
 /// A signup answered 202, by `status` (`submitted`, `queued`).
 pub fn accepted(status: &'static str) {
     metrics::counter!("signups_accepted_total", "status" => status).increment(1);
 }
 
-/// A signup HubSpot rejected, once per errorType.
+/// A signup HubSpot rejected, once per errorType (bounded to the documented ones).
 pub fn rejected(errors: &[FormFieldError]) {
     if errors.is_empty() {
         metrics::counter!("signups_rejected_total", "error_type" => "UNKNOWN").increment(1);
     }
     for error in errors {
-        metrics::counter!("signups_rejected_total", "error_type" => error.error_type.clone())
-            .increment(1);
+        let error_type = one_of(&error.error_type, &FORM_ERROR_TYPES, "OTHER");
+        metrics::counter!("signups_rejected_total", "error_type" => error_type).increment(1);
     }
 }
 
-/// A submission put on the retry queue, by reason.
+/// A submission put on the retry queue, by reason (the fixed set of error kinds).
 pub fn queued(reason: &str) {
     metrics::counter!("signups_queued_total", "reason" => reason.to_owned()).increment(1);
 }

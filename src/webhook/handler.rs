@@ -1,15 +1,14 @@
 //! `POST /webhooks/hubspot`: verify, deduplicate, record, answer. Nothing else
 //! happens here; the worker acts on what was recorded.
 
-use actix_web::web::{Bytes, Data, Payload};
+use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use super::error::WebhookError;
 use super::payload::{ParsedEvent, parse_batch};
-use super::signature::{self, SignedRequest, VerifiedBody};
-use super::signed_url::signed_url;
 use super::telemetry as webhook_metrics;
+use super::verification::verify;
 use crate::config::WebhookSettings;
 use crate::domain::{ContactEvent, PortalId};
 use crate::http::body::read_limited;
@@ -82,50 +81,37 @@ async fn accept(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Keeps the contact events of our portal; counts everything else as ignored.
+/// Keeps the contact events of our portal; counts everything else as ignored
+/// or malformed (a malformed event is skipped: the rest of its batch counts).
 fn select_recordable(events: Vec<ParsedEvent>, portal_id: PortalId) -> Vec<ContactEvent> {
     let mut selected = Vec::with_capacity(events.len());
     for event in events {
         match event {
-            ParsedEvent::Contact(event) => {
-                webhook_metrics::received(&event.subscription_type);
+            ParsedEvent::Contact { event, style } => {
+                webhook_metrics::received(style.type_name(event.kind), style);
                 if event.portal_id == portal_id {
                     selected.push(event);
                 } else {
                     webhook_metrics::ignored("other_portal");
                 }
             }
-            ParsedEvent::Unsupported { subscription_type } => {
-                webhook_metrics::received(&subscription_type);
-                webhook_metrics::ignored("unsupported_type");
+            ParsedEvent::Unsupported {
+                subscription_type,
+                style,
+                reason,
+            } => {
+                webhook_metrics::received(&subscription_type, style);
+                webhook_metrics::ignored(reason);
+            }
+            ParsedEvent::Malformed { index, reason } => {
+                webhook_metrics::malformed(reason.as_str());
+                tracing::warn!(
+                    index,
+                    reason = reason.as_str(),
+                    "malformed event skipped"
+                );
             }
         }
     }
     selected
-}
-
-fn verify(
-    req: &HttpRequest,
-    body: Bytes,
-    state: &WebhookState,
-) -> Result<VerifiedBody, WebhookError> {
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let url = signed_url(req, &state.settings);
-    let request = SignedRequest {
-        method: req.method().as_str(),
-        url: &url,
-        body,
-        signature_v3: header(signature::HEADER_V3),
-        timestamp: header(signature::HEADER_TIMESTAMP),
-        signature_legacy: header(signature::HEADER_LEGACY),
-        legacy_version: header(signature::HEADER_VERSION),
-    };
-    let now_ms = crate::clock::now_ms();
-    let secret = state.client_secret.expose_secret();
-    Ok(signature::verify(
-        secret,
-        state.settings.signature_policy,
-        request,
-        now_ms,
-    )?)
 }

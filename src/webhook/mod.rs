@@ -6,6 +6,7 @@ pub mod payload;
 pub mod signature;
 mod signed_url;
 mod telemetry;
+mod verification;
 
 pub use error::WebhookError;
 pub use signed_url::signed_url;

@@ -6,7 +6,7 @@ fn parse(json: &str) -> Result<Vec<ParsedEvent>, PayloadError> {
 
 fn contact(event: &ParsedEvent) -> &ContactEvent {
     match event {
-        ParsedEvent::Contact(event) => event,
+        ParsedEvent::Contact { event, .. } => event,
         other => panic!("expected a contact event, got {other:?}"),
     }
 }
@@ -36,7 +36,7 @@ fn tolerates_unknown_fields_and_types_and_drops_property_values() {
     assert!(!change.stored_json.contains("ann@example.com"));
     assert!(change.stored_json.contains("brandNew"));
     assert!(
-        matches!(&events[1], ParsedEvent::Unsupported { subscription_type } if subscription_type == "contact.merge")
+        matches!(&events[1], ParsedEvent::Unsupported { subscription_type, style: SubscriptionStyle::Classic, .. } if subscription_type == "contact.merge")
     );
     assert!(matches!(&events[2], ParsedEvent::Unsupported { .. }));
 }
@@ -47,41 +47,75 @@ fn empty_array_is_an_empty_batch() {
 }
 
 #[test]
-fn refuses_what_is_not_an_array_of_events() {
+fn refuses_only_what_is_not_an_array() {
     assert_eq!(parse("not json").unwrap_err(), PayloadError::NotJson);
     assert_eq!(
         parse(r#"{"eventId":1}"#).unwrap_err(),
         PayloadError::NotArray
     );
-    assert_eq!(parse("[1]").unwrap_err(), PayloadError::NotAnEvent(0));
-    assert_eq!(
-        parse(r#"[{"eventId":1}]"#).unwrap_err(),
-        PayloadError::NotAnEvent(0)
-    );
-    let no_object = r#"[{"subscriptionType":"contact.creation","portalId":1}]"#;
+}
+
+fn malformed(json: &str) -> Malformed {
+    match parse(json).expect("an array is a batch").as_slice() {
+        [ParsedEvent::Malformed { index: 0, reason }] => *reason,
+        other => panic!("expected one malformed event, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_malformed_event_is_skipped_with_its_reason() {
+    assert_eq!(malformed("[1]"), Malformed::NotAnEvent);
+    assert_eq!(malformed(r#"[{"eventId":1}]"#), Malformed::NotAnEvent);
+    let cases = [
+        (r#"{"subscriptionType":"contact.creation","portalId":1}"#, Malformed::ObjectId),
+        (r#"{"subscriptionType":"contact.creation","portalId":1,"objectId":1.5}"#, Malformed::ObjectId),
+        (r#"{"subscriptionType":"contact.creation","portalId":1,"objectId":18446744073709551616}"#, Malformed::ObjectId),
+        (r#"{"subscriptionType":"contact.creation","portalId":0,"objectId":1}"#, Malformed::PortalId),
+        (r#"{"subscriptionType":"contact.propertyChange","portalId":1,"objectId":1}"#, Malformed::PropertyName),
+        (r#"{"subscriptionType":"object.creation","portalId":1,"objectId":1}"#, Malformed::ObjectTypeId),
+    ];
+    for (event, reason) in cases {
+        assert_eq!(malformed(&format!("[{event}]")), reason, "{event}");
+    }
+}
+
+#[test]
+fn good_events_survive_a_bad_neighbour() {
+    let body = r#"[
+        {"subscriptionType":"contact.creation","portalId":1,"objectId":1.5},
+        {"subscriptionType":"contact.creation","portalId":1,"objectId":7}
+    ]"#;
+    let events = parse(body).expect("valid batch");
+    assert!(matches!(events[0], ParsedEvent::Malformed { index: 0, reason: Malformed::ObjectId }));
+    assert_eq!(contact(&events[1]).contact_id.get(), 7);
+}
+
+#[test]
+fn generic_contact_events_are_contact_events() {
+    let body = r#"[
+        {"subscriptionType":"object.creation","objectTypeId":"0-1","portalId":1,"objectId":5},
+        {"subscriptionType":"object.propertyChange","objectTypeId":"0-1","portalId":1,"objectId":5,"propertyName":"email","propertyValue":"ann@example.com"},
+        {"subscriptionType":"object.creation","objectTypeId":"0-2","portalId":1,"objectId":6},
+        {"subscriptionType":"object.deletion","objectTypeId":"0-1","portalId":1,"objectId":5}
+    ]"#;
+    let events = parse(body).expect("valid batch");
+    let creation = contact(&events[0]);
+    assert_eq!(creation.kind, EventKind::ContactCreation);
+    assert_eq!(creation.subscription_type, "contact.creation");
+    assert!(creation.stored_json.contains("object.creation"));
+    assert!(matches!(events[0], ParsedEvent::Contact { style: SubscriptionStyle::Generic, .. }));
+    let change = contact(&events[1]);
+    assert_eq!(change.kind, EventKind::ContactPropertyChange);
+    assert_eq!(change.subscription_type, "contact.propertyChange");
+    assert_eq!(change.property_name.as_deref(), Some("email"));
+    assert!(!change.stored_json.contains("ann@example.com"));
     assert!(matches!(
-        parse(no_object),
-        Err(PayloadError::MissingField {
-            field: "objectId",
-            ..
-        })
+        &events[2],
+        ParsedEvent::Unsupported { reason: "other_object_type", style: SubscriptionStyle::Generic, .. }
     ));
-    let zero_portal = r#"[{"subscriptionType":"contact.creation","portalId":0,"objectId":1}]"#;
     assert!(matches!(
-        parse(zero_portal),
-        Err(PayloadError::MissingField {
-            field: "portalId",
-            ..
-        })
-    ));
-    let no_property =
-        r#"[{"subscriptionType":"contact.propertyChange","portalId":1,"objectId":1}]"#;
-    assert!(matches!(
-        parse(no_property),
-        Err(PayloadError::MissingField {
-            field: "propertyName",
-            ..
-        })
+        &events[3],
+        ParsedEvent::Unsupported { reason: "unsupported_type", style: SubscriptionStyle::Generic, .. }
     ));
 }
 

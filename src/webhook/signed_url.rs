@@ -11,6 +11,9 @@ use crate::config::WebhookSettings;
 /// With `WEBHOOK_PUBLIC_URL` set it is that URL plus the request's query string
 /// as received; otherwise scheme, host and path come from the request, and
 /// `X-Forwarded-Proto`/`-Host` only count when `TRUST_FORWARDED_HEADERS=true`.
+/// Then the LAST value counts (of a comma-separated list, or of repeated
+/// headers): the one the trusted proxy appended. Earlier values came from
+/// whoever talked to the proxy and prove nothing.
 pub fn signed_url(req: &HttpRequest, settings: &WebhookSettings) -> String {
     let query = req.uri().query().filter(|q| !q.is_empty());
     if let Some(public) = &settings.public_url {
@@ -23,7 +26,7 @@ pub fn signed_url(req: &HttpRequest, settings: &WebhookSettings) -> String {
     let forwarded = |name: &str| {
         settings
             .trust_forwarded_headers
-            .then(|| first_value(headers, name))
+            .then(|| last_value(headers, name))
             .flatten()
     };
     let scheme = forwarded("x-forwarded-proto").unwrap_or_else(|| {
@@ -35,7 +38,7 @@ pub fn signed_url(req: &HttpRequest, settings: &WebhookSettings) -> String {
         .to_owned()
     });
     let host = forwarded("x-forwarded-host")
-        .or_else(|| first_value(headers, HOST.as_str()))
+        .or_else(|| host_header(headers))
         .or_else(|| req.uri().authority().map(|a| a.to_string()))
         .unwrap_or_else(|| req.app_config().host().to_owned());
     let path_and_query = req
@@ -46,11 +49,19 @@ pub fn signed_url(req: &HttpRequest, settings: &WebhookSettings) -> String {
     format!("{scheme}://{host}{path_and_query}")
 }
 
-/// The first comma-separated value of a header (proxies append theirs).
-fn first_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    let value = headers.get(name)?.to_str().ok()?;
-    let first = value.split(',').next()?.trim();
-    (!first.is_empty()).then(|| first.to_owned())
+/// The last value of a list header, across repeated headers and commas
+/// (proxies append theirs). An unreadable last header gives nothing rather
+/// than an earlier, client-supplied value.
+fn last_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get_all(name).last()?.to_str().ok()?;
+    let last = value.rsplit(',').next()?.trim();
+    (!last.is_empty()).then(|| last.to_owned())
+}
+
+/// The `Host` header, which is a single value.
+fn host_header(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(HOST)?.to_str().ok()?.trim();
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 #[cfg(test)]
@@ -73,7 +84,7 @@ mod tests {
         TestRequest::post()
             .uri("/webhooks/hubspot?tenant=a%2Fb&x=1")
             .insert_header(("Host", "reactor.internal:8080"))
-            .insert_header(("X-Forwarded-Proto", "https, http"))
+            .insert_header(("X-Forwarded-Proto", "http, https"))
             .insert_header(("X-Forwarded-Host", "hooks.example.com"))
             .to_http_request()
     }
@@ -107,5 +118,28 @@ mod tests {
             url,
             "https://hooks.example.com/webhooks/hubspot?tenant=a%2Fb&x=1"
         );
+    }
+
+    #[test]
+    fn the_proxy_s_own_value_is_the_last_one() {
+        // The client sent its own X-Forwarded-* values; the proxy appended the
+        // real ones, either after a comma or as a further header.
+        let appended = TestRequest::post()
+            .uri("/webhooks/hubspot")
+            .insert_header(("Host", "reactor.internal:8080"))
+            .insert_header(("X-Forwarded-Proto", "http , https"))
+            .insert_header(("X-Forwarded-Host", "evil.example, hooks.example.com"))
+            .to_http_request();
+        let url = signed_url(&appended, &settings(None, true));
+        assert_eq!(url, "https://hooks.example.com/webhooks/hubspot");
+        let repeated = TestRequest::post()
+            .uri("/webhooks/hubspot")
+            .append_header(("X-Forwarded-Proto", "http"))
+            .append_header(("X-Forwarded-Proto", "https"))
+            .append_header(("X-Forwarded-Host", "evil.example"))
+            .append_header(("X-Forwarded-Host", "hooks.example.com"))
+            .to_http_request();
+        let url = signed_url(&repeated, &settings(None, true));
+        assert_eq!(url, "https://hooks.example.com/webhooks/hubspot");
     }
 }

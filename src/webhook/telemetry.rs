@@ -1,9 +1,40 @@
 //! The receiver's metrics, named in one place (see the README's metrics reference).
+//!
+//! Every label value is from a fixed set: a signed sender chooses its
+//! `subscriptionType`, so unknown types are counted as `other`.
 
-/// One event seen in a verified batch, by subscription type.
-pub fn received(subscription_type: &str) {
-    metrics::counter!("webhook_events_received_total", "subscription_type" => subscription_type.to_owned())
-        .increment(1);
+use super::payload::SubscriptionStyle;
+use crate::metric_labels::{OTHER, one_of};
+
+/// The subscription types labelled by name in `webhook_events_received_total`.
+const KNOWN_TYPES: [&str; 16] = [
+    "contact.creation",
+    "contact.propertyChange",
+    "contact.deletion",
+    "contact.merge",
+    "contact.restore",
+    "contact.privacyDeletion",
+    "contact.associationChange",
+    "object.creation",
+    "object.propertyChange",
+    "object.deletion",
+    "object.merge",
+    "object.restore",
+    "object.associationChange",
+    "company.creation",
+    "deal.creation",
+    "ticket.creation",
+];
+
+/// One event seen in a verified batch, by subscription type and style.
+pub fn received(subscription_type: &str, style: SubscriptionStyle) {
+    let subscription_type = one_of(subscription_type, &KNOWN_TYPES, OTHER);
+    metrics::counter!(
+        "webhook_events_received_total",
+        "subscription_type" => subscription_type,
+        "style" => style.as_str()
+    )
+    .increment(1);
 }
 
 /// Events newly recorded and events found to be duplicates, for one batch.
@@ -12,12 +43,19 @@ pub fn recorded(recorded: usize, duplicates: usize) {
     metrics::counter!("webhook_events_duplicate_total").increment(duplicates as u64);
 }
 
-/// An event accepted but not recorded (`unsupported_type`, `other_portal`).
+/// An event accepted but not recorded (`unsupported_type`, `other_object_type`,
+/// `other_portal`).
 pub fn ignored(reason: &'static str) {
     metrics::counter!("webhook_events_ignored_total", "reason" => reason).increment(1);
 }
 
-/// A delivery refused (`signature`, `stale`, `malformed`, `too_large`, `redis`).
+/// An element of a batch that is not a usable event, by the field it lacks.
+pub fn malformed(reason: &'static str) {
+    metrics::counter!("webhook_events_malformed_total", "reason" => reason).increment(1);
+}
+
+/// A delivery refused (`signature`, `stale`, `malformed`, `too_large`,
+/// `timeout`, `redis`).
 pub fn rejected(reason: &'static str) {
     metrics::counter!("webhook_requests_rejected_total", "reason" => reason).increment(1);
     if reason == "redis" {

@@ -7,9 +7,24 @@ pub fn check(outcome: &'static str) {
     metrics::counter!("checks_total", "outcome" => outcome).increment(1);
 }
 
-/// A verification email HubSpot accepted, by `sendResult`.
+/// The `sendResult`s (or, without one, `status`es) labelled by name; HubSpot's
+/// other values count as `OTHER`.
+const SEND_RESULTS: [&str; 8] = [
+    "SENT",
+    "QUEUED",
+    "IDEMPOTENT_IGNORE",
+    "IDEMPOTENT_FAIL",
+    "PENDING",
+    "PROCESSING",
+    "COMPLETE",
+    "CANCELED",
+];
+
+/// A verification email HubSpot accepted, by `sendResult` (bounded: the value
+/// comes from HubSpot's answer).
 pub fn sent(send_result: &str, signup_to_send: Duration) {
-    metrics::counter!("emails_sent_total", "send_result" => send_result.to_owned()).increment(1);
+    let send_result = crate::metric_labels::one_of(send_result, &SEND_RESULTS, "OTHER");
+    metrics::counter!("emails_sent_total", "send_result" => send_result).increment(1);
     metrics::histogram!("signup_to_email_seconds").record(signup_to_send.as_secs_f64());
 }
 

@@ -4,11 +4,14 @@
 mod support;
 
 mod health;
+mod metrics_bounds;
 mod ops;
 mod shutdown;
 mod signups;
 mod webhook_auth;
+mod webhook_batches;
 mod webhook_recording;
 mod webhook_redis_outage;
+mod webhook_replay;
 mod worker_flow;
 mod worker_resilience;
