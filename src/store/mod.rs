@@ -11,6 +11,7 @@ mod rate_limit;
 mod server_settings;
 mod signups;
 mod stream;
+mod stream_group;
 
 use std::future::Future;
 use std::time::Duration;
@@ -26,6 +27,7 @@ pub use keys::Keys;
 pub use rate_limit::{Permit, Quota};
 pub use server_settings::SettingWarning;
 pub use stream::StreamEntry;
+pub use stream_group::HANDOFF_CONSUMER;
 
 use crate::config::RedisSettings;
 

@@ -105,11 +105,7 @@ fn select_recordable(events: Vec<ParsedEvent>, portal_id: PortalId) -> Vec<Conta
             }
             ParsedEvent::Malformed { index, reason } => {
                 webhook_metrics::malformed(reason.as_str());
-                tracing::warn!(
-                    index,
-                    reason = reason.as_str(),
-                    "malformed event skipped"
-                );
+                tracing::warn!(index, reason = reason.as_str(), "malformed event skipped");
             }
         }
     }

@@ -131,12 +131,12 @@ fn parse_event(item: Value) -> Result<ParsedEvent, Malformed> {
     let kind = match contact_kind(&subscription_type, &map)? {
         Some(kind) => kind,
         None => {
-            let reason = if style == SubscriptionStyle::Generic && is_contact_type(&map) == Some(false)
-            {
-                "other_object_type"
-            } else {
-                "unsupported_type"
-            };
+            let reason =
+                if style == SubscriptionStyle::Generic && is_contact_type(&map) == Some(false) {
+                    "other_object_type"
+                } else {
+                    "unsupported_type"
+                };
             return Ok(ParsedEvent::Unsupported {
                 subscription_type,
                 style,

@@ -67,12 +67,30 @@ fn a_malformed_event_is_skipped_with_its_reason() {
     assert_eq!(malformed("[1]"), Malformed::NotAnEvent);
     assert_eq!(malformed(r#"[{"eventId":1}]"#), Malformed::NotAnEvent);
     let cases = [
-        (r#"{"subscriptionType":"contact.creation","portalId":1}"#, Malformed::ObjectId),
-        (r#"{"subscriptionType":"contact.creation","portalId":1,"objectId":1.5}"#, Malformed::ObjectId),
-        (r#"{"subscriptionType":"contact.creation","portalId":1,"objectId":18446744073709551616}"#, Malformed::ObjectId),
-        (r#"{"subscriptionType":"contact.creation","portalId":0,"objectId":1}"#, Malformed::PortalId),
-        (r#"{"subscriptionType":"contact.propertyChange","portalId":1,"objectId":1}"#, Malformed::PropertyName),
-        (r#"{"subscriptionType":"object.creation","portalId":1,"objectId":1}"#, Malformed::ObjectTypeId),
+        (
+            r#"{"subscriptionType":"contact.creation","portalId":1}"#,
+            Malformed::ObjectId,
+        ),
+        (
+            r#"{"subscriptionType":"contact.creation","portalId":1,"objectId":1.5}"#,
+            Malformed::ObjectId,
+        ),
+        (
+            r#"{"subscriptionType":"contact.creation","portalId":1,"objectId":18446744073709551616}"#,
+            Malformed::ObjectId,
+        ),
+        (
+            r#"{"subscriptionType":"contact.creation","portalId":0,"objectId":1}"#,
+            Malformed::PortalId,
+        ),
+        (
+            r#"{"subscriptionType":"contact.propertyChange","portalId":1,"objectId":1}"#,
+            Malformed::PropertyName,
+        ),
+        (
+            r#"{"subscriptionType":"object.creation","portalId":1,"objectId":1}"#,
+            Malformed::ObjectTypeId,
+        ),
     ];
     for (event, reason) in cases {
         assert_eq!(malformed(&format!("[{event}]")), reason, "{event}");
@@ -86,7 +104,13 @@ fn good_events_survive_a_bad_neighbour() {
         {"subscriptionType":"contact.creation","portalId":1,"objectId":7}
     ]"#;
     let events = parse(body).expect("valid batch");
-    assert!(matches!(events[0], ParsedEvent::Malformed { index: 0, reason: Malformed::ObjectId }));
+    assert!(matches!(
+        events[0],
+        ParsedEvent::Malformed {
+            index: 0,
+            reason: Malformed::ObjectId
+        }
+    ));
     assert_eq!(contact(&events[1]).contact_id.get(), 7);
 }
 
@@ -103,7 +127,13 @@ fn generic_contact_events_are_contact_events() {
     assert_eq!(creation.kind, EventKind::ContactCreation);
     assert_eq!(creation.subscription_type, "contact.creation");
     assert!(creation.stored_json.contains("object.creation"));
-    assert!(matches!(events[0], ParsedEvent::Contact { style: SubscriptionStyle::Generic, .. }));
+    assert!(matches!(
+        events[0],
+        ParsedEvent::Contact {
+            style: SubscriptionStyle::Generic,
+            ..
+        }
+    ));
     let change = contact(&events[1]);
     assert_eq!(change.kind, EventKind::ContactPropertyChange);
     assert_eq!(change.subscription_type, "contact.propertyChange");
@@ -111,11 +141,19 @@ fn generic_contact_events_are_contact_events() {
     assert!(!change.stored_json.contains("ann@example.com"));
     assert!(matches!(
         &events[2],
-        ParsedEvent::Unsupported { reason: "other_object_type", style: SubscriptionStyle::Generic, .. }
+        ParsedEvent::Unsupported {
+            reason: "other_object_type",
+            style: SubscriptionStyle::Generic,
+            ..
+        }
     ));
     assert!(matches!(
         &events[3],
-        ParsedEvent::Unsupported { reason: "unsupported_type", style: SubscriptionStyle::Generic, .. }
+        ParsedEvent::Unsupported {
+            reason: "unsupported_type",
+            style: SubscriptionStyle::Generic,
+            ..
+        }
     ));
 }
 

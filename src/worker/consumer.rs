@@ -1,7 +1,8 @@
 //! Consuming the event stream through a consumer group. Each entry becomes a
 //! (coalesced) check of its contact, then is acknowledged; an entry left by a
 //! crashed consumer is reclaimed once idle; one that keeps failing is
-//! dead-lettered after `STREAM_MAX_DELIVERIES`.
+//! dead-lettered after `STREAM_MAX_DELIVERIES`. A group that disappears is
+//! recreated; a consumer that stops cleanly hands its entries back and leaves.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -68,7 +69,50 @@ impl EventConsumer {
     }
 
     /// Processes at most one entry: a reclaimed one first, else a new one.
+    ///
+    /// When Redis says the group is gone (`NOGROUP`), it is recreated at once
+    /// (reading the stream from its start: every entry still in it is
+    /// unacknowledged), so later events are consumed without a restart.
     pub async fn process_next(&self) -> Result<ConsumeOutcome, StoreError> {
+        match self.step().await {
+            Err(error) if error.is_missing_group() => {
+                tracing::warn!("the event stream's consumer group is gone; recreating it");
+                metrics::counter!("consumer_group_recreated_total").increment(1);
+                self.group_ready.store(false, Ordering::Relaxed);
+                if let Ok(mut scan) = self.scan.lock() {
+                    scan.cursor = "0-0".to_owned();
+                }
+                self.ctx.store.ensure_consumer_group(CONSUMER_GROUP).await?;
+                self.group_ready.store(true, Ordering::Relaxed);
+                Ok(ConsumeOutcome::Idle)
+            }
+            other => other,
+        }
+    }
+
+    /// Leaves the group at a clean shutdown: this consumer's unacknowledged
+    /// entries are handed back (reclaimable at once by the other consumers)
+    /// and the consumer is deleted, so rolling deploys leave none behind.
+    pub async fn leave(&self) {
+        let store = &self.ctx.store;
+        let idle = self.ctx.settings.stream_claim_idle;
+        match store
+            .leave_consumer_group(CONSUMER_GROUP, &self.ctx.name, idle)
+            .await
+        {
+            Ok(handed_back) => {
+                tracing::info!(consumer = %self.ctx.name, handed_back, "left the consumer group");
+            }
+            // Nothing to leave; or Redis is unreachable: the entries stay
+            // pending and are reclaimed after STREAM_CLAIM_IDLE.
+            Err(error) if error.is_missing_group() => {}
+            Err(error) => {
+                tracing::warn!(consumer = %self.ctx.name, error = ?error, "could not leave the consumer group");
+            }
+        }
+    }
+
+    async fn step(&self) -> Result<ConsumeOutcome, StoreError> {
         let store = &self.ctx.store;
         if !self.group_ready.load(Ordering::Relaxed) {
             store.ensure_consumer_group(CONSUMER_GROUP).await?;

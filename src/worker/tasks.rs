@@ -28,15 +28,15 @@ pub fn background_tasks(
     let mut tasks: Vec<BackgroundTask> = Vec::new();
 
     let consumer = Arc::new(EventConsumer::new(ctx.clone()));
-    tasks.push(Box::pin(run_steps(
-        "consume_events",
-        poll,
-        shutdown.clone(),
-        move || {
-            let consumer = consumer.clone();
-            async move { consumer.process_next().await }
-        },
-    )));
+    let leaving = consumer.clone();
+    let consume = run_steps("consume_events", poll, shutdown.clone(), move || {
+        let consumer = consumer.clone();
+        async move { consumer.process_next().await }
+    });
+    tasks.push(Box::pin(async move {
+        consume.await;
+        leaving.leave().await;
+    }));
 
     for _ in 0..ctx.settings.concurrency {
         let checker = ContactChecker::new(ctx.clone());

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod consumer_group;
 mod health;
 mod metrics_bounds;
 mod ops;

@@ -51,10 +51,12 @@ async fn many_distinct_methods_routes_and_types_add_no_series() {
         .expect("text");
     let histogram = "http_request_duration_seconds";
     let methods = label_values(&text, histogram, "method");
-    let known: BTreeSet<String> = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "OTHER"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let known: BTreeSet<String> = [
+        "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "OTHER",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
     assert!(methods.is_subset(&known), "{methods:?}");
     assert!(methods.contains("OTHER"), "{methods:?}");
     let routes = label_values(&text, histogram, "route");

@@ -24,7 +24,13 @@ struct Captured {
 fn captured(app: &TestApp) -> Captured {
     let timestamp = (now_ms() - SIX_MINUTES_MS).to_string();
     Captured {
-        v3: sign_v3(CLIENT_SECRET, "POST", &app.webhook_url(), &body(), &timestamp),
+        v3: sign_v3(
+            CLIENT_SECRET,
+            "POST",
+            &app.webhook_url(),
+            &body(),
+            &timestamp,
+        ),
         timestamp,
         v1: sign_v1(CLIENT_SECRET, &body()),
     }

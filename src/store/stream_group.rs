@@ -1,0 +1,88 @@
+//! The consumer group's membership: leaving it cleanly, and noticing that it
+//! is gone (a Redis restart without persistence, a failover to a lagging
+//! replica, an operator's `FLUSHDB`).
+
+use std::time::Duration;
+
+use redis::streams::StreamPendingCountReply;
+
+use super::{RedisStore, StoreError};
+use crate::clock::millis;
+
+/// The consumer that holds entries handed back by a consumer that left: they
+/// are marked idle for the reclaim time, so that the next reclaim pass of any
+/// live consumer takes them. One stable name, so it never piles up.
+pub const HANDOFF_CONSUMER: &str = "handoff";
+
+/// Pending entries looked at per round while handing back.
+const HANDOFF_BATCH: usize = 100;
+
+/// Rounds of hand-back at most (a consumer holds at most a few entries; this
+/// only bounds the loop).
+const HANDOFF_ROUNDS: usize = 100;
+
+impl StoreError {
+    /// Whether Redis answered `NOGROUP`: the stream or its consumer group no
+    /// longer exists.
+    pub fn is_missing_group(&self) -> bool {
+        matches!(self, Self::Redis(e) if e.code() == Some("NOGROUP"))
+    }
+}
+
+impl RedisStore {
+    /// Leaves `group`: hands `consumer`'s unacknowledged entries to
+    /// [`HANDOFF_CONSUMER`] (keeping their delivery counts, idle for
+    /// `reclaim_idle` so that they are reclaimable at once), then deletes
+    /// `consumer`. Returns how many entries were handed back.
+    pub async fn leave_consumer_group(
+        &self,
+        group: &str,
+        consumer: &str,
+        reclaim_idle: Duration,
+    ) -> Result<usize, StoreError> {
+        let stream = self.keys.event_stream();
+        let mut handed_back = 0;
+        for _ in 0..HANDOFF_ROUNDS {
+            let mut conn = self.connection();
+            let pending: StreamPendingCountReply = self
+                .bounded(
+                    redis::cmd("XPENDING")
+                        .arg(&stream)
+                        .arg(group)
+                        .arg("-")
+                        .arg("+")
+                        .arg(HANDOFF_BATCH)
+                        .arg(consumer)
+                        .query_async(&mut conn),
+                )
+                .await?;
+            if pending.ids.is_empty() {
+                break;
+            }
+            let mut claim = redis::cmd("XCLAIM");
+            claim.arg(&stream).arg(group).arg(HANDOFF_CONSUMER).arg(0);
+            for entry in &pending.ids {
+                claim.arg(&entry.id);
+            }
+            // JUSTID: the delivery count is kept, not raised.
+            claim.arg("IDLE").arg(millis(reclaim_idle)).arg("JUSTID");
+            let _: redis::Value = self.bounded(claim.query_async(&mut conn)).await?;
+            handed_back += pending.ids.len();
+            if pending.ids.len() < HANDOFF_BATCH {
+                break;
+            }
+        }
+        let mut conn = self.connection();
+        let _: i64 = self
+            .bounded(
+                redis::cmd("XGROUP")
+                    .arg("DELCONSUMER")
+                    .arg(&stream)
+                    .arg(group)
+                    .arg(consumer)
+                    .query_async(&mut conn),
+            )
+            .await?;
+        Ok(handed_back)
+    }
+}
