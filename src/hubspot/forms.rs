@@ -134,20 +134,44 @@ impl HubSpotClient {
         if !response.status().is_success() {
             return Err(super::client::classify(response).await.into());
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(HubSpotError::from_transport)?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(FormAccepted::default());
-        }
-        serde_json::from_slice(&bytes).map_err(|e| HubSpotError::Decode(e).into())
+        // Any 2xx is a submission HubSpot took: re-posting it would submit it
+        // again. The body is informational only, so it is read leniently.
+        let body = response.bytes().await.unwrap_or_default();
+        Ok(accepted_from(&body))
     }
+}
+
+/// HubSpot's `{redirectUri?, inlineMessage?}`, or nothing from a body that is
+/// not that object (empty, `OK`, `[]`, a proxy's HTML page).
+fn accepted_from(body: &[u8]) -> FormAccepted {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .and_then(|value| serde_json::from_value(value).ok())
+        .unwrap_or_else(|| {
+            tracing::debug!(bytes = body.len(), "Forms API 2xx without its JSON body");
+            FormAccepted::default()
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_success_body_is_read_leniently() {
+        let accepted = accepted_from(br#"{"inlineMessage":"Thanks","redirectUri":null}"#);
+        assert_eq!(accepted.inline_message.as_deref(), Some("Thanks"));
+        for body in [
+            &b""[..],
+            b"OK",
+            b"[]",
+            b"<html><body>Thanks</body></html>",
+            br#"{"inlineMessage":7}"#,
+        ] {
+            assert_eq!(accepted_from(body), FormAccepted::default());
+        }
+    }
 
     #[test]
     fn submission_serialises_as_the_forms_api_expects() {

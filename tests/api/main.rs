@@ -4,6 +4,7 @@
 mod support;
 
 mod consumer_group;
+mod forms_answers;
 mod health;
 mod metrics_bounds;
 mod ops;

@@ -4,4 +4,5 @@
 pub mod app;
 pub mod redis_server;
 pub mod stack;
+pub mod stub_http;
 pub mod webhooks;
