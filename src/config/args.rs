@@ -87,6 +87,11 @@ pub struct SettingsArgs {
     #[arg(long, env = "IDEMPOTENCY_TTL", default_value = "24h")]
     pub idempotency_ttl: String,
 
+    /// How long an `Idempotency-Key` stays "in progress" when its request never
+    /// completes (a crash); must exceed HUBSPOT_HTTP_TIMEOUT.
+    #[arg(long, env = "IDEMPOTENCY_LEASE", default_value = "30s")]
+    pub idempotency_lease: String,
+
     /// Forms submissions allowed across all replicas, as N/duration.
     #[arg(long, env = "FORMS_RATE_LIMIT", default_value = "50/10s")]
     pub forms_rate_limit: String,

@@ -43,6 +43,9 @@ pub struct Config {
 pub struct SignupSettings {
     pub pending_ttl: Duration,
     pub idempotency_ttl: Duration,
+    /// How long an `Idempotency-Key` stays "in progress" without an answer:
+    /// longer than a request can take, far shorter than `idempotency_ttl`.
+    pub idempotency_lease: Duration,
     pub forms_quota: Quota,
     pub forms_retry_horizon: Duration,
 }
@@ -231,9 +234,25 @@ impl SignupSettings {
         let forms_quota = Quota::parse(&args.forms_rate_limit).ok_or_else(|| {
             ConfigError::invalid("FORMS_RATE_LIMIT", "expected N/duration, e.g. 50/10s")
         })?;
+        let idempotency_ttl = positive_duration("IDEMPOTENCY_TTL", &args.idempotency_ttl)?;
+        let idempotency_lease = positive_duration("IDEMPOTENCY_LEASE", &args.idempotency_lease)?;
+        let http_timeout = positive_duration("HUBSPOT_HTTP_TIMEOUT", &args.hubspot_http_timeout)?;
+        if idempotency_lease <= http_timeout {
+            return Err(ConfigError::invalid(
+                "IDEMPOTENCY_LEASE",
+                "must exceed HUBSPOT_HTTP_TIMEOUT (a signup waits for one Forms call)",
+            ));
+        }
+        if idempotency_lease > idempotency_ttl {
+            return Err(ConfigError::invalid(
+                "IDEMPOTENCY_LEASE",
+                "must not exceed IDEMPOTENCY_TTL",
+            ));
+        }
         Ok(Self {
             pending_ttl: positive_duration("SIGNUP_PENDING_TTL", &args.signup_pending_ttl)?,
-            idempotency_ttl: positive_duration("IDEMPOTENCY_TTL", &args.idempotency_ttl)?,
+            idempotency_ttl,
+            idempotency_lease,
             forms_quota,
             forms_retry_horizon: positive_duration(
                 "FORMS_RETRY_HORIZON",

@@ -25,6 +25,7 @@ fn valid_args() -> SettingsArgs {
         webhook_dedupe_window: "72h".into(),
         signup_pending_ttl: "7d".into(),
         idempotency_ttl: "24h".into(),
+        idempotency_lease: "30s".into(),
         forms_rate_limit: "50/10s".into(),
         forms_retry_horizon: "24h".into(),
         retry_base_delay: "1s".into(),
@@ -145,6 +146,17 @@ fn errors_name_the_variable() {
         (
             "LOG_FORMAT is invalid",
             Box::new(|a| a.log_format = "xml".into()),
+        ),
+        (
+            "IDEMPOTENCY_LEASE is invalid: must exceed HUBSPOT_HTTP_TIMEOUT",
+            Box::new(|a| a.idempotency_lease = "10s".into()),
+        ),
+        (
+            "IDEMPOTENCY_LEASE is invalid: must not exceed IDEMPOTENCY_TTL",
+            Box::new(|a| {
+                a.idempotency_lease = "2h".into();
+                a.idempotency_ttl = "1h".into();
+            }),
         ),
     ];
     for (expected, edit) in cases {

@@ -66,6 +66,7 @@ pub fn reactor_config(
         signup: SignupSettings {
             pending_ttl: Duration::from_secs(3600),
             idempotency_ttl: Duration::from_secs(3600),
+            idempotency_lease: Duration::from_secs(60),
             // HubSpot's Forms limit (50 per 10 s), compressed like the simulator's.
             forms_quota: quota(50),
             forms_retry_horizon: Duration::from_secs(3600),

@@ -47,9 +47,13 @@ pub async fn create_signup(
     let store = &state.intake.store;
     let request_digest = hex::encode(Sha256::digest(&body));
     let ttl = state.intake.settings.idempotency_ttl;
+    let lease = state.intake.settings.idempotency_lease;
     let deadline = tokio::time::Instant::now() + IN_PROGRESS_WAIT;
     loop {
-        match store.idempotency_claim(&key, &request_digest, ttl).await? {
+        match store
+            .idempotency_claim(&key, &request_digest, lease)
+            .await?
+        {
             IdempotencyClaim::Claimed => break,
             IdempotencyClaim::Done(stored) => return Ok(replay(&stored, true)),
             IdempotencyClaim::Mismatch => return Err(SignupError::IdempotencyMismatch),
@@ -62,7 +66,7 @@ pub async fn create_signup(
     match process(&state, signup).await {
         Ok(stored) => {
             if let Err(error) = store
-                .idempotency_complete(&key, &request_digest, stored.clone())
+                .idempotency_complete(&key, &request_digest, stored.clone(), ttl)
                 .await
             {
                 tracing::warn!(error = ?error, "could not store the idempotent response");

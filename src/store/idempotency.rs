@@ -1,5 +1,10 @@
 //! `Idempotency-Key` bookkeeping: the first request with a key claims it; later
 //! ones (also concurrent ones) get the first one's response.
+//!
+//! The claim ("in progress") lives only for a short lease, a little longer than
+//! a request may take: a process that dies between claim and completion leaves
+//! the key blocked for that lease, not for the whole `IDEMPOTENCY_TTL`. The
+//! completed response is then kept for the full TTL.
 
 use std::time::Duration;
 
@@ -37,12 +42,12 @@ pub enum IdempotencyClaim {
 }
 
 impl RedisStore {
-    /// Claims `key_digest` for the request with digest `request`.
+    /// Claims `key_digest` for the request with digest `request`, for `lease`.
     pub async fn idempotency_claim(
         &self,
         key_digest: &str,
         request: &str,
-        ttl: Duration,
+        lease: Duration,
     ) -> Result<IdempotencyClaim, StoreError> {
         let key = self.keys.idempotency(key_digest);
         let record = Record {
@@ -54,7 +59,7 @@ impl RedisStore {
         let options = redis::SetOptions::default()
             .conditional_set(redis::ExistenceCheck::NX)
             .get(true)
-            .with_expiration(redis::SetExpiry::PX(millis(ttl)));
+            .with_expiration(redis::SetExpiry::PX(millis(lease)));
         let mut conn = self.connection();
         let previous: Option<String> = self.bounded(conn.set_options(&key, value, options)).await?;
         let Some(previous) = previous else {
@@ -72,12 +77,13 @@ impl RedisStore {
         })
     }
 
-    /// Stores the response of a claimed key, keeping its TTL.
+    /// Stores the response of a claimed key, kept for `ttl` from now.
     pub async fn idempotency_complete(
         &self,
         key_digest: &str,
         request: &str,
         response: StoredResponse,
+        ttl: Duration,
     ) -> Result<(), StoreError> {
         let key = self.keys.idempotency(key_digest);
         let record = Record {
@@ -86,9 +92,8 @@ impl RedisStore {
         };
         let value =
             serde_json::to_string(&record).map_err(|e| StoreError::Unexpected(e.to_string()))?;
-        let options = redis::SetOptions::default()
-            .conditional_set(redis::ExistenceCheck::XX)
-            .with_expiration(redis::SetExpiry::KEEPTTL);
+        let options =
+            redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(millis(ttl)));
         let mut conn = self.connection();
         let _: Option<String> = self.bounded(conn.set_options(&key, value, options)).await?;
         Ok(())

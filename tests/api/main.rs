@@ -6,6 +6,7 @@ mod support;
 mod consumer_group;
 mod forms_answers;
 mod health;
+mod idempotency_lease;
 mod metrics_bounds;
 mod ops;
 mod shutdown;

@@ -63,6 +63,7 @@ pub fn test_config(redis_url: &str) -> Config {
         signup: SignupSettings {
             pending_ttl: Duration::from_secs(7 * 86400),
             idempotency_ttl: Duration::from_secs(86400),
+            idempotency_lease: Duration::from_secs(30),
             forms_quota: Quota {
                 max: 1000,
                 window: Duration::from_secs(10),
