@@ -21,6 +21,9 @@ use crate::store::RedisStore;
 use crate::webhook::handler::{WebhookState, receive};
 use crate::worker::{BackgroundTask, Verification, WorkerContext, background_tasks};
 
+/// How long a client has to go (read its answer, close) once answered.
+const CLIENT_DISCONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Which parts of the reactor a process runs (`serve --role`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Role {
@@ -155,10 +158,12 @@ fn http_server(
         portal_id: config.hubspot.portal_id,
         settings: config.webhook.clone(),
         store: store.clone(),
+        body_deadline: config.http_read_timeout,
     });
     let signups = Data::new(SignupState {
         intake,
         api_token: config.signup_api_token.clone(),
+        body_deadline: config.http_read_timeout,
     });
     let store = Data::new(store);
     let metrics = Data::new(crate::telemetry::metrics_handle());
@@ -180,6 +185,10 @@ fn http_server(
             .route("/v1/signups", web::post().to(create_signup))
     })
     .disable_signals()
+    // A client gets HTTP_READ_TIMEOUT for its request head (and again for the
+    // body, in the handlers), and a second to go once answered.
+    .client_request_timeout(config.http_read_timeout)
+    .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT)
     .shutdown_timeout(30)
     .listen(listener)?
     .run();

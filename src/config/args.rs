@@ -11,6 +11,11 @@ pub struct SettingsArgs {
     #[arg(long, env = "LISTEN_ADDR", default_value = "0.0.0.0:8080")]
     pub listen_addr: String,
 
+    /// Deadline for a client to send its request head, and again its body;
+    /// past it the request gets 408 and the connection is closed.
+    #[arg(long, env = "HTTP_READ_TIMEOUT", default_value = "10s")]
+    pub http_read_timeout: String,
+
     #[command(flatten)]
     pub redis: RedisArgs,
 

@@ -29,6 +29,8 @@ pub const MIN_DEDUPE_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen_addr: SocketAddr,
+    /// Deadline for a client to send its request head, and again its body.
+    pub http_read_timeout: Duration,
     pub redis: RedisSettings,
     pub hubspot: HubSpotSettings,
     pub webhook: WebhookSettings,
@@ -98,6 +100,7 @@ impl Config {
         })?;
         Ok(Self {
             listen_addr,
+            http_read_timeout: positive_duration("HTTP_READ_TIMEOUT", &args.http_read_timeout)?,
             redis: RedisSettings::from_args(&args.redis)?,
             hubspot: HubSpotSettings::from_args(args)?,
             webhook: WebhookSettings::from_args(args)?,

@@ -4,6 +4,7 @@ use secrecy::ExposeSecret;
 fn valid_args() -> SettingsArgs {
     SettingsArgs {
         listen_addr: "127.0.0.1:0".into(),
+        http_read_timeout: "10s".into(),
         redis: RedisArgs {
             redis_url: "redis://127.0.0.1:6379".into(),
             redis_key_prefix: "sr:".into(),

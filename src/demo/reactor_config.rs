@@ -39,6 +39,7 @@ pub fn reactor_config(
     };
     Ok(Config {
         listen_addr: "127.0.0.1:0".parse().context("listen address")?,
+        http_read_timeout: Duration::from_secs(10),
         redis: RedisSettings {
             url: options.redis_url.clone(),
             key_prefix: key_prefix.to_owned(),

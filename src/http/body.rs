@@ -1,4 +1,8 @@
-//! Reading a request body under a size limit, refusing it as soon as it passes.
+//! Reading a request body under a size limit and a deadline, refusing it as
+//! soon as it passes either: a client trickling bytes holds a connection (and,
+//! for a webhook, up to 1 MiB of memory) only until the deadline.
+
+use std::time::Duration;
 
 use actix_web::HttpRequest;
 use actix_web::http::header::CONTENT_LENGTH;
@@ -12,10 +16,24 @@ pub enum BodyError {
     TooLarge { limit: usize },
     #[error("body could not be read")]
     Read(#[source] actix_web::error::PayloadError),
+    #[error("body not received within {0:?}")]
+    Timeout(Duration),
 }
 
-/// Reads the whole body, or fails once it is known to exceed `limit` bytes.
+/// Reads the whole body within `deadline`, or fails once it is known to exceed
+/// `limit` bytes.
 pub async fn read_limited(
+    req: &HttpRequest,
+    payload: Payload,
+    limit: usize,
+    deadline: Duration,
+) -> Result<Bytes, BodyError> {
+    tokio::time::timeout(deadline, read_all(req, payload, limit))
+        .await
+        .unwrap_or(Err(BodyError::Timeout(deadline)))
+}
+
+async fn read_all(
     req: &HttpRequest,
     mut payload: Payload,
     limit: usize,

@@ -40,6 +40,7 @@ impl ResponseError for SignupError {
         match self {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Body(BodyError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Body(BodyError::Timeout(_)) => StatusCode::REQUEST_TIMEOUT,
             Self::Body(BodyError::Read(_)) | Self::Malformed(_) | Self::BadIdempotencyKey => {
                 StatusCode::BAD_REQUEST
             }

@@ -26,6 +26,8 @@ const IN_PROGRESS_WAIT: Duration = Duration::from_secs(10);
 pub struct SignupState {
     pub intake: SignupIntake,
     pub api_token: SecretString,
+    /// Deadline for reading a signup's body (`HTTP_READ_TIMEOUT`).
+    pub body_deadline: Duration,
 }
 
 /// Handles one signup.
@@ -37,7 +39,7 @@ pub async fn create_signup(
 ) -> Result<HttpResponse, SignupError> {
     authorize(&req, &state.api_token)?;
     let key = idempotency_key(&req)?;
-    let body = read_limited(&req, payload, MAX_SIGNUP_BODY_BYTES).await?;
+    let body = read_limited(&req, payload, MAX_SIGNUP_BODY_BYTES, state.body_deadline).await?;
     let request: SignupRequest =
         serde_json::from_slice(&body).map_err(|e| SignupError::Malformed(e.to_string()))?;
     let signup = request.validate().map_err(SignupError::Invalid)?;

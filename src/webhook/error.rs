@@ -29,6 +29,7 @@ impl WebhookError {
             Self::Signature(e) => e.reason(),
             Self::Malformed(_) | Self::Body(BodyError::Read(_)) => "malformed",
             Self::Body(BodyError::TooLarge { .. }) => "too_large",
+            Self::Body(BodyError::Timeout(_)) => "timeout",
             Self::Store(_) => "redis",
         }
     }
@@ -46,6 +47,7 @@ impl ResponseError for WebhookError {
             Self::Signature(_) => StatusCode::UNAUTHORIZED,
             Self::Malformed(_) | Self::Body(BodyError::Read(_)) => StatusCode::BAD_REQUEST,
             Self::Body(BodyError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Body(BodyError::Timeout(_)) => StatusCode::REQUEST_TIMEOUT,
             Self::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

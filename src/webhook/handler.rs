@@ -20,6 +20,8 @@ pub struct WebhookState {
     pub portal_id: PortalId,
     pub settings: WebhookSettings,
     pub store: RedisStore,
+    /// Deadline for reading a delivery's body (`HTTP_READ_TIMEOUT`).
+    pub body_deadline: std::time::Duration,
 }
 
 /// Receives one HubSpot delivery (a batch of events).
@@ -49,7 +51,13 @@ async fn accept(
     payload: Payload,
     state: &WebhookState,
 ) -> Result<HttpResponse, WebhookError> {
-    let body = read_limited(req, payload, state.settings.max_body_bytes).await?;
+    let body = read_limited(
+        req,
+        payload,
+        state.settings.max_body_bytes,
+        state.body_deadline,
+    )
+    .await?;
     let verified = verify(req, body, state)?;
     tracing::Span::current().record("signature", verified.version().as_str());
     let events = parse_batch(&verified)?;

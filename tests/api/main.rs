@@ -11,6 +11,7 @@ mod metrics_bounds;
 mod ops;
 mod shutdown;
 mod signups;
+mod slow_clients;
 mod webhook_auth;
 mod webhook_batches;
 mod webhook_recording;

@@ -36,6 +36,7 @@ pub fn test_config(redis_url: &str) -> Config {
     let prefix = format!("test:{}:", uuid::Uuid::new_v4().simple());
     Config {
         listen_addr: "127.0.0.1:0".parse().expect("addr"),
+        http_read_timeout: Duration::from_secs(10),
         redis: RedisSettings {
             url: redis_url.to_owned(),
             key_prefix: prefix,
