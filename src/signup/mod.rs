@@ -1,9 +1,11 @@
 //! Signup intake: the app backend hands signups over (`POST /v1/signups`) and
 //! the reactor submits them to the Forms API, and only there.
 
+mod context;
 mod error;
 pub mod handler;
 pub mod intake;
+mod raw_values;
 pub mod request;
 pub mod retry;
 mod telemetry;

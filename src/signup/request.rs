@@ -5,7 +5,10 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
+use super::context::parse_context;
+use super::raw_values::{exact_value, field_text};
 use crate::domain::{Email, SignupContext};
 
 /// Most fields a submission may carry besides `email` (HubSpot's limit is 1000 values).
@@ -15,17 +18,18 @@ const MAX_VALUE_LEN: usize = 65_536;
 const MAX_CUSTOM_PROPERTIES: usize = 100;
 const MAX_CUSTOM_PROPERTIES_BYTES: usize = 16 * 1024;
 
-/// The request body as sent.
+/// The request body as sent; values stay raw JSON text until validated, so
+/// that numbers reach HubSpot exactly as given.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SignupRequest {
     pub email: String,
     #[serde(default)]
-    pub fields: BTreeMap<String, Value>,
+    pub fields: BTreeMap<String, Box<RawValue>>,
     #[serde(default)]
-    pub context: SignupContext,
+    pub context: BTreeMap<String, Box<RawValue>>,
     #[serde(default)]
-    pub email_custom_properties: BTreeMap<String, Value>,
+    pub email_custom_properties: BTreeMap<String, Box<RawValue>>,
 }
 
 /// One problem with a request, by field, with an `errorType` in HubSpot's
@@ -39,7 +43,11 @@ pub struct FieldProblem {
 }
 
 impl FieldProblem {
-    fn new(field: impl Into<String>, error_type: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn new(
+        field: impl Into<String>,
+        error_type: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             field: field.into(),
             error_type,
@@ -65,14 +73,17 @@ impl SignupRequest {
             .map_err(|e| problems.push(FieldProblem::new("email", "INVALID_EMAIL", e.to_string())))
             .ok();
         let fields = validate_fields(self.fields, email.as_ref(), &mut problems);
-        validate_context(&self.context, &mut problems);
-        validate_custom_properties(&self.email_custom_properties, &mut problems);
+        let context = parse_context(&self.context, &mut problems);
+        validate_context(&context, &mut problems);
+        let email_custom_properties =
+            exact_custom_properties(self.email_custom_properties, &mut problems);
+        validate_custom_properties(&email_custom_properties, &mut problems);
         match email {
             Some(email) if problems.is_empty() => Ok(ValidSignup {
                 email,
                 fields,
-                context: self.context,
-                email_custom_properties: self.email_custom_properties,
+                context,
+                email_custom_properties,
             }),
             _ => Err(problems),
         }
@@ -89,7 +100,7 @@ fn valid_property_name(name: &str) -> bool {
 }
 
 fn validate_fields(
-    raw: BTreeMap<String, Value>,
+    raw: BTreeMap<String, Box<RawValue>>,
     email: Option<&Email>,
     problems: &mut Vec<FieldProblem>,
 ) -> BTreeMap<String, String> {
@@ -111,11 +122,9 @@ fn validate_fields(
             ));
             continue;
         }
-        let value = match value {
-            Value::String(s) => s,
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            _ => {
+        let value = match field_text(&value) {
+            Some(text) => text,
+            None => {
                 problems.push(FieldProblem::new(
                     at,
                     "INVALID_VALUE",
@@ -193,6 +202,28 @@ fn validate_context(context: &SignupContext, problems: &mut Vec<FieldProblem>) {
             "at most 512 characters, no control characters",
         ));
     }
+}
+
+/// The email's template variables as JSON values, refusing numbers that would
+/// not arrive exactly as sent.
+fn exact_custom_properties(
+    raw: BTreeMap<String, Box<RawValue>>,
+    problems: &mut Vec<FieldProblem>,
+) -> BTreeMap<String, Value> {
+    let mut properties = BTreeMap::new();
+    for (name, value) in raw {
+        match exact_value(&value) {
+            Ok(value) => {
+                properties.insert(name, value);
+            }
+            Err(()) => problems.push(FieldProblem::new(
+                format!("emailCustomProperties.{name}"),
+                "INVALID_NUMBER",
+                "this number cannot be passed on exactly as written; send it as a string",
+            )),
+        }
+    }
+    properties
 }
 
 fn validate_custom_properties(

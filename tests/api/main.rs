@@ -10,6 +10,7 @@ mod idempotency_lease;
 mod metrics_bounds;
 mod ops;
 mod shutdown;
+mod signup_data;
 mod signups;
 mod slow_clients;
 mod webhook_auth;
