@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use redis::streams::StreamPendingCountReply;
+use redis::streams::{StreamInfoConsumersReply, StreamPendingCountReply};
 
 use super::{RedisStore, StoreError};
 use crate::clock::millis;
@@ -30,6 +30,47 @@ impl StoreError {
 }
 
 impl RedisStore {
+    /// Deletes the consumers of `group` that hold no entries and have not read
+    /// for `min_idle`: those of processes that died without leaving. A live
+    /// consumer reads far more often; deleting one would be harmless anyway
+    /// (its next read recreates it). Returns how many were deleted.
+    pub async fn prune_idle_consumers(
+        &self,
+        group: &str,
+        min_idle: Duration,
+    ) -> Result<usize, StoreError> {
+        let stream = self.keys.event_stream();
+        let mut conn = self.connection();
+        let reply: StreamInfoConsumersReply = self
+            .bounded(
+                redis::cmd("XINFO")
+                    .arg("CONSUMERS")
+                    .arg(&stream)
+                    .arg(group)
+                    .query_async(&mut conn),
+            )
+            .await?;
+        let min_idle = usize::try_from(millis(min_idle)).unwrap_or(usize::MAX);
+        let mut pruned = 0;
+        for consumer in reply.consumers {
+            if consumer.pending > 0 || consumer.idle < min_idle {
+                continue;
+            }
+            let _: i64 = self
+                .bounded(
+                    redis::cmd("XGROUP")
+                        .arg("DELCONSUMER")
+                        .arg(&stream)
+                        .arg(group)
+                        .arg(&consumer.name)
+                        .query_async(&mut conn),
+                )
+                .await?;
+            pruned += 1;
+        }
+        Ok(pruned)
+    }
+
     /// Leaves `group`: hands `consumer`'s unacknowledged entries to
     /// [`HANDOFF_CONSUMER`] (keeping their delivery counts, idle for
     /// `reclaim_idle` so that they are reclaimable at once), then deletes

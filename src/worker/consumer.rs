@@ -133,7 +133,8 @@ impl EventConsumer {
         self.handle(entry, was_reclaimed).await
     }
 
-    /// One `XAUTOCLAIM` step of the reclaim scan, when one is due.
+    /// One `XAUTOCLAIM` step of the reclaim scan, when one is due. A new pass
+    /// first deletes the consumers that dead processes left without entries.
     async fn reclaim(&self) -> Result<Option<StreamEntry>, StoreError> {
         let cursor = match self.scan.lock() {
             Ok(scan) if scan.cursor == "0-0" && Instant::now() < scan.next_pass => return Ok(None),
@@ -141,6 +142,17 @@ impl EventConsumer {
             Err(_) => "0-0".to_owned(),
         };
         let idle = self.ctx.settings.stream_claim_idle;
+        if cursor == "0-0" {
+            let abandoned = abandoned_after(idle);
+            let pruned = self
+                .ctx
+                .store
+                .prune_idle_consumers(CONSUMER_GROUP, abandoned)
+                .await?;
+            if pruned > 0 {
+                tracing::info!(pruned, "deleted consumers of processes that are gone");
+            }
+        }
         let (entry, next) = self
             .ctx
             .store
@@ -216,4 +228,10 @@ impl EventConsumer {
         tracing::debug!(contact_id = %contact, entry = %entry.id, "contact check scheduled");
         Ok(ConsumeOutcome::Scheduled { contact, reclaimed })
     }
+}
+
+/// How long a consumer without entries must have been silent to count as
+/// abandoned: many reclaim periods, and never under a minute.
+fn abandoned_after(claim_idle: std::time::Duration) -> std::time::Duration {
+    (claim_idle * 10).max(std::time::Duration::from_secs(60))
 }

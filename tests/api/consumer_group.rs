@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use signup_reactor::startup::Role;
-use signup_reactor::store::HANDOFF_CONSUMER;
+use signup_reactor::store::{HANDOFF_CONSUMER, RedisStore};
 use signup_reactor::worker::CONSUMER_GROUP;
 
 use crate::support::app::TestApp;
@@ -180,7 +180,7 @@ async fn a_clean_shutdown_hands_back_pending_entries_and_deletes_the_consumer() 
         "the worker's consumer is gone; its entry is handed back"
     );
     // Reclaimable at once by a live consumer.
-    let reply: (String, Vec<(String, Vec<(String, String)>)>) = redis::cmd("XAUTOCLAIM")
+    let reply: redis::streams::StreamAutoClaimReply = redis::cmd("XAUTOCLAIM")
         .arg(&stream)
         .arg(CONSUMER_GROUP)
         .arg("next-worker")
@@ -188,14 +188,57 @@ async fn a_clean_shutdown_hands_back_pending_entries_and_deletes_the_consumer() 
         .arg("0-0")
         .query_async(&mut conn)
         .await
-        .map(
-            |(cursor, claimed, _deleted): (
-                String,
-                Vec<(String, Vec<(String, String)>)>,
-                redis::Value,
-            )| (cursor, claimed),
-        )
         .expect("XAUTOCLAIM");
-    assert_eq!(reply.1.len(), 1);
-    assert_eq!(reply.1[0].0, id);
+    let claimed: Vec<&str> = reply.claimed.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(claimed, vec![id.as_str()]);
+}
+
+#[tokio::test]
+async fn consumers_of_dead_processes_are_pruned_once_they_hold_nothing() {
+    let app = TestApp::spawn().await;
+    let store = RedisStore::connect(&app.config.redis).expect("store");
+    store
+        .ensure_consumer_group(CONSUMER_GROUP)
+        .await
+        .expect("group");
+    let mut conn = app.redis_conn().await;
+    for name in ["ghost", "holder"] {
+        let _: i64 = redis::cmd("XGROUP")
+            .arg("CREATECONSUMER")
+            .arg(stream(&app))
+            .arg(CONSUMER_GROUP)
+            .arg(name)
+            .query_async(&mut conn)
+            .await
+            .expect("CREATECONSUMER");
+    }
+    let _: String = redis::cmd("XADD")
+        .arg(stream(&app))
+        .arg("*")
+        .arg("contact")
+        .arg("1")
+        .query_async(&mut conn)
+        .await
+        .expect("XADD");
+    let _: redis::Value = redis::cmd("XREADGROUP")
+        .arg("GROUP")
+        .arg(CONSUMER_GROUP)
+        .arg("holder")
+        .arg("STREAMS")
+        .arg(stream(&app))
+        .arg(">")
+        .query_async(&mut conn)
+        .await
+        .expect("XREADGROUP");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pruned = store
+        .prune_idle_consumers(CONSUMER_GROUP, Duration::from_millis(200))
+        .await
+        .expect("prune");
+    assert_eq!(pruned, 1);
+    assert_eq!(
+        consumers(&app).await,
+        vec![("holder".to_owned(), 1)],
+        "a consumer still holding entries is kept until they are reclaimed"
+    );
 }
