@@ -2,6 +2,7 @@
 
 use crate::hubspot::forms::FormFieldError;
 use crate::metric_labels::one_of;
+use crate::telemetry::catalog;
 
 /// The Forms API's documented `errorType`s; anything else is counted as `OTHER`.
 const FORM_ERROR_TYPES: [&str; 23] = [
@@ -32,31 +33,31 @@ const FORM_ERROR_TYPES: [&str; 23] = [
 
 /// A signup answered 202, by `status` (`submitted`, `queued`).
 pub fn accepted(status: &'static str) {
-    metrics::counter!("signups_accepted_total", "status" => status).increment(1);
+    metrics::counter!(catalog::SIGNUPS_ACCEPTED, "status" => status).increment(1);
 }
 
 /// A signup HubSpot rejected, once per errorType (bounded to the documented ones).
 pub fn rejected(errors: &[FormFieldError]) {
     if errors.is_empty() {
-        metrics::counter!("signups_rejected_total", "error_type" => "UNKNOWN").increment(1);
+        metrics::counter!(catalog::SIGNUPS_REJECTED, "error_type" => "UNKNOWN").increment(1);
     }
     for error in errors {
         let error_type = one_of(&error.error_type, &FORM_ERROR_TYPES, "OTHER");
-        metrics::counter!("signups_rejected_total", "error_type" => error_type).increment(1);
+        metrics::counter!(catalog::SIGNUPS_REJECTED, "error_type" => error_type).increment(1);
     }
 }
 
 /// A submission put on the retry queue, by reason (the fixed set of error kinds).
 pub fn queued(reason: &str) {
-    metrics::counter!("signups_queued_total", "reason" => reason.to_owned()).increment(1);
+    metrics::counter!(catalog::SIGNUPS_QUEUED, "reason" => reason.to_owned()).increment(1);
 }
 
 /// A retry attempt from the queue, by outcome.
 pub fn retried(outcome: &'static str) {
-    metrics::counter!("signups_retried_total", "outcome" => outcome).increment(1);
+    metrics::counter!(catalog::SIGNUPS_RETRIED, "outcome" => outcome).increment(1);
 }
 
 /// A submission the Forms API accepted, by path (`direct`, `retry`).
 pub fn submitted(path: &'static str) {
-    metrics::counter!("signups_submitted_total", "path" => path).increment(1);
+    metrics::counter!(catalog::SIGNUPS_SUBMITTED, "path" => path).increment(1);
 }

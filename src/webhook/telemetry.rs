@@ -5,6 +5,7 @@
 
 use super::payload::SubscriptionStyle;
 use crate::metric_labels::{OTHER, one_of};
+use crate::telemetry::catalog;
 
 /// The subscription types labelled by name in `webhook_events_received_total`.
 const KNOWN_TYPES: [&str; 16] = [
@@ -30,7 +31,7 @@ const KNOWN_TYPES: [&str; 16] = [
 pub fn received(subscription_type: &str, style: SubscriptionStyle) {
     let subscription_type = one_of(subscription_type, &KNOWN_TYPES, OTHER);
     metrics::counter!(
-        "webhook_events_received_total",
+        catalog::WEBHOOK_EVENTS_RECEIVED,
         "subscription_type" => subscription_type,
         "style" => style.as_str()
     )
@@ -39,26 +40,26 @@ pub fn received(subscription_type: &str, style: SubscriptionStyle) {
 
 /// Events newly recorded and events found to be duplicates, for one batch.
 pub fn recorded(recorded: usize, duplicates: usize) {
-    metrics::counter!("webhook_events_recorded_total").increment(recorded as u64);
-    metrics::counter!("webhook_events_duplicate_total").increment(duplicates as u64);
+    metrics::counter!(catalog::WEBHOOK_EVENTS_RECORDED).increment(recorded as u64);
+    metrics::counter!(catalog::WEBHOOK_EVENTS_DUPLICATE).increment(duplicates as u64);
 }
 
 /// An event accepted but not recorded (`unsupported_type`, `other_object_type`,
 /// `other_portal`).
 pub fn ignored(reason: &'static str) {
-    metrics::counter!("webhook_events_ignored_total", "reason" => reason).increment(1);
+    metrics::counter!(catalog::WEBHOOK_EVENTS_IGNORED, "reason" => reason).increment(1);
 }
 
 /// An element of a batch that is not a usable event, by the field it lacks.
 pub fn malformed(reason: &'static str) {
-    metrics::counter!("webhook_events_malformed_total", "reason" => reason).increment(1);
+    metrics::counter!(catalog::WEBHOOK_EVENTS_MALFORMED, "reason" => reason).increment(1);
 }
 
 /// A delivery refused (`signature`, `stale`, `malformed`, `too_large`,
 /// `timeout`, `redis`).
 pub fn rejected(reason: &'static str) {
-    metrics::counter!("webhook_requests_rejected_total", "reason" => reason).increment(1);
+    metrics::counter!(catalog::WEBHOOK_REQUESTS_REJECTED, "reason" => reason).increment(1);
     if reason == "redis" {
-        metrics::counter!("redis_errors_total", "operation" => "record_events").increment(1);
+        metrics::counter!(catalog::REDIS_ERRORS, "operation" => "record_events").increment(1);
     }
 }

@@ -77,7 +77,7 @@ impl EventConsumer {
         match self.step().await {
             Err(error) if error.is_missing_group() => {
                 tracing::warn!("the event stream's consumer group is gone; recreating it");
-                metrics::counter!("consumer_group_recreated_total").increment(1);
+                metrics::counter!(crate::telemetry::catalog::CONSUMER_GROUP_RECREATED).increment(1);
                 self.group_ready.store(false, Ordering::Relaxed);
                 if let Ok(mut scan) = self.scan.lock() {
                     scan.cursor = "0-0".to_owned();

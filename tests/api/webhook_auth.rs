@@ -79,8 +79,8 @@ async fn a_v3_signature_without_its_timestamp_is_401() {
 }
 
 #[tokio::test]
-async fn legacy_v1_is_accepted_unless_the_policy_is_v3_only() {
-    let app = TestApp::spawn().await;
+async fn legacy_v1_is_accepted_only_under_the_any_policy() {
+    let app = TestApp::spawn_with(|c| c.webhook.signature_policy = SignaturePolicy::Any).await;
     let response = app
         .post_webhook_raw(
             batch_bytes(),
@@ -92,8 +92,12 @@ async fn legacy_v1_is_accepted_unless_the_policy_is_v3_only() {
     assert_eq!(response.status(), 204);
     assert_eq!(app.stream_len().await, 1);
 
-    let strict =
-        TestApp::spawn_with(|c| c.webhook.signature_policy = SignaturePolicy::V3Only).await;
+    // v3-only is the default.
+    let strict = TestApp::spawn().await;
+    assert_eq!(
+        strict.config.webhook.signature_policy,
+        SignaturePolicy::V3Only
+    );
     let response = strict
         .post_webhook_raw(
             batch_bytes(),

@@ -1,9 +1,10 @@
 //! A captured delivery cannot outlive the v3 replay window by damaging or
-//! stripping its v3 headers, even under the `any` signature policy.
+//! stripping its v3 headers, even under the `any` signature policy (which
+//! these tests use: the default, `v3-only`, refuses v1 outright).
 
 use reqwest::header::HeaderValue;
 use serde_json::json;
-use signup_reactor::webhook::signature::{sign_v1, sign_v3};
+use signup_reactor::webhook::signature::{SignaturePolicy, sign_v1, sign_v3};
 
 use crate::support::app::{CLIENT_SECRET, TestApp};
 use crate::support::webhooks::{creation, now_ms};
@@ -50,6 +51,10 @@ async fn replay(app: &TestApp, headers: &[(&str, HeaderValue)]) -> u16 {
     response.status().as_u16()
 }
 
+async fn spawn_any() -> TestApp {
+    TestApp::spawn_with(|c| c.webhook.signature_policy = SignaturePolicy::Any).await
+}
+
 fn text(value: &str) -> HeaderValue {
     HeaderValue::from_str(value).expect("header value")
 }
@@ -57,13 +62,15 @@ fn text(value: &str) -> HeaderValue {
 #[tokio::test]
 async fn the_v1_headers_alone_are_accepted_only_under_any() {
     // The baseline: a legacy-only sender (no v3 headers at all) under `any`.
-    let app = TestApp::spawn().await;
+    let app = spawn_any().await;
     assert_eq!(replay(&app, &[]).await, 204);
+    let strict = TestApp::spawn().await;
+    assert_eq!(replay(&strict, &[]).await, 401);
 }
 
 #[tokio::test]
 async fn a_stale_v3_delivery_is_refused_as_sent() {
-    let app = TestApp::spawn().await;
+    let app = spawn_any().await;
     let c = captured(&app);
     let headers = [
         ("X-HubSpot-Signature-v3", text(&c.v3)),
@@ -75,7 +82,7 @@ async fn a_stale_v3_delivery_is_refused_as_sent() {
 
 #[tokio::test]
 async fn damaged_or_stripped_v3_headers_never_fall_back_to_v1() {
-    let app = TestApp::spawn().await;
+    let app = spawn_any().await;
     let c = captured(&app);
     let non_ascii = HeaderValue::from_bytes(b"\xc3\xa9t\xc3\xa9").expect("obs-text value");
     let cases: Vec<(&str, Vec<(&str, HeaderValue)>)> = vec![
