@@ -5,6 +5,7 @@ mod support;
 
 mod health;
 mod ops;
+mod project_app;
 mod shutdown;
 mod signups;
 mod webhook_auth;
