@@ -34,7 +34,9 @@ impl WorkerContext {
             .try_acquire(API_LIMITER, self.settings.api_quota)
             .await?
         {
-            metrics::counter!("hubspot_calls_deferred_total", "endpoint" => endpoint).increment(1);
+            metrics::counter!(
+crate::telemetry::catalog::HUBSPOT_CALLS_DEFERRED, "endpoint" => endpoint)
+            .increment(1);
             return Ok(Call::Wait(wait));
         }
         let result = call().await;
@@ -42,8 +44,9 @@ impl WorkerContext {
             Ok(_) => "ok",
             Err(error) => error.kind(),
         };
-        metrics::counter!("hubspot_requests_total", "endpoint" => endpoint, "outcome" => outcome)
-            .increment(1);
+        metrics::counter!(
+crate::telemetry::catalog::HUBSPOT_REQUESTS, "endpoint" => endpoint, "outcome" => outcome)
+        .increment(1);
         Ok(match result {
             Ok(value) => Call::Done(value),
             Err(HubSpotError::RateLimited { retry_after, .. }) => Call::Wait(retry_after),

@@ -29,7 +29,9 @@ pub async fn run_steps<T, F, Fut>(
         let idle = match step().await {
             Ok(outcome) => outcome.is_idle(),
             Err(error) => {
-                metrics::counter!("redis_errors_total", "operation" => name).increment(1);
+                metrics::counter!(
+crate::telemetry::catalog::REDIS_ERRORS, "operation" => name)
+                .increment(1);
                 tracing::warn!(task = name, error = ?error, "worker step failed; pausing");
                 true
             }

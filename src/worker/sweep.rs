@@ -108,7 +108,8 @@ impl Sweeper {
             tracing::info!(contact_id = %contact, signup_id = %pending.signup_id, "sweep found a contact without a check");
             report.scheduled.push(contact);
         }
-        metrics::counter!("sweep_scheduled_total").increment(report.scheduled.len() as u64);
+        metrics::counter!(crate::telemetry::catalog::SWEEP_SCHEDULED)
+            .increment(report.scheduled.len() as u64);
         Ok(report)
     }
 }

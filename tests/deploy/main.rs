@@ -7,6 +7,7 @@ mod dockerfile;
 mod files;
 mod hubspot_project;
 mod kubernetes;
+mod metrics;
 mod readme;
 mod support;
 mod yaml_files;
