@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::WorkerContext;
 use crate::hubspot::HubSpotError;
 use crate::store::{Permit, StoreError};
+use crate::telemetry::catalog;
 
 /// Name of the HubSpot API limiter in Redis (shared by every replica).
 pub const API_LIMITER: &str = "api";
@@ -34,9 +35,7 @@ impl WorkerContext {
             .try_acquire(API_LIMITER, self.settings.api_quota)
             .await?
         {
-            metrics::counter!(
-crate::telemetry::catalog::HUBSPOT_CALLS_DEFERRED, "endpoint" => endpoint)
-            .increment(1);
+            metrics::counter!(catalog::HUBSPOT_CALLS_DEFERRED, "endpoint" => endpoint).increment(1);
             return Ok(Call::Wait(wait));
         }
         let result = call().await;
@@ -44,9 +43,8 @@ crate::telemetry::catalog::HUBSPOT_CALLS_DEFERRED, "endpoint" => endpoint)
             Ok(_) => "ok",
             Err(error) => error.kind(),
         };
-        metrics::counter!(
-crate::telemetry::catalog::HUBSPOT_REQUESTS, "endpoint" => endpoint, "outcome" => outcome)
-        .increment(1);
+        metrics::counter!(catalog::HUBSPOT_REQUESTS, "endpoint" => endpoint, "outcome" => outcome)
+            .increment(1);
         Ok(match result {
             Ok(value) => Call::Done(value),
             Err(HubSpotError::RateLimited { retry_after, .. }) => Call::Wait(retry_after),
