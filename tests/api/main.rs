@@ -5,8 +5,10 @@ mod support;
 
 mod health;
 mod ops;
+mod project_app;
 mod shutdown;
 mod signups;
+mod subscriptions_sync;
 mod webhook_auth;
 mod webhook_recording;
 mod webhook_redis_outage;
