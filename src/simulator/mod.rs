@@ -12,6 +12,7 @@ mod clock;
 mod config;
 mod contacts;
 mod crm;
+mod crm_batch;
 mod errors;
 mod faults;
 mod forms;

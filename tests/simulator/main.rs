@@ -2,6 +2,9 @@
 //! behaviour and to the official OpenAPI schemas.
 
 mod auth_limits;
+mod batch;
+mod client_reads;
+mod client_requests;
 mod crm;
 mod forms;
 mod inspect;
