@@ -4,6 +4,8 @@
 mod support;
 
 mod health;
+mod hubspot_client;
+mod hubspot_wire;
 mod ops;
 mod shutdown;
 mod signups;

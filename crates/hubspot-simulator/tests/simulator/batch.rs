@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use hubspot_simulator::{DEFAULT_FORM_GUID, SimulatorHandle};
 use serde_json::{Value, json};
-use signup_reactor::simulator::{DEFAULT_FORM_GUID, SimulatorHandle};
 
 use crate::support::{self, HUTK, Spec, TOKEN};
 

@@ -16,7 +16,7 @@ use super::errors;
 use super::faults::Endpoint;
 use super::gate::{self, Credential};
 use super::shared::Shared;
-use crate::domain::Email;
+use crate::email::Email;
 
 /// HubSpot's limit of inputs per batch.
 const MAX_INPUTS: usize = 100;

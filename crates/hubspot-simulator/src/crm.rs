@@ -15,7 +15,7 @@ use super::faults::Endpoint;
 use super::gate::{self, Credential};
 use super::shared::Shared;
 use super::state::Contact;
-use crate::domain::Email;
+use crate::email::Email;
 
 /// The calculated property listing a contact's form submissions.
 const CALCULATED_FORM_SUBMISSIONS: &str = "hs_calculated_form_submissions";

@@ -4,15 +4,39 @@
 
 use std::time::Duration;
 
-use signup_reactor::domain::{ContactId, Email};
+use hubspot_simulator::{DEFAULT_FORM_GUID, DelayRange, Simulator, SimulatorHandle};
+use signup_reactor::domain::{ContactId, Email, PortalId};
 use signup_reactor::hubspot::crm::{
     CALCULATED_FORM_SUBMISSIONS, parse_calculated_form_submissions,
 };
+use signup_reactor::hubspot::forms::{FormContext, FormField, FormSubmission};
 use signup_reactor::hubspot::transactional::{SendVerdict, SingleSend};
 use signup_reactor::hubspot::{ApiVersion, HubSpotClient, HubSpotEndpoints};
-use signup_reactor::simulator::{DEFAULT_FORM_GUID, SimulatorHandle};
 
-use crate::support::{self, HUTK, TOKEN};
+use crate::support::stack::{ACCESS_TOKEN as TOKEN, sim_config};
+
+async fn start_sim() -> SimulatorHandle {
+    let mut config = sim_config();
+    config.processing_delay = DelayRange::ms(0, 500);
+    config.send_delay = DelayRange::ms(100, 500);
+    Simulator::start(config).await.expect("simulator")
+}
+
+/// Submits the signup form for `email` and waits until HubSpot processed it.
+async fn signed_up(sim: &SimulatorHandle, email: &str) -> u64 {
+    let submission = FormSubmission {
+        fields: vec![FormField::contact("email", email)],
+        context: FormContext::default(),
+        submitted_at: None,
+    };
+    let portal = PortalId::new(sim.config().portal_id).expect("portal");
+    client(sim, ApiVersion::default())
+        .submit_form(portal, DEFAULT_FORM_GUID, false, &submission)
+        .await
+        .expect("form accepted");
+    assert!(sim.wait_idle(Duration::from_secs(10)).await);
+    sim.contact_by_email(email).expect("contact").id
+}
 
 fn client(sim: &SimulatorHandle, version: ApiVersion) -> HubSpotClient {
     HubSpotClient::new(HubSpotEndpoints {
@@ -28,12 +52,8 @@ fn client(sim: &SimulatorHandle, version: ApiVersion) -> HubSpotClient {
 
 #[tokio::test]
 async fn batch_reads_split_visible_and_not_yet_visible_on_every_version() {
-    let sim = support::start(support::fast_config()).await;
-    let email = "reads@example.com";
-    let submitted = support::submit(&sim, &support::signup_body(email, Some(HUTK))).await;
-    assert_eq!(submitted.status(), 200);
-    assert!(sim.wait_idle(Duration::from_secs(10)).await);
-    let id = sim.contact_by_email(email).expect("contact").id;
+    let sim = start_sim().await;
+    let id = signed_up(&sim, "reads@example.com").await;
     let contact_id = ContactId::new(id).expect("id");
     let absent = ContactId::new(4242).expect("id");
     for version in [ApiVersion::V2026_09, ApiVersion::V2026_03, ApiVersion::V3] {
@@ -94,7 +114,7 @@ async fn batch_reads_split_visible_and_not_yet_visible_on_every_version() {
 
 #[tokio::test]
 async fn sends_are_queued_then_repeats_are_recognised_on_every_version() {
-    let sim = support::start(support::fast_config()).await;
+    let sim = start_sim().await;
     for version in [ApiVersion::V2026_09, ApiVersion::V2026_03, ApiVersion::V3] {
         let client = client(&sim, version);
         let send = SingleSend {

@@ -3,8 +3,6 @@
 
 mod auth_limits;
 mod batch;
-mod client_reads;
-mod client_requests;
 mod crm;
 mod forms;
 mod inspect;
