@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::faults::FaultRule;
+use super::send_failures::SendFailures;
 
 /// A duration range `[min, max]` from which the simulator draws a random delay.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -257,6 +258,8 @@ pub struct SimConfig {
     pub visibility_lag: DelayRange,
     /// Delay before a Single Send's status turns `COMPLETE`.
     pub send_delay: DelayRange,
+    /// Single Sends that fail (blocked recipients, throttling).
+    pub send_failures: SendFailures,
     /// Multiplies every simulated delay: 1.0 is real time, 0.01 is 100 times faster.
     pub time_scale: f64,
     /// Original Source given to a visitor's hutk; unknown hutks get
@@ -291,6 +294,7 @@ impl Default for SimConfig {
             processing_delay: DelayRange::ms(500, 10_000),
             visibility_lag: DelayRange::ms(0, 1_500),
             send_delay: DelayRange::ms(200, 2_000),
+            send_failures: SendFailures::default(),
             time_scale: 1.0,
             hutk_sources: BTreeMap::new(),
             default_visit_source: "DIRECT_TRAFFIC".to_owned(),

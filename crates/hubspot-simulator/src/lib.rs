@@ -21,6 +21,7 @@ mod forms;
 mod gate;
 mod inspect;
 mod rate_limit;
+mod send_failures;
 mod server;
 mod shared;
 mod state;
@@ -35,6 +36,7 @@ pub use config::{
 };
 pub use faults::{Endpoint, FaultKind, FaultRule};
 pub use inspect::{Stats, TargetBody};
+pub use send_failures::SendFailures;
 pub use server::{Simulator, SimulatorHandle};
 pub use state::{
     Contact, ContactFormSubmission, CreatedBy, DeliveryOutcome, DeliveryRecord, EmailRecord,

@@ -7,6 +7,7 @@ mod crm;
 mod forms;
 mod inspect;
 mod race;
+mod send_failures;
 mod signatures;
 mod support;
 mod transactional;
