@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod check_contact;
 mod health;
 mod hubspot_client;
 mod hubspot_wire;
