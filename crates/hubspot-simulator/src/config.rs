@@ -177,6 +177,31 @@ impl Default for RateLimits {
     }
 }
 
+/// Which webhook subscription style delivers contact events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventStyle {
+    /// `contact.creation` / `contact.propertyChange` (legacy apps, `legacyCrmObjects`).
+    #[default]
+    Classic,
+    /// `object.creation` / `object.propertyChange` with `objectTypeId` `"0-1"`
+    /// (a project app's generic `crmObjects` subscriptions).
+    Generic,
+    /// Half the contacts (even ids) generic, the others classic.
+    Mixed,
+}
+
+impl EventStyle {
+    /// Whether events about `contact_id` use the generic names.
+    pub fn generic_for(self, contact_id: u64) -> bool {
+        match self {
+            Self::Classic => false,
+            Self::Generic => true,
+            Self::Mixed => contact_id % 2 == 0,
+        }
+    }
+}
+
 /// How the simulator delivers app webhooks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookConfig {
@@ -185,6 +210,9 @@ pub struct WebhookConfig {
     pub target_url: Option<String>,
     /// Whether `contact.creation` is subscribed.
     pub subscribe_creation: bool,
+    /// Classic, generic or mixed event names.
+    #[serde(default)]
+    pub style: EventStyle,
     /// Properties whose changes raise `contact.propertyChange`.
     pub subscribed_properties: Vec<String>,
     /// Delay from an event to its first delivery attempt.
@@ -211,6 +239,7 @@ impl Default for WebhookConfig {
         Self {
             target_url: None,
             subscribe_creation: true,
+            style: EventStyle::Classic,
             subscribed_properties: vec![
                 "email".to_owned(),
                 "firstname".to_owned(),

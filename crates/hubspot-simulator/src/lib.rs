@@ -31,8 +31,8 @@ mod webhooks_api;
 
 pub use cli::{SimulateArgs, run};
 pub use config::{
-    DEFAULT_FORM_GUID, DelayRange, FieldKind, FormDefinition, FormField, RateLimit, RateLimits,
-    SimConfig, WebhookConfig,
+    DEFAULT_FORM_GUID, DelayRange, EventStyle, FieldKind, FormDefinition, FormField, RateLimit,
+    RateLimits, SimConfig, WebhookConfig,
 };
 pub use faults::{Endpoint, FaultKind, FaultRule};
 pub use inspect::{Stats, TargetBody};

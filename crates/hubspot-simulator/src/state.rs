@@ -176,6 +176,9 @@ pub struct WebhookEvent {
     pub app_id: u64,
     pub occurred_at: u64,
     pub subscription_type: String,
+    /// `"0-1"` on generic `object.*` events about contacts; absent on classic ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_type_id: Option<String>,
     pub attempt_number: u32,
     pub object_id: u64,
     pub change_source: String,
