@@ -197,7 +197,7 @@ impl EventStyle {
         match self {
             Self::Classic => false,
             Self::Generic => true,
-            Self::Mixed => contact_id % 2 == 0,
+            Self::Mixed => contact_id.is_multiple_of(2),
         }
     }
 }
