@@ -198,6 +198,57 @@ fn the_readme_configuration_table_lists_exactly_the_serve_variables() {
 }
 
 #[test]
+fn the_builder_starts_from_the_documented_defaults_and_validates_like_serve() {
+    let required = |builder: ConfigBuilder| {
+        builder
+            .set("HUBSPOT_CLIENT_SECRET", "secret")
+            .set("HUBSPOT_ACCESS_TOKEN", "pat-na1-token")
+            .set("HUBSPOT_PORTAL_ID", "62515")
+            .set(
+                "HUBSPOT_SIGNUP_FORM_GUID",
+                "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
+            )
+            .set("HUBSPOT_VERIFICATION_EMAIL_ID", "42")
+            .set("SIGNUP_API_TOKEN", "token")
+    };
+    let config = required(Config::builder()).build().expect("valid");
+    let defaults = Config::from_args(&valid_args()).expect("valid");
+    assert_eq!(config.listen_addr.to_string(), "0.0.0.0:8080");
+    assert_eq!(config.redis.url, "redis://127.0.0.1:6379");
+    assert_eq!(config.worker.poll_interval, defaults.worker.poll_interval);
+    assert_eq!(config.webhook.dedupe_window, defaults.webhook.dedupe_window);
+
+    let custom = required(Config::builder())
+        .set("RETRY_BASE_DELAY", "20ms")
+        .set("REDIS_URL", "redis://10.0.0.1:6380")
+        .build()
+        .expect("valid");
+    assert_eq!(custom.worker.retry_base_delay, Duration::from_millis(20));
+    assert_eq!(custom.redis.url, "redis://10.0.0.1:6380");
+
+    assert!(matches!(
+        Config::builder().build(),
+        Err(ConfigError::Missing(_))
+    ));
+    assert!(matches!(
+        required(Config::builder())
+            .set("WEBHOOK_DEDUPE_WINDOW", "1h")
+            .build(),
+        Err(ConfigError::Invalid {
+            var: "WEBHOOK_DEDUPE_WINDOW",
+            ..
+        })
+    ));
+    assert_eq!(
+        required(Config::builder())
+            .set("NO_SUCH_SETTING", "1")
+            .build()
+            .err(),
+        Some(ConfigError::UnknownSetting("NO_SUCH_SETTING".into()))
+    );
+}
+
+#[test]
 fn the_api_version_defaults_to_the_newest_and_reaches_the_client() {
     use crate::hubspot::ApiVersion;
     let config = Config::from_args(&valid_args()).expect("valid settings");

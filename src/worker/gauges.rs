@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::consumer::CONSUMER_GROUP;
 use super::{Step, WorkerContext};
 use crate::store::StoreError;
+use crate::telemetry::catalog;
 
 /// Reports depths of the stream and queues.
 pub struct GaugeReporter {
@@ -43,10 +44,10 @@ impl GaugeReporter {
             check_queue: store.delay_len(&keys.check_queue()).await?,
             forms_retry_queue: store.delay_len(&keys.forms_retry_queue()).await?,
         };
-        metrics::gauge!("event_stream_length").set(depths.stream_length as f64);
-        metrics::gauge!("event_stream_pending").set(depths.stream_pending as f64);
-        metrics::gauge!("check_queue_depth").set(depths.check_queue as f64);
-        metrics::gauge!("forms_retry_queue_depth").set(depths.forms_retry_queue as f64);
+        metrics::gauge!(catalog::EVENT_STREAM_LENGTH).set(depths.stream_length as f64);
+        metrics::gauge!(catalog::EVENT_STREAM_PENDING).set(depths.stream_pending as f64);
+        metrics::gauge!(catalog::CHECK_QUEUE_DEPTH).set(depths.check_queue as f64);
+        metrics::gauge!(catalog::FORMS_RETRY_QUEUE_DEPTH).set(depths.forms_retry_queue as f64);
         Ok(depths)
     }
 }

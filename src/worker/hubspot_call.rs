@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::WorkerContext;
 use crate::hubspot::HubSpotError;
 use crate::store::{Permit, StoreError};
+use crate::telemetry::catalog;
 
 /// Name of the HubSpot API limiter in Redis (shared by every replica).
 pub const API_LIMITER: &str = "api";
@@ -34,7 +35,7 @@ impl WorkerContext {
             .try_acquire(API_LIMITER, self.settings.api_quota)
             .await?
         {
-            metrics::counter!("hubspot_calls_deferred_total", "endpoint" => endpoint).increment(1);
+            metrics::counter!(catalog::HUBSPOT_CALLS_DEFERRED, "endpoint" => endpoint).increment(1);
             return Ok(Call::Wait(wait));
         }
         let result = call().await;
@@ -42,7 +43,7 @@ impl WorkerContext {
             Ok(_) => "ok",
             Err(error) => error.kind(),
         };
-        metrics::counter!("hubspot_requests_total", "endpoint" => endpoint, "outcome" => outcome)
+        metrics::counter!(catalog::HUBSPOT_REQUESTS, "endpoint" => endpoint, "outcome" => outcome)
             .increment(1);
         Ok(match result {
             Ok(value) => Call::Done(value),

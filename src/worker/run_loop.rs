@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::store::StoreError;
+use crate::telemetry::catalog;
 
 /// Whether a step found work.
 pub trait Step {
@@ -29,7 +30,7 @@ pub async fn run_steps<T, F, Fut>(
         let idle = match step().await {
             Ok(outcome) => outcome.is_idle(),
             Err(error) => {
-                metrics::counter!("redis_errors_total", "operation" => name).increment(1);
+                metrics::counter!(catalog::REDIS_ERRORS, "operation" => name).increment(1);
                 tracing::warn!(task = name, error = ?error, "worker step failed; pausing");
                 true
             }

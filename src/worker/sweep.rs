@@ -11,6 +11,7 @@ use super::{Step, WorkerContext};
 use crate::clock::now_ms;
 use crate::domain::{ContactId, SignupStatus};
 use crate::store::StoreError;
+use crate::telemetry::catalog;
 
 /// Most stale signups looked at per sweep.
 const SWEEP_BATCH: isize = 100;
@@ -108,7 +109,7 @@ impl Sweeper {
             tracing::info!(contact_id = %contact, signup_id = %pending.signup_id, "sweep found a contact without a check");
             report.scheduled.push(contact);
         }
-        metrics::counter!("sweep_scheduled_total").increment(report.scheduled.len() as u64);
+        metrics::counter!(catalog::SWEEP_SCHEDULED).increment(report.scheduled.len() as u64);
         Ok(report)
     }
 }
