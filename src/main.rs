@@ -22,7 +22,8 @@ enum Command {
     Inspect(signup_reactor::ops::inspect::InspectArgs),
     /// List or replay the work the reactor gave up on.
     DeadLetters(signup_reactor::ops::dead_letters::DeadLettersArgs),
-    /// Manage the app's HubSpot webhook subscriptions.
+    /// Legacy public apps: set the webhook target and subscriptions (project apps
+    /// deploy theirs with `hs project upload` from deploy/hubspot/).
     Subscriptions(signup_reactor::ops::subscriptions::SubscriptionsArgs),
     /// Check configuration, Redis and HubSpot credentials, one line each.
     Check(Box<signup_reactor::ops::check::CheckArgs>),

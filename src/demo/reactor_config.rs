@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn timers_and_quotas_follow_the_time_scale() {
-        let options = DemoOptions::default();
+        let options = DemoOptions {
+            redis_url: Some("redis://127.0.0.1:6379".to_owned()),
+            ..DemoOptions::default()
+        };
         let sim = SimConfig::default();
         let config =
             reactor_config(&options, &sim, "http://127.0.0.1:1", "sr-demo:x:", "token").unwrap();

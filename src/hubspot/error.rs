@@ -34,7 +34,9 @@ pub enum HubSpotError {
     /// No answer in time.
     #[error("HubSpot did not answer in time")]
     Timeout,
-    /// Could not connect or the connection broke.
+    /// Could not connect or the connection broke. Built by
+    /// [`HubSpotError::from_transport`], which drops the request URL: it can carry
+    /// a developer key (`hapikey`) or an email address.
     #[error("could not reach HubSpot")]
     Transport(#[source] reqwest::Error),
     /// 401/403: the token is wrong or lacks a scope; retrying will not help.
@@ -90,14 +92,44 @@ impl HubSpotError {
         }
     }
 
-    /// Classifies a transport failure. The URL is dropped from the error: a
-    /// URL may carry personal data (an email in a path or query), and this
-    /// error ends up in logs and dead letters.
+    /// Classifies a transport failure, without the request URL: its query or
+    /// path can hold a secret or personal data, and this error is shown and logged.
     pub(crate) fn from_transport(error: reqwest::Error) -> Self {
         if error.is_timeout() {
             Self::Timeout
         } else {
             Self::Transport(error.without_url())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_transport_error_carries_no_url_key_or_address() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        drop(listener);
+        let url =
+            format!("http://127.0.0.1:{port}/contacts/ann%40example.com?hapikey=dev-key-4f1c");
+        let raw = reqwest::Client::new()
+            .get(&url)
+            .send()
+            .await
+            .expect_err("nothing listens on the port");
+        assert!(format!("{raw:?}").contains("dev-key-4f1c"), "{raw:?}");
+        let error = HubSpotError::from_transport(raw);
+        let mut shown = format!("{error} {error:?}");
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            shown.push_str(&format!(" {cause} {cause:?}"));
+            source = cause.source();
+        }
+        assert!(matches!(error, HubSpotError::Transport(_)), "{shown}");
+        for secret in ["dev-key-4f1c", "ann%40example.com", "hapikey"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
         }
     }
 }

@@ -1,10 +1,56 @@
-//! HubSpot's Webhooks API (v3): the app's target URL and its subscriptions,
-//! authenticated with the developer API key (`hapikey`).
+//! HubSpot's Webhooks API: a legacy public app's target URL and subscriptions,
+//! authenticated with the developer API key (`hapikey`). Project apps declare
+//! theirs in files instead (`deploy/hubspot/`, `hs project upload`).
 
 use serde::{Deserialize, Serialize};
 
 use super::client::HubSpotClient;
 use super::error::HubSpotError;
+
+/// Which generation of the Webhooks API to call; the one place its paths live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WebhooksApiVersion {
+    /// `/app-webhooks/2026-09/{appId}/...`
+    #[default]
+    V2026_09,
+    /// `/webhooks/2026-03/{appId}/...`
+    V2026_03,
+    /// `/webhooks/v3/{appId}/...`, unsupported by HubSpot from September 2027.
+    V3,
+}
+
+impl std::str::FromStr for WebhooksApiVersion {
+    type Err = String;
+
+    /// The values of `HUBSPOT_API_VERSION`: `2026-09`, `2026-03` or `v3`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value.trim() {
+            "2026-09" => Ok(Self::V2026_09),
+            "2026-03" => Ok(Self::V2026_03),
+            "v3" => Ok(Self::V3),
+            other => Err(format!(
+                "expected `2026-09`, `2026-03` or `v3`, got {other:?}"
+            )),
+        }
+    }
+}
+
+impl WebhooksApiVersion {
+    /// The path of `rest` (e.g. `/settings`) for `app_id`.
+    pub fn path(self, app_id: u64, rest: &str) -> String {
+        let root = match self {
+            Self::V2026_09 => "/app-webhooks/2026-09",
+            Self::V2026_03 => "/webhooks/2026-03",
+            Self::V3 => "/webhooks/v3",
+        };
+        format!("{root}/{app_id}{rest}")
+    }
+
+    /// The v3 API takes a throttling `period`; the dated ones have none.
+    fn throttling_period(self) -> Option<&'static str> {
+        (self == Self::V3).then_some("SECONDLY")
+    }
+}
 
 /// The app's webhook settings.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -42,7 +88,8 @@ struct SettingsChange<'a> {
 #[serde(rename_all = "camelCase")]
 struct Throttling {
     max_concurrent_requests: u32,
-    period: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -54,25 +101,31 @@ struct SubscriptionCreate<'a> {
     active: bool,
 }
 
-/// The app whose webhooks are managed, and its developer key.
+#[derive(Serialize)]
+struct SubscriptionPatch {
+    active: bool,
+}
+
+/// The app whose webhooks are managed, its developer key, and the API generation.
 #[derive(Debug, Clone)]
 pub struct WebhooksApp {
     pub app_id: u64,
     pub developer_api_key: secrecy::SecretString,
+    pub version: WebhooksApiVersion,
 }
 
 impl HubSpotClient {
-    fn webhooks_url(&self, app: &WebhooksApp, path: &str) -> String {
-        self.api_url(&format!("/webhooks/v3/{}{path}", app.app_id))
-    }
-
-    fn with_key(
+    fn webhooks_request(
         &self,
-        request: reqwest::RequestBuilder,
+        method: reqwest::Method,
         app: &WebhooksApp,
+        rest: &str,
     ) -> reqwest::RequestBuilder {
         use secrecy::ExposeSecret;
-        request.query(&[("hapikey", app.developer_api_key.expose_secret())])
+        let url = self.api_url(&app.version.path(app.app_id, rest));
+        self.http()
+            .request(method, url)
+            .query(&[("hapikey", app.developer_api_key.expose_secret())])
     }
 
     /// The app's settings; `None` when no target URL is set.
@@ -80,7 +133,7 @@ impl HubSpotClient {
         &self,
         app: &WebhooksApp,
     ) -> Result<Option<WebhookSettings>, HubSpotError> {
-        let request = self.with_key(self.http().get(self.webhooks_url(app, "/settings")), app);
+        let request = self.webhooks_request(reqwest::Method::GET, app, "/settings");
         let response = self.execute(request, true).await?;
         if response.status() == reqwest::StatusCode::NOT_FOUND {
             return Ok(None);
@@ -99,15 +152,12 @@ impl HubSpotClient {
             target_url,
             throttling: Throttling {
                 max_concurrent_requests: max_concurrent,
-                period: "SECONDLY",
+                period: app.version.throttling_period(),
             },
         };
-        let request = self.with_key(
-            self.http()
-                .put(self.webhooks_url(app, "/settings"))
-                .json(&body),
-            app,
-        );
+        let request = self
+            .webhooks_request(reqwest::Method::PUT, app, "/settings")
+            .json(&body);
         self.execute(request, false).await.map(drop)
     }
 
@@ -116,10 +166,7 @@ impl HubSpotClient {
         &self,
         app: &WebhooksApp,
     ) -> Result<Vec<Subscription>, HubSpotError> {
-        let request = self.with_key(
-            self.http().get(self.webhooks_url(app, "/subscriptions")),
-            app,
-        );
+        let request = self.webhooks_request(reqwest::Method::GET, app, "/subscriptions");
         let list: SubscriptionList = Self::json(self.execute(request, false).await?).await?;
         Ok(list.results)
     }
@@ -136,8 +183,9 @@ impl HubSpotClient {
             property_name,
             active: true,
         };
-        let url = self.webhooks_url(app, "/subscriptions");
-        let request = self.with_key(self.http().post(url).json(&body), app);
+        let request = self
+            .webhooks_request(reqwest::Method::POST, app, "/subscriptions")
+            .json(&body);
         Self::json(self.execute(request, false).await?).await
     }
 
@@ -147,18 +195,37 @@ impl HubSpotClient {
         app: &WebhooksApp,
         id: &str,
     ) -> Result<(), HubSpotError> {
-        let url = self.webhooks_url(app, &format!("/subscriptions/{id}"));
-        let request = self.with_key(
-            self.http()
-                .patch(url)
-                .json(&serde_json::json!({"active": true})),
-            app,
+        let rest = format!("/subscriptions/{id}");
+        let request = self
+            .webhooks_request(reqwest::Method::PATCH, app, &rest)
+            .json(&SubscriptionPatch { active: true });
+        self.execute(request, false).await.map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_generation_has_its_root_and_only_v3_a_period() {
+        assert_eq!(
+            WebhooksApiVersion::V2026_09.path(7, "/settings"),
+            "/app-webhooks/2026-09/7/settings"
         );
-        let response = request.send().await.map_err(HubSpotError::from_transport)?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(self.classify(response).await)
-        }
+        assert_eq!(
+            WebhooksApiVersion::V2026_03.path(7, "/subscriptions/9"),
+            "/webhooks/2026-03/7/subscriptions/9"
+        );
+        assert_eq!(
+            WebhooksApiVersion::V3.path(7, "/settings"),
+            "/webhooks/v3/7/settings"
+        );
+        assert_eq!(WebhooksApiVersion::default(), WebhooksApiVersion::V2026_09);
+        assert_eq!(WebhooksApiVersion::V3.throttling_period(), Some("SECONDLY"));
+        assert_eq!(WebhooksApiVersion::V2026_03.throttling_period(), None);
+        assert_eq!("2026-03".parse(), Ok(WebhooksApiVersion::V2026_03));
+        assert_eq!("v3".parse(), Ok(WebhooksApiVersion::V3));
+        assert!("2025-01".parse::<WebhooksApiVersion>().is_err());
     }
 }

@@ -1,12 +1,30 @@
-//! `signup-reactor subscriptions sync`: points the app's webhooks at the
-//! reactor and creates the subscriptions it needs, idempotently.
+//! `signup-reactor subscriptions sync`: points a legacy public app's webhooks at
+//! the reactor and creates the subscriptions it needs, idempotently, through
+//! HubSpot's Webhooks API. A project app declares both in files instead, which
+//! `hs project upload` deploys from `deploy/hubspot/`.
 
 use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::hubspot::webhooks_api::WebhooksApp;
-use crate::hubspot::{ApiVersion, HubSpotClient, HubSpotEndpoints};
+use crate::hubspot::webhooks_api::{WebhooksApiVersion, WebhooksApp};
+use crate::hubspot::{ApiVersion, HubSpotClient, HubSpotEndpoints, HubSpotError};
+
+/// What a project-app user does instead; shown in `--help` and in errors.
+const PROJECT_APP_HINT: &str = "A project app (the one deploy/hubspot/ creates) is not managed \
+through this API: its target URL and subscriptions are in \
+deploy/hubspot/src/app/webhooks/webhooks-hsmeta.json, deployed with `hs project upload` \
+from deploy/hubspot/.";
+
+const SYNC_LONG_ABOUT: &str = "For legacy public apps. Through HubSpot's Webhooks API, \
+authenticated with the developer account's API key, sets the app's target URL to \
+WEBHOOK_PUBLIC_URL and creates (or activates) the contact.creation and \
+contact.propertyChange subscriptions; changes nothing that is already right. \
+HUBSPOT_API_VERSION picks the API: 2026-09 (/app-webhooks/2026-09/{appId}/...), \
+2026-03 (/webhooks/2026-03/{appId}/...) or v3 (/webhooks/v3/{appId}/...).\n\n\
+A project app (the one deploy/hubspot/ creates) is not managed through this API: its \
+target URL and subscriptions are in deploy/hubspot/src/app/webhooks/webhooks-hsmeta.json, \
+deployed with `hs project upload` from deploy/hubspot/.";
 
 /// Options of `subscriptions`.
 #[derive(Debug, clap::Args)]
@@ -18,23 +36,24 @@ pub struct SubscriptionsArgs {
 /// Subscription commands.
 #[derive(Debug, clap::Subcommand)]
 pub enum SubscriptionsCommand {
-    /// Set the target URL and create the contact.creation and
-    /// contact.propertyChange subscriptions; changes nothing that is already right.
+    /// Legacy public apps: set the target URL and the contact subscriptions
+    /// (project apps deploy theirs with `hs project upload` from deploy/hubspot/).
+    #[command(long_about = SYNC_LONG_ABOUT)]
     Sync(SyncArgs),
 }
 
 /// Options of `subscriptions sync`.
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
-    /// The public app's id.
+    /// The legacy public app's id.
     #[arg(long, env = "HUBSPOT_APP_ID")]
-    pub app_id: u64,
+    pub app_id: Option<u64>,
     /// The developer account's API key (the Webhooks API authenticates with it).
-    #[arg(long, env = "HUBSPOT_DEVELOPER_API_KEY", hide_env_values = true)]
-    pub developer_api_key: String,
+    #[arg(long, env = "HUBSPOT_DEVELOPER_API_KEY", hide_env_values = true, value_parser = secret)]
+    pub developer_api_key: Option<SecretString>,
     /// Where HubSpot delivers webhooks: the reactor's public /webhooks/hubspot URL.
     #[arg(long, env = "WEBHOOK_PUBLIC_URL")]
-    pub target_url: String,
+    pub target_url: Option<String>,
     /// Base URL of HubSpot's API.
     #[arg(
         long,
@@ -42,12 +61,50 @@ pub struct SyncArgs {
         default_value = "https://api.hubapi.com"
     )]
     pub api_base_url: String,
+    /// Webhooks API generation: 2026-09, 2026-03 or v3.
+    #[arg(long, env = "HUBSPOT_API_VERSION", default_value = "2026-09")]
+    pub api_version: WebhooksApiVersion,
     /// Contact properties whose changes are subscribed (repeat for several).
     #[arg(long = "property", default_values_t = ["email".to_owned()])]
     pub properties: Vec<String>,
     /// Concurrent deliveries HubSpot may make.
     #[arg(long, default_value_t = 10)]
     pub max_concurrent_requests: u32,
+}
+
+fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value))
+}
+
+/// Why `sync` did not complete; each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(
+        "HUBSPOT_APP_ID is not set: `subscriptions sync` manages a legacy public app. {PROJECT_APP_HINT}"
+    )]
+    MissingAppId,
+    #[error(
+        "HUBSPOT_DEVELOPER_API_KEY is not set: the Webhooks API authenticates with the developer account's API key. {PROJECT_APP_HINT}"
+    )]
+    MissingDeveloperKey,
+    #[error("WEBHOOK_PUBLIC_URL is not set: give the reactor's public /webhooks/hubspot URL")]
+    MissingTargetUrl,
+    #[error("{0} is invalid: expected an absolute URL")]
+    InvalidUrl(&'static str),
+    #[error(
+        "HubSpot's Webhooks API does not manage app {app_id} for this developer key. {PROJECT_APP_HINT}"
+    )]
+    NotALegacyPublicApp {
+        app_id: u64,
+        #[source]
+        source: HubSpotError,
+    },
+    #[error(
+        "HubSpot's Webhooks API refused the developer API key: check HUBSPOT_DEVELOPER_API_KEY"
+    )]
+    BadDeveloperKey(#[source] HubSpotError),
+    #[error(transparent)]
+    HubSpot(#[from] HubSpotError),
 }
 
 /// What `sync` found or did, one line each.
@@ -63,12 +120,20 @@ pub async fn subscriptions(args: SubscriptionsArgs) -> anyhow::Result<()> {
 }
 
 /// Brings the app's settings and subscriptions to what the reactor needs.
-pub async fn sync(args: &SyncArgs) -> anyhow::Result<SyncReport> {
-    let target = url::Url::parse(&args.target_url)
-        .map_err(|_| anyhow::anyhow!("WEBHOOK_PUBLIC_URL is invalid: expected an absolute URL"))?;
-    let base = url::Url::parse(&args.api_base_url).map_err(|_| {
-        anyhow::anyhow!("HUBSPOT_API_BASE_URL is invalid: expected an absolute URL")
-    })?;
+pub async fn sync(args: &SyncArgs) -> Result<SyncReport, SyncError> {
+    let app_id = args.app_id.ok_or(SyncError::MissingAppId)?;
+    let developer_api_key = args
+        .developer_api_key
+        .clone()
+        .ok_or(SyncError::MissingDeveloperKey)?;
+    let target = args
+        .target_url
+        .as_deref()
+        .ok_or(SyncError::MissingTargetUrl)?;
+    let target =
+        url::Url::parse(target).map_err(|_| SyncError::InvalidUrl("WEBHOOK_PUBLIC_URL"))?;
+    let base = url::Url::parse(&args.api_base_url)
+        .map_err(|_| SyncError::InvalidUrl("HUBSPOT_API_BASE_URL"))?;
     let client = HubSpotClient::new(HubSpotEndpoints {
         api_base_url: base.clone(),
         forms_base_url: base,
@@ -78,9 +143,15 @@ pub async fn sync(args: &SyncArgs) -> anyhow::Result<SyncReport> {
         max_retry_wait: Duration::from_secs(300),
     })?;
     let app = WebhooksApp {
-        app_id: args.app_id,
-        developer_api_key: SecretString::from(args.developer_api_key.clone()),
+        app_id,
+        developer_api_key,
+        version: args.api_version,
     };
+    // The first call tells whether this is a legacy public app of this key.
+    let existing = client
+        .webhook_subscriptions(&app)
+        .await
+        .map_err(|error| refused_app(app_id, error))?;
     let mut report = Vec::new();
     let current = client.webhook_settings(&app).await?;
     if current.as_ref().map(|s| s.target_url.as_str()) == Some(target.as_str()) {
@@ -91,7 +162,6 @@ pub async fn sync(args: &SyncArgs) -> anyhow::Result<SyncReport> {
             .await?;
         report.push(format!("target URL    set to {target}"));
     }
-    let existing = client.webhook_subscriptions(&app).await?;
     let mut wanted: Vec<(&str, Option<&str>)> = vec![("contact.creation", None)];
     wanted.extend(
         args.properties
@@ -126,4 +196,21 @@ pub async fn sync(args: &SyncArgs) -> anyhow::Result<SyncReport> {
         }
     }
     Ok(report)
+}
+
+/// HubSpot's answer when the app is not one the key may manage: a 401 is the
+/// key itself; a 400, 403 or 404 names an app the Webhooks API does not manage
+/// (another developer account's, or a project app).
+fn refused_app(app_id: u64, error: HubSpotError) -> SyncError {
+    match &error {
+        HubSpotError::Unauthorized { status: 401, .. } => SyncError::BadDeveloperKey(error),
+        HubSpotError::Unauthorized { status: 403, .. }
+        | HubSpotError::Rejected {
+            status: 400 | 404, ..
+        } => SyncError::NotALegacyPublicApp {
+            app_id,
+            source: error,
+        },
+        _ => SyncError::HubSpot(error),
+    }
 }

@@ -5,7 +5,6 @@ use hubspot_simulator::DelayRange;
 use signup_reactor::domain::Email;
 use signup_reactor::ops::dead_letters::replay;
 use signup_reactor::ops::inspect::{gather, render};
-use signup_reactor::ops::subscriptions::{SyncArgs, sync};
 use signup_reactor::store::RedisStore;
 
 use crate::support::app::TestApp;
@@ -132,55 +131,6 @@ async fn dead_letters_are_listed_and_replayed() {
     assert!(
         store.dead_letters(10).await.expect("list").is_empty(),
         "replayed letters are removed"
-    );
-}
-
-#[tokio::test]
-async fn subscriptions_sync_sets_the_target_and_subscriptions_idempotently() {
-    let stack = Stack::start(
-        |sim| {
-            sim.webhooks.subscribe_creation = false;
-            sim.webhooks.subscribed_properties.clear();
-        },
-        |_| {},
-    )
-    .await;
-    let config = stack.sim.config().clone();
-    let args = SyncArgs {
-        app_id: u64::from(config.app_id),
-        developer_api_key: config.developer_api_key.clone(),
-        target_url: "https://hooks.example.com/webhooks/hubspot".into(),
-        api_base_url: stack.sim.base_url(),
-        properties: vec!["email".into()],
-        max_concurrent_requests: 10,
-    };
-    let first = sync(&args).await.expect("first sync");
-    assert!(
-        first[0].contains("set to https://hooks.example.com/webhooks/hubspot"),
-        "{first:?}"
-    );
-    assert!(first[1].contains("contact.creation: created"), "{first:?}");
-    assert!(
-        first[2].contains("contact.propertyChange (email): created"),
-        "{first:?}"
-    );
-    assert_eq!(
-        stack.sim.webhook_target().as_deref(),
-        Some("https://hooks.example.com/webhooks/hubspot")
-    );
-    let second = sync(&args).await.expect("second sync");
-    assert!(
-        second.iter().all(|line| line.contains("unchanged")),
-        "{second:?}"
-    );
-
-    let wrong_key = SyncArgs {
-        developer_api_key: "nope".into(),
-        ..args
-    };
-    assert!(
-        sync(&wrong_key).await.is_err(),
-        "a wrong developer key is an error"
     );
 }
 

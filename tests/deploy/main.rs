@@ -5,6 +5,7 @@
 mod compose;
 mod dockerfile;
 mod files;
+mod hubspot_project;
 mod kubernetes;
 mod metrics;
 mod readme;

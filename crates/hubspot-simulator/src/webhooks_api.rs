@@ -1,6 +1,9 @@
-//! The Webhooks v3 developer API (`/webhooks/v3/{appId}/...`, `hapikey`):
-//! the app's target URL and its subscriptions. Changing the target here
-//! changes where deliveries go; subscriptions decide which events exist.
+//! The Webhooks developer API (`hapikey`) under each of its roots: v3
+//! (`/webhooks/v3/{appId}/...`) and the dated `/webhooks/2026-03/{appId}/...`
+//! and `/app-webhooks/2026-09/{appId}/...`, which have the same shapes except
+//! that throttling has no `period`. It holds the app's target URL and its
+//! subscriptions. Changing the target here changes where deliveries go;
+//! subscriptions decide which events exist.
 
 use std::sync::Arc;
 
@@ -89,13 +92,19 @@ async fn get_settings(
     }
     let state = shared.lock();
     match &state.target_url {
-        Some(url) => HttpResponse::Ok().json(json!({
-            "targetUrl": url,
-            "throttling": { "maxConcurrentRequests": state.max_concurrent_requests, "period": "SECONDLY" },
-            "createdAt": iso(state.settings_created_at),
-            "updatedAt": iso(state.settings_updated_at),
-        })),
-        None => errors::standard(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", "No webhook settings", None),
+        Some(url) => HttpResponse::Ok().json(settings_json(
+            &request,
+            url,
+            state.max_concurrent_requests,
+            state.settings_created_at,
+            state.settings_updated_at,
+        )),
+        None => errors::standard(
+            StatusCode::NOT_FOUND,
+            "OBJECT_NOT_FOUND",
+            "No webhook settings",
+            None,
+        ),
     }
 }
 
@@ -121,12 +130,33 @@ async fn put_settings(
     state.target_url = Some(change.target_url.clone());
     state.max_concurrent_requests = change.throttling.max_concurrent_requests;
     state.settings_updated_at = now;
-    HttpResponse::Ok().json(json!({
-        "targetUrl": change.target_url,
-        "throttling": { "maxConcurrentRequests": state.max_concurrent_requests, "period": "SECONDLY" },
-        "createdAt": iso(state.settings_created_at),
-        "updatedAt": iso(now),
-    }))
+    HttpResponse::Ok().json(settings_json(
+        &request,
+        &change.target_url,
+        state.max_concurrent_requests,
+        state.settings_created_at,
+        now,
+    ))
+}
+
+/// The settings as each root answers them: v3 adds its throttling `period`.
+fn settings_json(
+    request: &HttpRequest,
+    target_url: &str,
+    max_concurrent_requests: usize,
+    created_at: u64,
+    updated_at: u64,
+) -> Value {
+    let mut throttling = json!({ "maxConcurrentRequests": max_concurrent_requests });
+    if request.path().starts_with("/webhooks/v3/") {
+        throttling["period"] = json!("SECONDLY");
+    }
+    json!({
+        "targetUrl": target_url,
+        "throttling": throttling,
+        "createdAt": iso(created_at),
+        "updatedAt": iso(updated_at),
+    })
 }
 
 async fn delete_settings(
@@ -246,23 +276,31 @@ async fn delete_subscription(
     HttpResponse::NoContent().finish()
 }
 
-/// Registers the `/webhooks/v3/{appId}/...` routes.
+/// The roots the Webhooks API is served under, legacy first.
+const WEBHOOKS_API_ROOTS: [&str; 3] =
+    ["/webhooks/v3", "/webhooks/2026-03", "/app-webhooks/2026-09"];
+
+/// Registers the `{root}/{appId}/...` routes of every root.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config
-        .service(
-            web::resource("/webhooks/v3/{app_id}/settings")
-                .route(web::get().to(get_settings))
-                .route(web::put().to(put_settings))
-                .route(web::delete().to(delete_settings)),
-        )
-        .service(
-            web::resource("/webhooks/v3/{app_id}/subscriptions")
-                .route(web::get().to(list_subscriptions))
-                .route(web::post().to(create_subscription)),
-        )
-        .service(
-            web::resource("/webhooks/v3/{app_id}/subscriptions/{subscription_id}")
+    for root in WEBHOOKS_API_ROOTS {
+        config
+            .service(
+                web::resource(format!("{root}/{{app_id}}/settings"))
+                    .route(web::get().to(get_settings))
+                    .route(web::put().to(put_settings))
+                    .route(web::delete().to(delete_settings)),
+            )
+            .service(
+                web::resource(format!("{root}/{{app_id}}/subscriptions"))
+                    .route(web::get().to(list_subscriptions))
+                    .route(web::post().to(create_subscription)),
+            )
+            .service(
+                web::resource(format!(
+                    "{root}/{{app_id}}/subscriptions/{{subscription_id}}"
+                ))
                 .route(web::patch().to(patch_subscription))
                 .route(web::delete().to(delete_subscription)),
-        );
+            );
+    }
 }

@@ -1,5 +1,6 @@
-//! The Webhooks v3 developer API: hapikey auth, settings and subscriptions
-//! per the official schema, and their effect on deliveries.
+//! The Webhooks developer API (v3 and the dated roots): hapikey auth,
+//! settings and subscriptions per the official schemas, and their effect on
+//! deliveries.
 
 use std::time::Duration;
 
@@ -123,4 +124,117 @@ async fn settings_and_subscriptions_follow_the_spec_and_steer_deliveries() {
     );
     sim.stop().await;
     receiver.stop().await;
+}
+
+/// The dated roots serve the same settings and subscriptions, in the shapes of
+/// their own specs (throttling without `period`), and share the app's state.
+#[tokio::test]
+async fn dated_roots_follow_their_specs_and_share_the_apps_state() {
+    let sim = support::start(support::fast_config()).await;
+    let config = sim.config().clone();
+    let key = [("hapikey", config.developer_api_key.as_str())];
+    let client = support::client();
+    let initial = 1 + config.webhooks.subscribed_properties.len();
+    let roots = [
+        (
+            "webhooks/2026-03",
+            "webhooks-2026-03",
+            "https://a.example.com/webhooks/hubspot",
+        ),
+        (
+            "app-webhooks/2026-09",
+            "app-webhooks-2026-09",
+            "https://b.example.com/webhooks/hubspot",
+        ),
+    ];
+    for (index, (root, spec_name, target)) in roots.into_iter().enumerate() {
+        let spec = Spec::load(spec_name);
+        let base = format!("{}/{root}/{}", sim.base_url(), config.app_id);
+        let anonymous = client.get(format!("{base}/settings")).send().await.unwrap();
+        assert_eq!(anonymous.status(), 401, "{root}");
+
+        let change = json!({ "targetUrl": target, "throttling": { "maxConcurrentRequests": 7 } });
+        spec.validate_strict("SettingsChangeRequest", &change);
+        let put = client
+            .put(format!("{base}/settings"))
+            .query(&key)
+            .json(&change)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(put.status(), 200, "{root}");
+        spec.validate_strict("SettingsResponse", &put.json().await.unwrap());
+        let got: Value = client
+            .get(format!("{base}/settings"))
+            .query(&key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        spec.validate_strict("SettingsResponse", &got);
+        assert_eq!(got["throttling"], json!({ "maxConcurrentRequests": 7 }));
+        assert_eq!(sim.webhook_target().as_deref(), Some(target));
+
+        let create = json!({ "eventType": "contact.propertyChange", "propertyName": format!("p{index}"), "active": false });
+        spec.validate_strict("SubscriptionCreateRequest", &create);
+        let created = client
+            .post(format!("{base}/subscriptions"))
+            .query(&key)
+            .json(&create)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201, "{root}");
+        let created: Value = created.json().await.unwrap();
+        spec.validate_strict("SubscriptionResponse", &created);
+        let id = created["id"].as_str().unwrap().to_owned();
+
+        let patch = json!({ "active": true });
+        spec.validate_strict("SubscriptionPatchRequest", &patch);
+        let patched = client
+            .patch(format!("{base}/subscriptions/{id}"))
+            .query(&key)
+            .json(&patch)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(patched.status(), 200, "{root}");
+        let patched: Value = patched.json().await.unwrap();
+        spec.validate_strict("SubscriptionResponse", &patched);
+        assert_eq!(patched["active"], true);
+
+        let listed: Value = client
+            .get(format!("{base}/subscriptions"))
+            .query(&key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        spec.validate_strict("SubscriptionListResponse", &listed);
+        assert_eq!(
+            listed["results"].as_array().unwrap().len(),
+            initial + 1,
+            "{root}: one app, one list"
+        );
+        let deleted = client
+            .delete(format!("{base}/subscriptions/{id}"))
+            .query(&key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.status(), 204, "{root}");
+
+        let other_app = format!(
+            "{}/{root}/{}/subscriptions",
+            sim.base_url(),
+            config.app_id + 1
+        );
+        let unknown = client.get(other_app).query(&key).send().await.unwrap();
+        assert_eq!(unknown.status(), 404, "{root}");
+    }
+    sim.stop().await;
 }
