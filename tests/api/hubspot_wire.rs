@@ -225,3 +225,35 @@ async fn transport_errors_do_not_carry_the_url() {
     assert!(!shown.contains("private.person"), "{shown}");
     assert!(!shown.contains("127.0.0.1:9/"), "{shown}");
 }
+
+#[test]
+fn every_send_result_in_the_specs_is_classified_explicitly() {
+    use signup_reactor::hubspot::transactional::KNOWN_SEND_RESULTS;
+    let Ok(dir) = std::env::var("HUBSPOT_OPENAPI_DIR") else {
+        eprintln!("HUBSPOT_OPENAPI_DIR unset: sendResult values not compared with the specs");
+        return;
+    };
+    for spec in [
+        "transactional-single-send-v3",
+        "transactional-single-send-2026-03",
+        "transactional-single-send-2026-09",
+    ] {
+        let path = format!("{dir}/{spec}.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let document: Value = serde_json::from_str(&text).expect("json");
+        let values = document["components"]["schemas"]["EmailSendStatusView"]["properties"]
+            ["sendResult"]["enum"]
+            .as_array()
+            .expect("sendResult enum")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>();
+        assert!(values.len() >= 49, "{spec}: {}", values.len());
+        for value in values {
+            assert!(
+                KNOWN_SEND_RESULTS.contains(&value),
+                "{spec}: {value} is not classified explicitly"
+            );
+        }
+    }
+}
