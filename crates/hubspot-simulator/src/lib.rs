@@ -16,6 +16,7 @@ mod crm;
 mod crm_batch;
 mod email;
 mod errors;
+mod event_style;
 mod faults;
 mod forms;
 mod gate;
