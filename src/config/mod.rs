@@ -18,6 +18,7 @@ pub use parse::ConfigError;
 pub use worker::WorkerSettings;
 
 use crate::domain::PortalId;
+use crate::hubspot::{ApiVersion, HubSpotEndpoints};
 use crate::store::Quota;
 use hubspot_signature::SignaturePolicy;
 use parse::{
@@ -72,6 +73,7 @@ pub struct HubSpotSettings {
     pub verification_email_id: u64,
     pub api_base_url: Url,
     pub forms_base_url: Url,
+    pub api_version: ApiVersion,
     pub forms_authenticated: bool,
     pub http_timeout: Duration,
 }
@@ -111,6 +113,21 @@ impl Config {
             worker: WorkerSettings::from_args(args)?,
             log_format: LogFormat::parse(&args.log_format)?,
         })
+    }
+}
+
+impl Config {
+    /// How the HubSpot client connects: the one place its settings are assembled.
+    /// Waits HubSpot asks for are bounded by `RETRY_MAX_DELAY`.
+    pub fn hubspot_endpoints(&self) -> HubSpotEndpoints {
+        HubSpotEndpoints {
+            api_base_url: self.hubspot.api_base_url.clone(),
+            forms_base_url: self.hubspot.forms_base_url.clone(),
+            access_token: self.hubspot.access_token.clone(),
+            timeout: self.hubspot.http_timeout,
+            api_version: self.hubspot.api_version,
+            max_retry_wait: self.worker.retry_max_delay,
+        }
     }
 }
 
@@ -172,6 +189,12 @@ impl HubSpotSettings {
             verification_email_id: parse_number("HUBSPOT_VERIFICATION_EMAIL_ID", email_id)?,
             api_base_url: parse_url("HUBSPOT_API_BASE_URL", &args.hubspot_api_base_url)?,
             forms_base_url: parse_url("HUBSPOT_FORMS_BASE_URL", &args.hubspot_forms_base_url)?,
+            api_version: args.hubspot_api_version.parse().map_err(|_| {
+                ConfigError::invalid(
+                    "HUBSPOT_API_VERSION",
+                    "expected `2026-09`, `2026-03` or `v3`",
+                )
+            })?,
             forms_authenticated: parse_bool(
                 "HUBSPOT_FORMS_AUTHENTICATED",
                 &args.hubspot_forms_authenticated,

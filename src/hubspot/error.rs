@@ -51,6 +51,9 @@ pub enum HubSpotError {
         status: u16,
         body: Box<ApiErrorBody>,
     },
+    /// The caller asked for more inputs than one batch call takes; nothing was sent.
+    #[error("a HubSpot batch takes at most {max} inputs, {given} given")]
+    TooManyInputs { given: usize, max: usize },
     /// A 2xx whose body is not what the API documents.
     #[error("unexpected response body from HubSpot")]
     Decode(#[source] serde_json::Error),
@@ -84,6 +87,7 @@ impl HubSpotError {
             Self::Transport(_) => "transport",
             Self::Unauthorized { .. } => "unauthorized",
             Self::Rejected { .. } => "rejected",
+            Self::TooManyInputs { .. } => "too_many_inputs",
             Self::Decode(_) => "decode",
         }
     }

@@ -132,7 +132,7 @@ impl HubSpotClient {
             });
         }
         if !response.status().is_success() {
-            return Err(super::client::classify(response).await.into());
+            return Err(self.classify(response).await.into());
         }
         // Any 2xx is a submission HubSpot took: re-posting it would submit it
         // again. The body is informational only, so it is read leniently.

@@ -3,7 +3,7 @@
 
 use crate::config::{Config, SettingsArgs};
 use crate::domain::ContactId;
-use crate::hubspot::{HubSpotClient, HubSpotEndpoints, HubSpotError};
+use crate::hubspot::{HubSpotClient, HubSpotError};
 use crate::store::RedisStore;
 
 /// Options of `check`: the same settings as `serve`.
@@ -11,6 +11,11 @@ use crate::store::RedisStore;
 pub struct CheckArgs {
     #[command(flatten)]
     pub settings: SettingsArgs,
+
+    /// Also probe this contact (id): is it visible, has it an email, and has
+    /// the signup form landed on it by each confirmation strategy.
+    #[arg(long, value_name = "ID")]
+    pub contact: Option<String>,
 }
 
 /// How one check came out.
@@ -40,7 +45,7 @@ impl std::fmt::Display for CheckLine {
     }
 }
 
-fn line(verdict: Verdict, name: &'static str, detail: impl Into<String>) -> CheckLine {
+pub(crate) fn line(verdict: Verdict, name: &'static str, detail: impl Into<String>) -> CheckLine {
     CheckLine {
         verdict,
         name,
@@ -48,8 +53,8 @@ fn line(verdict: Verdict, name: &'static str, detail: impl Into<String>) -> Chec
     }
 }
 
-/// Runs every check that the configuration allows.
-pub async fn run_checks(args: &SettingsArgs) -> Vec<CheckLine> {
+/// Runs every check that the configuration allows, then probes `contact`.
+pub async fn run_checks(args: &SettingsArgs, contact: Option<&str>) -> Vec<CheckLine> {
     let config = match Config::from_args(args) {
         Ok(config) => config,
         Err(error) => return vec![line(Verdict::Fail, "configuration", error.to_string())],
@@ -60,7 +65,26 @@ pub async fn run_checks(args: &SettingsArgs) -> Vec<CheckLine> {
         "every variable is valid",
     )];
     lines.extend(check_redis(&config).await);
-    lines.push(check_hubspot(&config).await);
+    lines.push(line(
+        Verdict::Ok,
+        "hubspot api version",
+        format!("{} (HUBSPOT_API_VERSION)", config.hubspot.api_version),
+    ));
+    let client = match HubSpotClient::new(config.hubspot_endpoints()) {
+        Ok(client) => client,
+        Err(error) => {
+            lines.push(line(
+                Verdict::Fail,
+                "hubspot credentials",
+                error.to_string(),
+            ));
+            return lines;
+        }
+    };
+    lines.push(check_hubspot(&client).await);
+    if let Some(contact) = contact {
+        lines.extend(super::check_contact::probe(&config, &client, contact).await);
+    }
     lines
 }
 
@@ -102,17 +126,7 @@ async fn check_redis(config: &Config) -> Vec<CheckLine> {
     lines
 }
 
-async fn check_hubspot(config: &Config) -> CheckLine {
-    let client = HubSpotClient::new(HubSpotEndpoints {
-        api_base_url: config.hubspot.api_base_url.clone(),
-        forms_base_url: config.hubspot.forms_base_url.clone(),
-        access_token: config.hubspot.access_token.clone(),
-        timeout: config.hubspot.http_timeout,
-    });
-    let client = match client {
-        Ok(client) => client,
-        Err(error) => return line(Verdict::Fail, "hubspot credentials", error.to_string()),
-    };
+async fn check_hubspot(client: &HubSpotClient) -> CheckLine {
     // Any contact id will do: a 200 or a 404 both mean the token was accepted.
     let probe = ContactId::new(1).map_err(|e| e.to_string());
     let result = match probe {
@@ -140,7 +154,7 @@ async fn check_hubspot(config: &Config) -> CheckLine {
 
 /// Runs `check`, printing each line; fails when any check failed.
 pub async fn check(args: CheckArgs) -> anyhow::Result<()> {
-    let lines = run_checks(&args.settings).await;
+    let lines = run_checks(&args.settings, args.contact.as_deref()).await;
     for line in &lines {
         println!("{line}");
     }

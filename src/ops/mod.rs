@@ -2,6 +2,7 @@
 //! webhook subscriptions, and check a deployment's configuration.
 
 pub mod check;
+mod check_contact;
 pub mod dead_letters;
 pub mod inspect;
 pub mod subscriptions;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::hubspot::webhooks_api::{WebhooksApiVersion, WebhooksApp};
-use crate::hubspot::{HubSpotClient, HubSpotEndpoints, HubSpotError};
+use crate::hubspot::{ApiVersion, HubSpotClient, HubSpotEndpoints, HubSpotError};
 
 /// What a project-app user does instead; shown in `--help` and in errors.
 const PROJECT_APP_HINT: &str = "A project app (the one deploy/hubspot/ creates) is not managed \
@@ -139,6 +139,8 @@ pub async fn sync(args: &SyncArgs) -> Result<SyncReport, SyncError> {
         forms_base_url: base,
         access_token: SecretString::from(""),
         timeout: Duration::from_secs(10),
+        api_version: ApiVersion::default(),
+        max_retry_wait: Duration::from_secs(300),
     })?;
     let app = WebhooksApp {
         app_id,

@@ -3,9 +3,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod check_contact;
 mod consumer_group;
 mod forms_answers;
 mod health;
+mod hubspot_client;
+mod hubspot_wire;
 mod idempotency_lease;
 mod metrics_bounds;
 mod ops;

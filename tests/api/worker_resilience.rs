@@ -146,6 +146,8 @@ async fn a_worker_that_died_after_sending_but_before_recording_causes_no_second_
         forms_base_url: sim.base_url().parse().expect("url"),
         access_token: ACCESS_TOKEN.to_owned().into(),
         timeout: Duration::from_secs(5),
+        api_version: Default::default(),
+        max_retry_wait: Duration::from_secs(60),
     })
     .expect("client");
     let send = SingleSend {

@@ -22,6 +22,15 @@ pub struct TestApp {
     pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
+/// The API version the suite runs on: `HUBSPOT_API_VERSION` when set (so the
+/// whole suite can be run once per version), else the default.
+pub fn api_version_under_test() -> signup_reactor::hubspot::ApiVersion {
+    match std::env::var("HUBSPOT_API_VERSION") {
+        Ok(raw) => raw.parse().expect("HUBSPOT_API_VERSION of the test run"),
+        Err(_) => Default::default(),
+    }
+}
+
 /// A configuration pointing at `redis_url`, with a unique key prefix: the
 /// documented defaults, with the secrets tests use and short delays.
 pub fn test_config(redis_url: &str) -> Config {
@@ -42,6 +51,7 @@ pub fn test_config(redis_url: &str) -> Config {
         .set("HUBSPOT_API_BASE_URL", "http://127.0.0.1:9")
         .set("HUBSPOT_FORMS_BASE_URL", "http://127.0.0.1:9")
         .set("HUBSPOT_HTTP_TIMEOUT", "5s")
+        .set("HUBSPOT_API_VERSION", api_version_under_test().as_str())
         .set("SIGNUP_API_TOKEN", SIGNUP_TOKEN)
         .set("FORMS_RATE_LIMIT", "1000/10s")
         .set("HUBSPOT_API_RATE_LIMIT", "1000/10s")

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::event_style::EventStyle;
 use super::faults::FaultRule;
+use super::send_failures::SendFailures;
 
 /// A duration range `[min, max]` from which the simulator draws a random delay.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -184,6 +186,9 @@ pub struct WebhookConfig {
     pub target_url: Option<String>,
     /// Whether `contact.creation` is subscribed.
     pub subscribe_creation: bool,
+    /// Classic, generic or mixed event names.
+    #[serde(default)]
+    pub style: EventStyle,
     /// Properties whose changes raise `contact.propertyChange`.
     pub subscribed_properties: Vec<String>,
     /// Delay from an event to its first delivery attempt.
@@ -210,6 +215,7 @@ impl Default for WebhookConfig {
         Self {
             target_url: None,
             subscribe_creation: true,
+            style: EventStyle::Classic,
             subscribed_properties: vec![
                 "email".to_owned(),
                 "firstname".to_owned(),
@@ -257,6 +263,8 @@ pub struct SimConfig {
     pub visibility_lag: DelayRange,
     /// Delay before a Single Send's status turns `COMPLETE`.
     pub send_delay: DelayRange,
+    /// Single Sends that fail (blocked recipients, throttling).
+    pub send_failures: SendFailures,
     /// Multiplies every simulated delay: 1.0 is real time, 0.01 is 100 times faster.
     pub time_scale: f64,
     /// Original Source given to a visitor's hutk; unknown hutks get
@@ -291,6 +299,7 @@ impl Default for SimConfig {
             processing_delay: DelayRange::ms(500, 10_000),
             visibility_lag: DelayRange::ms(0, 1_500),
             send_delay: DelayRange::ms(200, 2_000),
+            send_failures: SendFailures::default(),
             time_scale: 1.0,
             hutk_sources: BTreeMap::new(),
             default_visit_source: "DIRECT_TRAFFIC".to_owned(),

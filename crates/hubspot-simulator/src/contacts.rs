@@ -287,8 +287,14 @@ fn events_for(
             _ => {}
         }
     }
+    let generic = config.webhooks.style.generic_for(contact_id);
     let mut events = Vec::with_capacity(wanted.len());
     for (subscription_id, kind, change) in wanted {
+        let (subscription_type, object_type_id) = match (generic, kind) {
+            (true, "contact.creation") => ("object.creation", Some("0-1".to_owned())),
+            (true, "contact.propertyChange") => ("object.propertyChange", Some("0-1".to_owned())),
+            _ => (kind, None),
+        };
         let event_id = state.next_event_id;
         state.next_event_id += 1;
         let (property_name, property_value) = change.unzip();
@@ -298,7 +304,8 @@ fn events_for(
             portal_id: config.portal_id,
             app_id: u64::from(config.app_id),
             occurred_at: at,
-            subscription_type: kind.to_owned(),
+            subscription_type: subscription_type.to_owned(),
+            object_type_id,
             attempt_number: 0,
             object_id: contact_id,
             change_source: change_source.to_owned(),

@@ -22,6 +22,9 @@ pub enum Credential {
 
 /// Runs faults, auth and the rate limit for a request to `endpoint`.
 /// `Ok` means the handler proceeds; the rate headers then go on its response.
+/// Single Send is exempt from the API quota (its operation carries
+/// `x-hubspot-rate-limit-exemptions: ["daily","ten-secondly"]`): it takes no
+/// permit and gets no rate headers; injected faults still apply.
 pub async fn admit(
     shared: &Shared,
     request: &HttpRequest,
@@ -53,6 +56,9 @@ pub async fn admit(
         None => {}
     }
     check_credential(shared, request, credential)?;
+    if endpoint == Endpoint::SingleSend {
+        return Ok(());
+    }
     let info = shared.lock_rate().take(family);
     if let Some(info) = info {
         if info.exceeded.is_some() {

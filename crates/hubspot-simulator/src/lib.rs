@@ -13,13 +13,16 @@ mod clock;
 mod config;
 mod contacts;
 mod crm;
+mod crm_batch;
 mod email;
 mod errors;
+mod event_style;
 mod faults;
 mod forms;
 mod gate;
 mod inspect;
 mod rate_limit;
+mod send_failures;
 mod server;
 mod shared;
 mod state;
@@ -29,11 +32,12 @@ mod webhooks_api;
 
 pub use cli::{SimulateArgs, run};
 pub use config::{
-    DEFAULT_FORM_GUID, DelayRange, FieldKind, FormDefinition, FormField, RateLimit, RateLimits,
-    SimConfig, WebhookConfig,
+    DEFAULT_FORM_GUID, DelayRange, EventStyle, FieldKind, FormDefinition, FormField, RateLimit,
+    RateLimits, SimConfig, WebhookConfig,
 };
 pub use faults::{Endpoint, FaultKind, FaultRule};
 pub use inspect::{Stats, TargetBody};
+pub use send_failures::SendFailures;
 pub use server::{Simulator, SimulatorHandle};
 pub use state::{
     Contact, ContactFormSubmission, CreatedBy, DeliveryOutcome, DeliveryRecord, EmailRecord,

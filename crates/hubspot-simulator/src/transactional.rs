@@ -16,6 +16,7 @@ use super::contacts;
 use super::errors;
 use super::faults::Endpoint;
 use super::gate::{self, Credential};
+use super::send_failures::Refused;
 use super::shared::Shared;
 use super::state::EmailRecord;
 use super::webhooks;
@@ -55,13 +56,29 @@ fn contact_properties(raw: Option<&Value>) -> BTreeMap<String, String> {
     }
 }
 
+/// `POST /marketing/transactional/{version}/single-email/send` (dated).
+pub async fn send_dated(
+    shared: web::Data<Shared>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if !super::crm::known_version(&path.into_inner()) {
+        return errors::standard(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", "Not found", None);
+    }
+    send_impl(shared.into_inner(), request, body).await
+}
+
 /// `POST /marketing/v3/transactional/single-email/send`.
 pub async fn send(
     shared: web::Data<Shared>,
     request: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    let shared: Arc<Shared> = shared.into_inner();
+    send_impl(shared.into_inner(), request, body).await
+}
+
+async fn send_impl(shared: Arc<Shared>, request: HttpRequest, body: web::Bytes) -> HttpResponse {
     if let Err(refused) =
         gate::admit(&shared, &request, Endpoint::SingleSend, Credential::Bearer).await
     {
@@ -113,22 +130,49 @@ pub async fn send(
         contact_properties: properties.clone(),
         custom_properties: custom,
     };
+    let refused = shared
+        .config
+        .send_failures
+        .pick(to.as_str(), |p| shared.chance(p));
     let events = {
         let mut state = shared.lock();
-        let repeated = message
+        let original = message
             .send_id
             .as_ref()
-            .is_some_and(|id| state.send_ids.contains_key(id));
-        if repeated {
+            .and_then(|id| state.send_ids.get(id))
+            .and_then(|status_id| state.emails.iter().find(|e| &e.status_id == status_id));
+        if let Some(original) = original {
+            // A repeat: nothing is sent; a failed original fails again.
+            let result = if original.send_result.starts_with("BLOCKED_") {
+                "IDEMPOTENT_FAIL"
+            } else {
+                "IDEMPOTENT_IGNORE"
+            };
             let contact = state.by_email.get(to.as_str()).copied();
             record.sent = false;
-            record.send_result = "IDEMPOTENT_IGNORE".to_owned();
+            record.send_result = result.to_owned();
             record.completed_at = now;
             record.contact_id = contact;
             record.contact_existed = contact.is_some();
             record.contact_visible = contact
                 .and_then(|id| state.contacts.get(&id))
                 .is_some_and(|c| c.visible(now));
+            state.emails.push(record.clone());
+            Vec::new()
+        } else if let Some(refused) = refused {
+            record.sent = false;
+            match refused {
+                Refused::Throttled => {
+                    record.send_result = "THROTTLED".to_owned();
+                    record.completed_at = now;
+                }
+                Refused::Blocked(result) => {
+                    record.send_result = result.to_owned();
+                    if let Some(send_id) = &message.send_id {
+                        state.send_ids.insert(send_id.clone(), status_id.clone());
+                    }
+                }
+            }
             state.emails.push(record.clone());
             Vec::new()
         } else {
@@ -153,12 +197,15 @@ pub async fn send(
         }
     };
     webhooks::enqueue(&shared, events);
+    // Accepted sends (delivered later or blocked later) answer PENDING;
+    // repeats and throttled sends are complete at once.
+    let pending = record.completed_at > now || record.sent;
     let mut response = json!({
         "requestedAt": iso(now),
         "statusId": status_id,
-        "status": if record.sent { "PENDING" } else { "COMPLETE" },
+        "status": if pending { "PENDING" } else { "COMPLETE" },
     });
-    if !record.sent {
+    if !pending {
         response["sendResult"] = json!(record.send_result);
         response["completedAt"] = json!(iso(now));
     }

@@ -82,6 +82,24 @@ async fn over_the_budget_requests_get_hubspots_429() {
     assert_eq!(body["policyName"], "TEN_SECONDLY_ROLLING");
     assert_eq!(body["status"], "error");
 
+    // Single Send is exempt from the quota: it goes through and takes nothing.
+    let send = json!({ "emailId": 1, "message": { "to": "exempt@example.com" } });
+    let sent = support::single_send(&sim, &send).await;
+    assert_eq!(sent.status(), 200);
+    assert!(!sent.headers().contains_key("x-hubspot-ratelimit-remaining"));
+    // Batch reads draw from the same quota as single reads.
+    let batch = support::client()
+        .post(format!(
+            "{}/crm/objects/2026-09/contacts/batch/read",
+            sim.base_url()
+        ))
+        .bearer_auth(support::TOKEN)
+        .json(&json!({"inputs": [{"id": "1"}], "properties": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(batch.status(), 429);
+
     // The public forms endpoint has its own budget.
     let form = support::submit(&sim, &support::signup_body("f@example.com", None)).await;
     assert_eq!(form.status(), 200);
@@ -127,5 +145,27 @@ async fn injected_bursts_hit_their_endpoint_then_stop() {
     assert_eq!(response.status(), 200);
     assert_eq!(support::get_contact(&sim, "1").await.status(), 500);
     assert_eq!(support::get_contact(&sim, "1").await.status(), 404);
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn the_quota_window_rolls() {
+    let mut config = support::fast_config();
+    config.time_scale = 1.0;
+    config.rate_limits.api = Some(RateLimit {
+        max: 2,
+        interval_ms: 2_000,
+        daily: 1_000,
+    });
+    let sim = support::start(config).await;
+    assert_eq!(support::get_contact(&sim, "1").await.status(), 404);
+    assert_eq!(support::get_contact(&sim, "1").await.status(), 404);
+    assert_eq!(support::get_contact(&sim, "1").await.status(), 429);
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    assert_eq!(
+        support::get_contact(&sim, "1").await.status(),
+        404,
+        "the oldest calls left the window"
+    );
     sim.stop().await;
 }

@@ -3,12 +3,14 @@
 //! HubSpot's official OpenAPI specs when `HUBSPOT_OPENAPI_DIR` is set).
 
 mod auth_limits;
+mod batch;
 mod conformance;
 mod crm;
 mod forms;
 mod inspect;
 mod race;
 mod schemas;
+mod send_failures;
 mod signatures;
 mod support;
 mod transactional;

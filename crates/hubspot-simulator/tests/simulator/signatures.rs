@@ -130,3 +130,55 @@ async fn delivered_webhooks_carry_v1_and_v3_signatures_that_verify() {
     sim.stop().await;
     receiver.stop().await;
 }
+
+#[tokio::test]
+async fn generic_object_events_are_signed_the_same_way() {
+    let receiver = Receiver::ok().await;
+    let mut config = support::fast_config();
+    config.client_secret = KAT_SECRET.to_owned();
+    config.webhooks.target_url = Some(receiver.url.clone());
+    config.webhooks.style = hubspot_simulator::EventStyle::Generic;
+    let sim = support::start(config).await;
+    support::submit(
+        &sim,
+        &support::signup_body("generic@example.com", Some(HUTK)),
+    )
+    .await;
+    assert!(sim.wait_idle(Duration::from_secs(10)).await);
+
+    let requests = receiver.requests();
+    assert!(!requests.is_empty());
+    for request in &requests {
+        let v1 = request.header(HEADER_LEGACY).expect("v1 header");
+        let v3 = request.header(HEADER_V3).expect("v3 header");
+        let timestamp = request.header(HEADER_TIMESTAMP).expect("timestamp header");
+        assert_eq!(v1, reference_v1(KAT_SECRET, &request.body));
+        assert_eq!(
+            v3,
+            reference_v3(KAT_SECRET, &receiver.url, &request.body, timestamp)
+        );
+    }
+    let events = receiver.all_events();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["subscriptionType"] == "object.creation")
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["subscriptionType"] == "object.propertyChange"
+                && e["propertyName"] == "email")
+    );
+    for event in &events {
+        assert_eq!(event["objectTypeId"], "0-1", "{event}");
+        assert!(
+            event["subscriptionType"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("object.")),
+            "{event}"
+        );
+    }
+    sim.stop().await;
+    receiver.stop().await;
+}

@@ -291,3 +291,34 @@ async fn the_target_can_change_at_runtime_over_http() {
     first.stop().await;
     second.stop().await;
 }
+
+#[tokio::test]
+async fn mixed_style_delivers_half_the_contacts_as_generic_events() {
+    let receiver = Receiver::ok().await;
+    let mut config = config_for(&receiver);
+    config.webhooks.style = hubspot_simulator::EventStyle::Mixed;
+    let sim = support::start(config).await;
+    signups(&sim, 4, "mixed").await;
+    assert!(sim.wait_idle(Duration::from_secs(10)).await);
+    let events = receiver.all_events();
+    let creations: Vec<&Value> = events
+        .iter()
+        .filter(|e| {
+            e["subscriptionType"] == "contact.creation"
+                || e["subscriptionType"] == "object.creation"
+        })
+        .collect();
+    assert_eq!(creations.len(), 4);
+    let generic = creations
+        .iter()
+        .filter(|e| e["subscriptionType"] == "object.creation")
+        .count();
+    assert_eq!(generic, 2, "{creations:?}");
+    for event in &events {
+        let is_generic = event["subscriptionType"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("object."));
+        assert_eq!(is_generic, event["objectTypeId"] == "0-1", "{event}");
+    }
+    sim.stop().await;
+}
