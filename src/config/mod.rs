@@ -4,6 +4,7 @@
 mod args;
 mod builder;
 mod parse;
+mod redis;
 mod worker;
 
 use std::net::SocketAddr;
@@ -15,6 +16,7 @@ use url::Url;
 pub use args::{RedisArgs, SettingsArgs};
 pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
+pub use redis::{ClusterMode, RedisSettings};
 pub use worker::WorkerSettings;
 
 use crate::domain::PortalId;
@@ -47,14 +49,6 @@ pub struct SignupSettings {
     pub idempotency_ttl: Duration,
     pub forms_quota: Quota,
     pub forms_retry_horizon: Duration,
-}
-
-/// Where Redis is and how the reactor names its keys there.
-#[derive(Debug, Clone)]
-pub struct RedisSettings {
-    pub url: String,
-    pub key_prefix: String,
-    pub command_timeout: Duration,
 }
 
 /// The HubSpot account and app the reactor works for.
@@ -104,39 +98,6 @@ impl Config {
             signup: SignupSettings::from_args(args)?,
             worker: WorkerSettings::from_args(args)?,
             log_format: LogFormat::parse(&args.log_format)?,
-        })
-    }
-}
-
-impl RedisSettings {
-    /// Parses the Redis part of the settings (also used by the ops commands).
-    pub fn from_args(args: &RedisArgs) -> Result<Self, ConfigError> {
-        let url = args.redis_url.trim().to_owned();
-        let scheme_ok = ["redis://", "rediss://", "unix://", "redis+unix://"]
-            .iter()
-            .any(|scheme| url.starts_with(scheme));
-        if !scheme_ok || redis::Client::open(url.as_str()).is_err() {
-            return Err(ConfigError::invalid(
-                "REDIS_URL",
-                "expected redis://host:port[/db]",
-            ));
-        }
-        let key_prefix = args.redis_key_prefix.clone();
-        if key_prefix
-            .chars()
-            .any(|c| c.is_whitespace() || c == '{' || c == '}')
-        {
-            return Err(ConfigError::invalid(
-                "REDIS_KEY_PREFIX",
-                "must not contain whitespace or braces (braces mark hash tags)",
-            ));
-        }
-        let command_timeout =
-            positive_duration("REDIS_COMMAND_TIMEOUT", &args.redis_command_timeout)?;
-        Ok(Self {
-            url,
-            key_prefix,
-            command_timeout,
         })
     }
 }

@@ -6,6 +6,7 @@ fn valid_args() -> SettingsArgs {
         listen_addr: "127.0.0.1:0".into(),
         redis: RedisArgs {
             redis_url: "redis://127.0.0.1:6379".into(),
+            redis_cluster: "auto".into(),
             redis_key_prefix: "sr:".into(),
             redis_command_timeout: "2s".into(),
         },
