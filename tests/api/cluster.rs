@@ -77,3 +77,63 @@ async fn every_signup_gets_exactly_one_email_on_a_cluster() {
     let sent = sent_per_recipient(&stack.sim);
     assert!(emails.iter().all(|e| sent.get(e) == Some(&1)), "{sent:?}");
 }
+
+/// The slot of `key`, as the cluster computes it.
+fn slot_of(cluster: &TestCluster, key: &str) -> u16 {
+    let live = cluster.master_of(0);
+    let mut node = cluster.node(live);
+    redis::cmd("CLUSTER")
+        .arg("KEYSLOT")
+        .arg(key)
+        .query(&mut node)
+        .expect("CLUSTER KEYSLOT")
+}
+
+#[tokio::test]
+async fn a_master_killed_mid_run_fails_over_and_nothing_is_lost_or_sent_twice() {
+    let mut cluster = TestCluster::start(3, 1);
+    let stack = Stack::start_on(TestRedis::external(cluster.url()), |_| {}, |_| {}).await;
+    let first: Vec<String> = (0..10).map(|i| format!("before{i}@example.com")).collect();
+    stack.sign_up_all(&first).await;
+
+    // Kill the master of the event stream's slot while work is under way.
+    let victim = cluster.master_of(slot_of(&cluster, "{events}"));
+    cluster.kill(victim);
+    let survivor = *cluster
+        .ports
+        .iter()
+        .find(|p| **p != victim)
+        .expect("survivor");
+    let promoted = eventually(Duration::from_secs(30), || async {
+        cluster_ok(survivor) && cluster.master_of(slot_of(&cluster, "{events}")) != victim
+    })
+    .await;
+    let nodes: String = redis::cmd("CLUSTER")
+        .arg("NODES")
+        .query(&mut cluster.node(survivor))
+        .unwrap_or_default();
+    assert!(promoted, "the replica was not promoted: {nodes}");
+
+    // The app backend retries what was refused meanwhile (503); nothing else.
+    let second: Vec<String> = (0..10).map(|i| format!("after{i}@example.com")).collect();
+    for email in &second {
+        let accepted = eventually(Duration::from_secs(20), || async {
+            stack
+                .app
+                .signup(&crate::support::stack::signup_body(email), None)
+                .await
+                .status()
+                == 202
+        })
+        .await;
+        assert!(accepted, "{email} was never accepted after the failover");
+    }
+    let all: Vec<String> = first.iter().chain(&second).cloned().collect();
+    assert!(
+        wait_for_emails(&stack.sim, &all, Duration::from_secs(90)).await,
+        "a signup was lost across the failover"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let sent = sent_per_recipient(&stack.sim);
+    assert!(all.iter().all(|e| sent.get(e) == Some(&1)), "{sent:?}");
+}

@@ -59,6 +59,8 @@ impl TestCluster {
         assert!(status.success(), "redis-cli --cluster create failed");
         for port in cluster.ports.clone() {
             wait_for(&format!("cluster_state:ok on {port}"), || cluster_ok(port));
+            // A replica that never synced cannot be promoted.
+            wait_for(&format!("replication on {port}"), || replica_synced(port));
         }
         cluster
     }
@@ -76,7 +78,14 @@ impl TestCluster {
             ])
             .args(["--cluster-enabled", "yes", "--cluster-node-timeout", "1000"])
             .args(["--cluster-config-file", &format!("nodes-{port}.conf")])
-            .args(["--save", "", "--appendonly", "no"])
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--repl-diskless-sync-delay",
+                "0",
+            ])
             .arg("--dir")
             .arg(&self.dir)
             .stdout(Stdio::null())
@@ -116,9 +125,16 @@ impl TestCluster {
             .expect("node connection")
     }
 
-    /// The port of the master serving `slot`.
+    /// The port of the master serving `slot`, as a live node sees it.
     pub fn master_of(&self, slot: u16) -> u16 {
-        let mut conn = self.node(self.ports[0]);
+        let live = self
+            .ports
+            .iter()
+            .zip(&self.children)
+            .find(|(_, child)| child.is_some())
+            .map(|(port, _)| *port)
+            .expect("a live node");
+        let mut conn = self.node(live);
         let slots: Vec<(u16, u16, (String, u16))> = redis::cmd("CLUSTER")
             .arg("SLOTS")
             .query(&mut conn)
@@ -200,6 +216,29 @@ pub fn cluster_ok(port: u16) -> bool {
                 .ok()
         })
         .is_some_and(|info| info.lines().any(|line| line.trim() == "cluster_state:ok"))
+}
+
+/// A master, or a replica whose link to its master is up.
+fn replica_synced(port: u16) -> bool {
+    redis::Client::open(format!("redis://127.0.0.1:{port}"))
+        .ok()
+        .and_then(|client| {
+            client
+                .get_connection_with_timeout(Duration::from_millis(200))
+                .ok()
+        })
+        .and_then(|mut conn| {
+            redis::cmd("INFO")
+                .arg("replication")
+                .query::<String>(&mut conn)
+                .ok()
+        })
+        .is_some_and(|info| {
+            info.lines().any(|line| line.trim() == "role:master")
+                || info
+                    .lines()
+                    .any(|line| line.trim() == "master_link_status:up")
+        })
 }
 
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
