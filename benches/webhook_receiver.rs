@@ -3,7 +3,8 @@
 //! Prints latency percentiles, throughput and the process's peak memory.
 //!
 //! `cargo bench --bench webhook_receiver` (BENCH_REQUESTS, BENCH_BATCH and
-//! BENCH_CONCURRENCY override the defaults).
+//! BENCH_CONCURRENCY override the defaults; `BENCH_REDIS=cluster` runs it
+//! against a private 3-master Redis Cluster instead of one node).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -54,7 +55,20 @@ async fn main() -> anyhow::Result<()> {
     let requests = env_number("BENCH_REQUESTS", 5_000);
     let size = env_number("BENCH_BATCH", 10);
     let concurrency = env_number("BENCH_CONCURRENCY", 10);
-    let redis = support::redis_server::TestRedis::start();
+    let on_cluster = std::env::var("BENCH_REDIS").is_ok_and(|v| v == "cluster");
+    let cluster = on_cluster.then(|| support::redis_cluster::TestCluster::start(3, 0));
+    let redis = match &cluster {
+        Some(cluster) => support::redis_server::TestRedis::external(cluster.url()),
+        None => support::redis_server::TestRedis::start(),
+    };
+    println!(
+        "redis: {}",
+        if on_cluster {
+            "3-master cluster"
+        } else {
+            "one node"
+        }
+    );
     let mut config = test_config(&redis.url);
     config.redis.command_timeout = Duration::from_secs(2);
     let app = Application::build(config, Role::Receiver).await?;

@@ -169,9 +169,14 @@ pub struct SettingsArgs {
 /// Where Redis is: shared by `serve` and the operator commands.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RedisArgs {
-    /// Redis URL (redis://, rediss:// or unix://).
+    /// Redis URL (redis://, rediss:// or unix://), or the comma-separated seed
+    /// nodes of a Redis Cluster (redis://h1:p1,redis://h2:p2).
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
     pub redis_url: String,
+
+    /// `auto` (ask the server), `true` (Redis Cluster) or `false` (one node).
+    #[arg(long, env = "REDIS_CLUSTER", default_value = "auto")]
+    pub redis_cluster: String,
 
     /// Prefix of every Redis key the reactor writes.
     #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "sr:")]

@@ -4,6 +4,7 @@
 mod args;
 mod builder;
 mod parse;
+mod redis;
 mod worker;
 
 use std::net::SocketAddr;
@@ -15,6 +16,7 @@ use url::Url;
 pub use args::{RedisArgs, SettingsArgs};
 pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
+pub use redis::{ClusterMode, RedisSettings};
 pub use worker::WorkerSettings;
 
 use crate::domain::PortalId;
@@ -53,14 +55,6 @@ pub struct SignupSettings {
     pub idempotency_lease: Duration,
     pub forms_quota: Quota,
     pub forms_retry_horizon: Duration,
-}
-
-/// Where Redis is and how the reactor names its keys there.
-#[derive(Debug, Clone)]
-pub struct RedisSettings {
-    pub url: String,
-    pub key_prefix: String,
-    pub command_timeout: Duration,
 }
 
 /// The HubSpot account and app the reactor works for.
@@ -128,39 +122,6 @@ impl Config {
             api_version: self.hubspot.api_version,
             max_retry_wait: self.worker.retry_max_delay,
         }
-    }
-}
-
-impl RedisSettings {
-    /// Parses the Redis part of the settings (also used by the ops commands).
-    pub fn from_args(args: &RedisArgs) -> Result<Self, ConfigError> {
-        let url = args.redis_url.trim().to_owned();
-        let scheme_ok = ["redis://", "rediss://", "unix://", "redis+unix://"]
-            .iter()
-            .any(|scheme| url.starts_with(scheme));
-        if !scheme_ok || redis::Client::open(url.as_str()).is_err() {
-            return Err(ConfigError::invalid(
-                "REDIS_URL",
-                "expected redis://host:port[/db]",
-            ));
-        }
-        let key_prefix = args.redis_key_prefix.clone();
-        if key_prefix
-            .chars()
-            .any(|c| c.is_whitespace() || c == '{' || c == '}')
-        {
-            return Err(ConfigError::invalid(
-                "REDIS_KEY_PREFIX",
-                "must not contain whitespace or braces (braces mark hash tags)",
-            ));
-        }
-        let command_timeout =
-            positive_duration("REDIS_COMMAND_TIMEOUT", &args.redis_command_timeout)?;
-        Ok(Self {
-            url,
-            key_prefix,
-            command_timeout,
-        })
     }
 }
 

@@ -7,6 +7,7 @@ fn valid_args() -> SettingsArgs {
         http_read_timeout: "10s".into(),
         redis: RedisArgs {
             redis_url: "redis://127.0.0.1:6379".into(),
+            redis_cluster: "auto".into(),
             redis_key_prefix: "sr:".into(),
             redis_command_timeout: "2s".into(),
         },

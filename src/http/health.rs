@@ -12,15 +12,16 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Ready: Redis answers, so deliveries can be recorded.
+/// Ready: Redis (every slot of a cluster) takes writes and scripts, so
+/// deliveries can be recorded and the work done.
 pub async fn readyz(store: Data<RedisStore>) -> HttpResponse {
-    match store.ping().await {
+    match store.ready().await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "redis": "ok" })),
         Err(error) => {
             metrics::counter!(catalog::REDIS_ERRORS, "operation" => "ping").increment(1);
             tracing::warn!(error = ?error, "readiness check failed: redis unreachable");
             HttpResponse::ServiceUnavailable()
-                .json(serde_json::json!({ "status": "not ready", "redis": "unreachable" }))
+                .json(serde_json::json!({ "status": "not ready", "redis": "not usable" }))
         }
     }
 }

@@ -25,6 +25,12 @@ impl Keys {
         &self.prefix
     }
 
+    /// A short-lived key in the slot of hash tag `tag` (e.g. `events`), which
+    /// the readiness check writes and reads back.
+    pub fn readiness_probe(&self, tag: &str) -> String {
+        format!("{}{{{tag}}}:readyz", self.prefix)
+    }
+
     /// Stream of recorded contact events, consumed by the worker.
     pub fn event_stream(&self) -> String {
         format!("{}{{events}}:stream", self.prefix)

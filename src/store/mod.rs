@@ -1,6 +1,7 @@
 //! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
 
 mod checks;
+mod connection;
 mod contact_state;
 mod dead_letters;
 mod delay;
@@ -8,6 +9,7 @@ mod events;
 mod idempotency;
 pub mod keys;
 mod rate_limit;
+mod readiness;
 mod server_settings;
 mod signups;
 mod stream;
@@ -16,9 +18,8 @@ mod stream_group;
 use std::future::Future;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-
 pub use checks::{CheckEnd, CheckStatus};
+pub use connection::RedisConnection;
 pub use contact_state::SendClaim;
 pub use dead_letters::DeadLetter;
 pub use events::RecordOutcome;
@@ -42,10 +43,11 @@ pub enum StoreError {
     Unexpected(String),
 }
 
-/// A shared handle to Redis: one multiplexed connection that reconnects by itself.
+/// A shared handle to Redis (one node or a cluster): one multiplexed
+/// connection that reconnects by itself.
 #[derive(Clone)]
 pub struct RedisStore {
-    conn: ConnectionManager,
+    conn: RedisConnection,
     keys: Keys,
     timeout: Duration,
 }
@@ -54,13 +56,7 @@ impl RedisStore {
     /// Prepares a connection without touching the network: the reactor starts
     /// (and reports not ready) while Redis is still down.
     pub fn connect(settings: &RedisSettings) -> Result<Self, StoreError> {
-        let client = redis::Client::open(settings.url.as_str())?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(settings.command_timeout))
-            .set_response_timeout(Some(settings.command_timeout))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(500));
-        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
+        let conn = RedisConnection::new(settings)?;
         Ok(Self {
             conn,
             keys: Keys::new(settings.key_prefix.clone()),
@@ -97,7 +93,7 @@ impl RedisStore {
         }
     }
 
-    fn connection(&self) -> ConnectionManager {
+    fn connection(&self) -> RedisConnection {
         self.conn.clone()
     }
 }

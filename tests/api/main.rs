@@ -4,6 +4,7 @@
 mod support;
 
 mod check_contact;
+mod cluster;
 mod consumer_group;
 mod forms_answers;
 mod health;

@@ -40,6 +40,16 @@ impl TestRedis {
         }
     }
 
+    /// A handle on a Redis the test does not own (e.g. a cluster's seed nodes).
+    pub fn external(url: String) -> Self {
+        Self {
+            url,
+            port: 0,
+            child: None,
+            owned: false,
+        }
+    }
+
     /// Another handle on the same server that does not own it (for a second
     /// reactor process sharing this Redis).
     pub fn share(&self) -> Self {

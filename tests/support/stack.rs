@@ -56,10 +56,19 @@ impl Stack {
         adjust_sim: impl FnOnce(&mut SimConfig),
         adjust: impl FnOnce(&mut Config),
     ) -> Self {
+        Self::start_on(TestRedis::start(), adjust_sim, adjust).await
+    }
+
+    /// [`Stack::start`] on a given Redis (a cluster, say).
+    pub async fn start_on(
+        redis: TestRedis,
+        adjust_sim: impl FnOnce(&mut SimConfig),
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut sim_config = sim_config();
         adjust_sim(&mut sim_config);
         let sim = Simulator::start(sim_config).await.expect("simulator");
-        let app = TestApp::spawn_role(Role::All, TestRedis::start(), |config| {
+        let app = TestApp::spawn_role(Role::All, redis, |config| {
             wire(config, &sim);
             adjust(config);
         })

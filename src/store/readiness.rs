@@ -1,0 +1,57 @@
+//! Whether the reactor can really work on this Redis: on a cluster every slot
+//! is served, scripts load, and a write and a read round-trip on each hash tag
+//! the reactor's scripts use. A single node's `PING` says much less.
+
+use redis::AsyncCommands;
+
+use super::{RedisStore, StoreError};
+
+/// The hash tags whose slots the reactor's scripts and queues live in.
+pub const HASH_TAGS: [&str; 2] = ["events", "signups"];
+
+/// How long a readiness probe key lives.
+const PROBE_TTL_MS: u64 = 10_000;
+
+/// A trivial script: loading it proves scripting works on every master.
+const PROBE_SCRIPT: &str = "return 1";
+
+impl RedisStore {
+    /// Checks that Redis can serve the reactor (readiness).
+    pub async fn ready(&self) -> Result<(), StoreError> {
+        let mut conn = self.connection();
+        if self.bounded(conn.is_cluster()).await? {
+            let info: String = self
+                .bounded(redis::cmd("CLUSTER").arg("INFO").query_async(&mut conn))
+                .await?;
+            if !info.lines().any(|line| line.trim() == "cluster_state:ok") {
+                return Err(StoreError::Unexpected(
+                    "the cluster is not ok (a slot is not served)".to_owned(),
+                ));
+            }
+        }
+        let _: String = self
+            .bounded(
+                redis::cmd("SCRIPT")
+                    .arg("LOAD")
+                    .arg(PROBE_SCRIPT)
+                    .query_async(&mut conn),
+            )
+            .await?;
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        for tag in HASH_TAGS {
+            let key = self.keys.readiness_probe(tag);
+            let options =
+                redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(PROBE_TTL_MS));
+            let () = self
+                .bounded(conn.set_options(&key, &token, options))
+                .await?;
+            let read: Option<String> = self.bounded(conn.get(&key)).await?;
+            if read.as_deref() != Some(token.as_str()) {
+                return Err(StoreError::Unexpected(format!(
+                    "the readiness probe in {{{tag}}} did not read back"
+                )));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,253 @@
+//! A private Redis Cluster on free ports: `masters` masters, each with
+//! `replicas` replicas, keeping nothing on disk. Every node's cluster bus port
+//! (its port + 10000) is free and below 65536 too.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::redis_server::free_port;
+
+/// A running cluster; its processes end when it is dropped.
+pub struct TestCluster {
+    pub ports: Vec<u16>,
+    children: Vec<Option<Child>>,
+    dir: PathBuf,
+}
+
+impl TestCluster {
+    /// Starts the nodes, creates the cluster and waits until every slot is served.
+    pub fn start(masters: usize, replicas: usize) -> Self {
+        let count = masters * (1 + replicas);
+        let dir =
+            std::env::temp_dir().join(format!("sr-cluster-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("cluster dir");
+        let mut cluster = Self {
+            ports: Vec::new(),
+            children: Vec::new(),
+            dir,
+        };
+        while cluster.ports.len() < count {
+            let port = free_port();
+            let bus_free = port < 55_535 && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok();
+            if bus_free && !cluster.ports.contains(&port) {
+                cluster.ports.push(port);
+            }
+        }
+        for index in 0..count {
+            let child = cluster.spawn(index);
+            cluster.children.push(Some(child));
+        }
+        for port in cluster.ports.clone() {
+            wait_for(&format!("redis-server on {port}"), || ping(port));
+        }
+        let nodes: Vec<String> = cluster
+            .ports
+            .iter()
+            .map(|p| format!("127.0.0.1:{p}"))
+            .collect();
+        let status = Command::new("redis-cli")
+            .arg("--cluster")
+            .arg("create")
+            .args(&nodes)
+            .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("redis-cli --cluster create");
+        assert!(status.success(), "redis-cli --cluster create failed");
+        for port in cluster.ports.clone() {
+            wait_for(&format!("cluster_state:ok on {port}"), || cluster_ok(port));
+            // A replica that never synced cannot be promoted.
+            wait_for(&format!("replication on {port}"), || replica_synced(port));
+        }
+        cluster
+    }
+
+    fn spawn(&self, index: usize) -> Child {
+        let port = self.ports[index].to_string();
+        Command::new("redis-server")
+            .args([
+                "--port",
+                &port,
+                "--bind",
+                "127.0.0.1",
+                "--protected-mode",
+                "no",
+            ])
+            .args(["--cluster-enabled", "yes", "--cluster-node-timeout", "1000"])
+            .args(["--cluster-config-file", &format!("nodes-{port}.conf")])
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--repl-diskless-sync-delay",
+                "0",
+            ])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn redis-server in cluster mode")
+    }
+
+    /// `REDIS_URL` for the cluster: every node, comma-separated.
+    pub fn url(&self) -> String {
+        self.ports
+            .iter()
+            .map(|port| format!("redis://127.0.0.1:{port}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// A cluster connection for assertions.
+    pub async fn connection(&self) -> redis::cluster_async::ClusterConnection {
+        let nodes: Vec<String> = self
+            .ports
+            .iter()
+            .map(|port| format!("redis://127.0.0.1:{port}"))
+            .collect();
+        redis::cluster::ClusterClient::new(nodes)
+            .expect("cluster client")
+            .get_async_connection()
+            .await
+            .expect("cluster connection")
+    }
+
+    /// A plain connection to one node (for `CLUSTER` commands on that node).
+    pub fn node(&self, port: u16) -> redis::Connection {
+        redis::Client::open(format!("redis://127.0.0.1:{port}"))
+            .expect("node url")
+            .get_connection_with_timeout(Duration::from_secs(2))
+            .expect("node connection")
+    }
+
+    /// The port of the master serving `slot`, as a live node sees it.
+    pub fn master_of(&self, slot: u16) -> u16 {
+        let live = self
+            .ports
+            .iter()
+            .zip(&self.children)
+            .find(|(_, child)| child.is_some())
+            .map(|(port, _)| *port)
+            .expect("a live node");
+        let mut conn = self.node(live);
+        let slots: Vec<(u16, u16, (String, u16))> = redis::cmd("CLUSTER")
+            .arg("SLOTS")
+            .query(&mut conn)
+            .map(|raw: Vec<redis::Value>| raw.into_iter().filter_map(parse_slot_range).collect())
+            .expect("CLUSTER SLOTS");
+        slots
+            .into_iter()
+            .find(|(start, end, _)| (*start..=*end).contains(&slot))
+            .map(|(_, _, (_, port))| port)
+            .expect("a master serves the slot")
+    }
+
+    /// Kills the node on `port` (as a crash would).
+    pub fn kill(&mut self, port: u16) {
+        if let Some(index) = self.ports.iter().position(|p| *p == port) {
+            if let Some(mut child) = self.children[index].take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+}
+
+fn parse_slot_range(range: redis::Value) -> Option<(u16, u16, (String, u16))> {
+    let redis::Value::Array(items) = range else {
+        return None;
+    };
+    let number = |value: &redis::Value| match value {
+        redis::Value::Int(n) => u16::try_from(*n).ok(),
+        _ => None,
+    };
+    let start = number(items.first()?)?;
+    let end = number(items.get(1)?)?;
+    let redis::Value::Array(master) = items.get(2)? else {
+        return None;
+    };
+    let host = match master.first()? {
+        redis::Value::BulkString(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        _ => return None,
+    };
+    Some((start, end, (host, number(master.get(1)?)?)))
+}
+
+impl Drop for TestCluster {
+    fn drop(&mut self) {
+        for child in self.children.iter_mut().filter_map(Option::take) {
+            let mut child = child;
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn ping(port: u16) -> bool {
+    redis::Client::open(format!("redis://127.0.0.1:{port}"))
+        .ok()
+        .and_then(|client| {
+            client
+                .get_connection_with_timeout(Duration::from_millis(200))
+                .ok()
+        })
+        .is_some_and(|mut conn| redis::cmd("PING").query::<String>(&mut conn).is_ok())
+}
+
+/// Whether the node on `port` sees every slot served.
+pub fn cluster_ok(port: u16) -> bool {
+    redis::Client::open(format!("redis://127.0.0.1:{port}"))
+        .ok()
+        .and_then(|client| {
+            client
+                .get_connection_with_timeout(Duration::from_millis(200))
+                .ok()
+        })
+        .and_then(|mut conn| {
+            redis::cmd("CLUSTER")
+                .arg("INFO")
+                .query::<String>(&mut conn)
+                .ok()
+        })
+        .is_some_and(|info| info.lines().any(|line| line.trim() == "cluster_state:ok"))
+}
+
+/// A master, or a replica whose link to its master is up.
+fn replica_synced(port: u16) -> bool {
+    redis::Client::open(format!("redis://127.0.0.1:{port}"))
+        .ok()
+        .and_then(|client| {
+            client
+                .get_connection_with_timeout(Duration::from_millis(200))
+                .ok()
+        })
+        .and_then(|mut conn| {
+            redis::cmd("INFO")
+                .arg("replication")
+                .query::<String>(&mut conn)
+                .ok()
+        })
+        .is_some_and(|info| {
+            info.lines().any(|line| line.trim() == "role:master")
+                || info
+                    .lines()
+                    .any(|line| line.trim() == "master_link_status:up")
+        })
+}
+
+fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if ready() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
