@@ -149,11 +149,10 @@ impl TestCluster {
 
     /// Kills the node on `port` (as a crash would).
     pub fn kill(&mut self, port: u16) {
-        if let Some(index) = self.ports.iter().position(|p| *p == port) {
-            if let Some(mut child) = self.children[index].take() {
-                let _ = child.kill();
-                let _ = child.wait();
-            }
+        let index = self.ports.iter().position(|p| *p == port);
+        if let Some(mut child) = index.and_then(|index| self.children[index].take()) {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 }
