@@ -50,6 +50,35 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(index).copied().unwrap_or_default()
 }
 
+/// `used_memory` of the server at `url`.
+async fn used_memory(url: &str) -> Option<u64> {
+    let client = redis::Client::open(url).ok()?;
+    let mut conn = client.get_multiplexed_async_connection().await.ok()?;
+    let info: String = redis::cmd("INFO")
+        .arg("memory")
+        .query_async(&mut conn)
+        .await
+        .ok()?;
+    info.lines()
+        .find_map(|line| line.strip_prefix("used_memory:"))
+        .and_then(|value| value.trim().parse().ok())
+}
+
+/// `used_memory` now, and what the stream alone takes.
+async fn memory_after(url: &str, stream: &str) -> Option<(u64, u64)> {
+    let client = redis::Client::open(url).ok()?;
+    let mut conn = client.get_multiplexed_async_connection().await.ok()?;
+    let stream_bytes: u64 = redis::cmd("MEMORY")
+        .arg("USAGE")
+        .arg(stream)
+        .arg("SAMPLES")
+        .arg(0)
+        .query_async(&mut conn)
+        .await
+        .ok()?;
+    Some((used_memory(url).await?, stream_bytes))
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let requests = env_number("BENCH_REQUESTS", 5_000);
@@ -70,6 +99,7 @@ async fn main() -> anyhow::Result<()> {
         }
     );
     let mut config = test_config(&redis.url);
+    let prefix = config.redis.key_prefix.clone();
     config.redis.command_timeout = Duration::from_secs(2);
     let app = Application::build(config, Role::Receiver).await?;
     let url = format!("http://127.0.0.1:{}/webhooks/hubspot", app.port());
@@ -77,6 +107,10 @@ async fn main() -> anyhow::Result<()> {
     let server = tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
 
+    let memory_before = match &cluster {
+        None => used_memory(&redis.url).await,
+        Some(_) => None,
+    };
     let started = Instant::now();
     let send = |request: usize| {
         let (client, url) = (client.clone(), url.clone());
@@ -133,6 +167,21 @@ async fn main() -> anyhow::Result<()> {
             "| latency {label} | {:.2} ms |",
             percentile(&latencies, p).as_secs_f64() * 1000.0
         );
+    }
+    if let Some(before) = memory_before {
+        let stream = format!("{}{{events}}:stream", prefix);
+        if let Some((after, stream_bytes)) = memory_after(&redis.url, &stream).await {
+            let recorded = events.max(1) as f64;
+            let markers = after.saturating_sub(before).saturating_sub(stream_bytes) as f64;
+            println!(
+                "| Redis bytes per dedupe marker (kept for WEBHOOK_DEDUPE_WINDOW) | {:.0} |",
+                markers / recorded
+            );
+            println!(
+                "| Redis bytes per stream entry (until consumed) | {:.0} |",
+                stream_bytes as f64 / recorded
+            );
+        }
     }
     if let Some(kib) = peak_rss_kib() {
         println!(
