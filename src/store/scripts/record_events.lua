@@ -1,6 +1,7 @@
 #!lua
 -- Records a batch of webhook events atomically: for each event, set its dedupe
--- marker (NX, with the dedupe window as TTL) and, only when it was new, append
+-- marker (NX, with the dedupe window as TTL; its value is the shared integer 1,
+-- which costs no memory of its own) and, only when it was new, append
 -- it to the event stream. Redis runs a script as one unit and refuses it up
 -- front when out of memory, so no event is ever marked but unrecorded.
 --
@@ -18,7 +19,7 @@ local results = {}
 for i = 2, #KEYS do
   local base = 2 + (i - 2) * per_event
   local identity = ARGV[base + 1]
-  if redis.call('SET', KEYS[i], received_at, 'NX', 'EX', ttl) then
+  if redis.call('SET', KEYS[i], 1, 'NX', 'EX', ttl) then
     results[#results + 1] = redis.call('XADD', KEYS[1], '*',
       'identity', identity,
       'type', ARGV[base + 2],
