@@ -16,10 +16,10 @@ use crate::config::Config;
 use crate::http;
 use crate::hubspot::{HubSpotClient, HubSpotEndpoints};
 use crate::signup::handler::{SignupState, create_signup};
-use crate::signup::{FormTarget, FormsRetry, SignupIntake};
+use crate::signup::{FormTarget, SignupIntake};
 use crate::store::RedisStore;
 use crate::webhook::handler::{WebhookState, receive};
-use crate::worker::{BackgroundTask, Verification, WorkerContext, background_tasks};
+use crate::worker::{BackgroundTask, FormsRetry, Verification, WorkerContext, background_tasks};
 
 /// Which parts of the reactor a process runs (`serve --role`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,6 +54,9 @@ pub struct Application {
 impl Application {
     /// Connects (lazily) to Redis and binds `config.listen_addr` (port 0 picks a free port).
     pub async fn build(config: Config, role: Role) -> anyhow::Result<Self> {
+        config
+            .check_horizons()
+            .context("the settings contradict each other")?;
         let store = RedisStore::connect(&config.redis).context("REDIS_URL is not usable")?;
         let hubspot = HubSpotClient::new(HubSpotEndpoints {
             api_base_url: config.hubspot.api_base_url.clone(),
@@ -84,8 +87,13 @@ impl Application {
                 form_guid: config.hubspot.signup_form_guid.clone(),
                 email_id: config.hubspot.verification_email_id,
             };
-            let ctx =
-                WorkerContext::new(store.clone(), hubspot, config.worker.clone(), verification);
+            let ctx = WorkerContext::new(
+                store.clone(),
+                hubspot,
+                config.worker.clone(),
+                verification,
+                config.signup.pending_ttl,
+            );
             let retry = FormsRetry {
                 intake: intake.clone(),
             };

@@ -36,7 +36,13 @@ fn valid_args() -> SettingsArgs {
         stream_max_deliveries: "5".into(),
         check_lease: "60s".into(),
         contact_wait_horizon: "24h".into(),
-        contact_state_ttl: "30d".into(),
+        check_batch_size: "100".into(),
+        form_confirmation: "profile".into(),
+        form_clock_skew: "30s".into(),
+        contact_send_cooldown: "30s".into(),
+        single_send_rate_limit: String::new(),
+        signup_finished_ttl: "24h".into(),
+        first_check_grace: "3s".into(),
         sweep_after: "10m".into(),
         sweep_interval: "1m".into(),
         hubspot_api_rate_limit: "100/10s".into(),
@@ -190,4 +196,52 @@ fn the_readme_configuration_table_lists_exactly_the_serve_variables() {
         .collect();
     documented.sort();
     assert_eq!(declared, documented);
+}
+
+#[test]
+fn a_lease_shorter_than_its_calls_is_refused_at_start() {
+    let error = error_for(|args| {
+        args.check_lease = "2s".into();
+        args.hubspot_http_timeout = "5s".into();
+    });
+    assert!(error.contains("CHECK_LEASE"), "{error}");
+}
+
+#[test]
+fn a_pending_ttl_shorter_than_the_horizons_is_refused_at_start() {
+    let error = error_for(|args| args.signup_pending_ttl = "36h".into());
+    assert!(error.contains("SIGNUP_PENDING_TTL"), "{error}");
+}
+
+#[test]
+fn batch_size_confirmation_and_send_limit_are_validated() {
+    for (edit, var) in [
+        (
+            Box::new(|a: &mut SettingsArgs| a.check_batch_size = "101".into())
+                as Box<dyn FnOnce(&mut SettingsArgs)>,
+            "CHECK_BATCH_SIZE",
+        ),
+        (
+            Box::new(|a: &mut SettingsArgs| a.check_batch_size = "0".into()),
+            "CHECK_BATCH_SIZE",
+        ),
+        (
+            Box::new(|a: &mut SettingsArgs| a.form_confirmation = "search".into()),
+            "FORM_CONFIRMATION",
+        ),
+        (
+            Box::new(|a: &mut SettingsArgs| a.single_send_rate_limit = "lots".into()),
+            "SINGLE_SEND_RATE_LIMIT",
+        ),
+    ] {
+        let error = error_for(edit);
+        assert!(error.contains(var), "{error}");
+    }
+    let config = Config::from_args(&valid_args()).expect("valid");
+    assert_eq!(config.worker.check_batch_size, 100);
+    assert_eq!(
+        config.worker.form_confirmation,
+        crate::config::FormConfirmation::Profile
+    );
+    assert!(config.worker.send_quota.is_none());
 }

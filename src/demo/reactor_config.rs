@@ -10,8 +10,8 @@ use secrecy::SecretString;
 use super::hubspot::{VERIFICATION_EMAIL_ID, access_token};
 use super::options::DemoOptions;
 use crate::config::{
-    Config, HubSpotSettings, LogFormat, RedisSettings, SignupSettings, WebhookSettings,
-    WorkerSettings,
+    Config, FormConfirmation, HubSpotSettings, LogFormat, RedisSettings, SignupSettings,
+    WebhookSettings, WorkerSettings,
 };
 use crate::domain::PortalId;
 use crate::simulator::{DEFAULT_FORM_GUID, SimConfig};
@@ -69,6 +69,7 @@ pub fn reactor_config(
             // HubSpot's Forms limit (50 per 10 s), compressed like the simulator's.
             forms_quota: quota(50),
             forms_retry_horizon: Duration::from_secs(3600),
+            first_check_grace: scaled(2),
         },
         worker: WorkerSettings {
             retry_base_delay: scaled(1),
@@ -77,13 +78,18 @@ pub fn reactor_config(
             concurrency: 8,
             stream_claim_idle: Duration::from_secs(30),
             stream_max_deliveries: 5,
-            check_lease: Duration::from_secs(30),
+            check_lease: Duration::from_secs(40),
             contact_wait_horizon: Duration::from_secs(3600),
-            contact_state_ttl: Duration::from_secs(3600),
+            check_batch_size: 100,
+            form_confirmation: FormConfirmation::Profile,
+            form_clock_skew: Duration::from_secs(30),
+            send_cooldown: Duration::ZERO,
+            finished_ttl: Duration::from_secs(3600),
             sweep_after: scaled(600),
             sweep_interval: scaled(60),
             // Under the simulated account's 190 per 10 s, with headroom.
             api_quota: quota(170),
+            send_quota: None,
         },
         log_format: LogFormat::Text,
     })

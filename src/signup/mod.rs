@@ -5,9 +5,7 @@ mod error;
 pub mod handler;
 pub mod intake;
 pub mod request;
-pub mod retry;
-mod telemetry;
+pub(crate) mod telemetry;
 
 pub use error::SignupError;
 pub use intake::{Accepted, FormTarget, SignupIntake};
-pub use retry::{FormsRetry, RetryOutcome};

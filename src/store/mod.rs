@@ -1,7 +1,5 @@
 //! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
 
-mod checks;
-mod contact_state;
 mod dead_letters;
 mod delay;
 mod events;
@@ -9,6 +7,7 @@ mod idempotency;
 pub mod keys;
 mod rate_limit;
 mod server_settings;
+mod signup_checks;
 mod signups;
 mod stream;
 
@@ -17,14 +16,13 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-pub use checks::{CheckEnd, CheckStatus};
-pub use contact_state::SendClaim;
 pub use dead_letters::DeadLetter;
 pub use events::RecordOutcome;
 pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
 pub use rate_limit::{Permit, Quota};
 pub use server_settings::SettingWarning;
+pub use signup_checks::{CheckEnd, Finish};
 pub use stream::StreamEntry;
 
 use crate::config::RedisSettings;

@@ -52,12 +52,26 @@ pub enum Permit {
 impl RedisStore {
     /// Takes one call from the named limiter's quota, if any is left.
     pub async fn try_acquire(&self, limiter: &str, quota: Quota) -> Result<Permit, StoreError> {
+        self.try_acquire_many(limiter, quota, 1).await
+    }
+
+    /// Takes `permits` calls from the named limiter's quota at once, or none
+    /// (then says how long until that many are free). Asking for more than
+    /// the quota's maximum asks for the maximum.
+    pub async fn try_acquire_many(
+        &self,
+        limiter: &str,
+        quota: Quota,
+        permits: u32,
+    ) -> Result<Permit, StoreError> {
+        let permits = permits.clamp(1, quota.max);
         let mut invocation = RATE_LIMIT.prepare_invoke();
         invocation
             .key(self.keys.rate_limit(limiter))
             .arg(quota.max)
             .arg(crate::clock::millis(quota.window))
-            .arg(uuid::Uuid::new_v4().simple().to_string());
+            .arg(uuid::Uuid::new_v4().simple().to_string())
+            .arg(permits);
         let mut conn = self.connection();
         let wait_ms: u64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
         Ok(if wait_ms == 0 {

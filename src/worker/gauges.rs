@@ -16,7 +16,8 @@ pub struct GaugeReporter {
 pub struct Depths {
     pub stream_length: u64,
     pub stream_pending: u64,
-    pub check_queue: u64,
+    pub open_signups: u64,
+    pub due_signups: u64,
     pub forms_retry_queue: u64,
 }
 
@@ -37,15 +38,18 @@ impl GaugeReporter {
         let store = &self.ctx.store;
         let keys = store.keys();
         let (stream_length, stream_pending) = store.stream_depth(CONSUMER_GROUP).await?;
+        let (open_signups, due_signups) = store.signup_depths().await?;
         let depths = Depths {
             stream_length,
             stream_pending,
-            check_queue: store.delay_len(&keys.check_queue()).await?,
+            open_signups,
+            due_signups,
             forms_retry_queue: store.delay_len(&keys.forms_retry_queue()).await?,
         };
         metrics::gauge!("event_stream_length").set(depths.stream_length as f64);
         metrics::gauge!("event_stream_pending").set(depths.stream_pending as f64);
-        metrics::gauge!("check_queue_depth").set(depths.check_queue as f64);
+        metrics::gauge!("open_signups").set(depths.open_signups as f64);
+        metrics::gauge!("check_queue_depth").set(depths.due_signups as f64);
         metrics::gauge!("forms_retry_queue_depth").set(depths.forms_retry_queue as f64);
         Ok(depths)
     }

@@ -1,5 +1,7 @@
-//! Every HubSpot call of the worker goes through the shared Redis rate limiter,
-//! and comes back classified: done, wait (quota or 429), or failed.
+//! HubSpot calls of the worker: the ones that count against HubSpot's API
+//! quota take their permits from the shared Redis rate limiter first (all a
+//! step needs, at once); every call comes back classified: done, wait (quota
+//! or 429), or failed.
 
 use std::future::Future;
 use std::time::Duration;
@@ -10,8 +12,10 @@ use crate::store::{Permit, StoreError};
 
 /// Name of the HubSpot API limiter in Redis (shared by every replica).
 pub const API_LIMITER: &str = "api";
+/// Name of Single Send's own optional limiter.
+pub const SEND_LIMITER: &str = "single_send";
 
-/// The result of one rate-limited call.
+/// The result of one call.
 pub enum Call<T> {
     Done(T),
     /// Over quota (ours or HubSpot's): try again after this long.
@@ -20,23 +24,38 @@ pub enum Call<T> {
 }
 
 impl WorkerContext {
-    /// Takes a permit from the shared quota, then makes the call.
-    pub(super) async fn call<T, Fut>(
+    /// Takes `permits` from the shared API quota at once; the wait when
+    /// they are not all free.
+    pub(super) async fn take_api_permits(
+        &self,
+        permits: u32,
+    ) -> Result<Option<Duration>, StoreError> {
+        match self
+            .store
+            .try_acquire_many(API_LIMITER, self.settings.api_quota, permits)
+            .await?
+        {
+            Permit::Granted => {
+                worker_permits(permits);
+                Ok(None)
+            }
+            Permit::Wait(wait) => {
+                metrics::counter!("hubspot_calls_deferred_total", "endpoint" => "batch")
+                    .increment(1);
+                Ok(Some(wait))
+            }
+        }
+    }
+
+    /// Makes a call whose permit was taken already (or that needs none).
+    pub(super) async fn permitted_call<T, Fut>(
         &self,
         endpoint: &'static str,
         call: impl FnOnce() -> Fut,
-    ) -> Result<Call<T>, StoreError>
+    ) -> Call<T>
     where
         Fut: Future<Output = Result<T, HubSpotError>>,
     {
-        if let Permit::Wait(wait) = self
-            .store
-            .try_acquire(API_LIMITER, self.settings.api_quota)
-            .await?
-        {
-            metrics::counter!("hubspot_calls_deferred_total", "endpoint" => endpoint).increment(1);
-            return Ok(Call::Wait(wait));
-        }
         let result = call().await;
         let outcome = match &result {
             Ok(_) => "ok",
@@ -44,10 +63,14 @@ impl WorkerContext {
         };
         metrics::counter!("hubspot_requests_total", "endpoint" => endpoint, "outcome" => outcome)
             .increment(1);
-        Ok(match result {
+        match result {
             Ok(value) => Call::Done(value),
             Err(HubSpotError::RateLimited { retry_after, .. }) => Call::Wait(retry_after),
             Err(error) => Call::Failed(error),
-        })
+        }
     }
+}
+
+fn worker_permits(permits: u32) {
+    metrics::counter!("hubspot_api_permits_total").increment(u64::from(permits));
 }

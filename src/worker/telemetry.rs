@@ -2,15 +2,26 @@
 
 use std::time::Duration;
 
-/// A finished contact check, by outcome.
+/// A signup's check outcome, by outcome.
 pub fn check(outcome: &'static str) {
     metrics::counter!("checks_total", "outcome" => outcome).increment(1);
 }
 
-/// A verification email HubSpot accepted, by `sendResult`.
-pub fn sent(send_result: &str, signup_to_send: Duration) {
+/// A claimed batch, by size (quota use: calls per batch are fixed, so
+/// bigger batches mean fewer calls per signup).
+pub fn batch_claimed(size: usize) {
+    metrics::histogram!("check_batch_size").record(size as f64);
+}
+
+/// A verification email HubSpot accepted, by `sendResult`; with the time
+/// from the signup, and from the moment its contact was confirmed with its
+/// submission (the reactor's own overhead).
+pub fn sent(send_result: &str, signup_to_send: Duration, overhead: Option<Duration>) {
     metrics::counter!("emails_sent_total", "send_result" => send_result.to_owned()).increment(1);
     metrics::histogram!("signup_to_email_seconds").record(signup_to_send.as_secs_f64());
+    if let Some(overhead) = overhead {
+        metrics::histogram!("confirmed_to_email_seconds").record(overhead.as_secs_f64());
+    }
 }
 
 /// Work given up on, by source (`events`, `checks`, `forms`).
@@ -18,7 +29,7 @@ pub fn dead_letter(source: &'static str) {
     metrics::counter!("dead_letters_total", "source" => source).increment(1);
 }
 
-/// An event turned into a contact check.
+/// An event consumed as a wake-up hint.
 pub fn event_consumed(reclaimed: bool) {
     let how = if reclaimed { "reclaimed" } else { "new" };
     metrics::counter!("events_consumed_total", "delivery" => how).increment(1);

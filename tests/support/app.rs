@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 use signup_reactor::config::{
-    Config, HubSpotSettings, LogFormat, RedisSettings, SignupSettings, WebhookSettings,
-    WorkerSettings,
+    Config, FormConfirmation, HubSpotSettings, LogFormat, RedisSettings, SignupSettings,
+    WebhookSettings, WorkerSettings,
 };
 use signup_reactor::domain::PortalId;
 use signup_reactor::startup::{Application, Role};
@@ -68,6 +68,7 @@ pub fn test_config(redis_url: &str) -> Config {
                 window: Duration::from_secs(10),
             },
             forms_retry_horizon: Duration::from_secs(86400),
+            first_check_grace: Duration::from_millis(200),
         },
         worker: WorkerSettings {
             retry_base_delay: Duration::from_millis(20),
@@ -76,15 +77,20 @@ pub fn test_config(redis_url: &str) -> Config {
             concurrency: 4,
             stream_claim_idle: Duration::from_secs(60),
             stream_max_deliveries: 5,
-            check_lease: Duration::from_secs(10),
+            check_lease: Duration::from_secs(20),
             contact_wait_horizon: Duration::from_secs(3600),
-            contact_state_ttl: Duration::from_secs(86400),
+            check_batch_size: 100,
+            form_confirmation: FormConfirmation::Profile,
+            form_clock_skew: Duration::from_secs(30),
+            send_cooldown: Duration::ZERO,
+            finished_ttl: Duration::from_secs(86400),
             sweep_after: Duration::from_secs(600),
             sweep_interval: Duration::from_secs(60),
             api_quota: Quota {
                 max: 1000,
                 window: Duration::from_secs(10),
             },
+            send_quota: None,
         },
         log_format: LogFormat::Text,
     }
@@ -192,16 +198,12 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// The reactor's state hash of a contact.
-    pub async fn contact_state(
+    /// The reactor's record of one signup, if it exists.
+    pub async fn signup_record(
         &self,
-        contact_id: u64,
-    ) -> std::collections::HashMap<String, String> {
-        let mut conn = self.redis_conn().await;
-        redis::cmd("HGETALL")
-            .arg(format!("{}{{c:{contact_id}}}:state", self.prefix))
-            .query_async(&mut conn)
-            .await
-            .expect("HGETALL")
+        signup_id: &str,
+    ) -> Option<signup_reactor::domain::SignupRecord> {
+        let store = signup_reactor::store::RedisStore::connect(&self.config.redis).expect("store");
+        store.load_signup(signup_id).await.expect("load signup")
     }
 }
