@@ -6,6 +6,7 @@ pub mod backoff;
 pub mod clock;
 pub mod commands;
 pub mod config;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod domain;
 mod error_chain;
@@ -13,7 +14,6 @@ pub mod http;
 pub mod hubspot;
 pub mod ops;
 pub mod signup;
-pub mod simulator;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

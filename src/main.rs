@@ -28,10 +28,9 @@ enum Command {
     Check(Box<signup_reactor::ops::check::CheckArgs>),
     /// Probe a running reactor's /healthz (for container health checks).
     Healthcheck(signup_reactor::commands::HealthcheckArgs),
-    /// Run a local HubSpot simulator (Forms, CRM, Single Send, webhooks).
-    Simulate(Box<signup_reactor::simulator::SimulateArgs>),
     /// Reproduce the signup race and show the reactor fixing it, against a
     /// local HubSpot simulator (needs a Redis, see REDIS_URL).
+    #[cfg(feature = "demo")]
     Demo(signup_reactor::demo::DemoArgs),
 }
 
@@ -47,7 +46,7 @@ async fn main() -> ExitCode {
         }
         Command::Check(args) => signup_reactor::ops::check::check(*args).await,
         Command::Healthcheck(args) => signup_reactor::commands::healthcheck(args).await,
-        Command::Simulate(args) => signup_reactor::simulator::run(*args).await,
+        #[cfg(feature = "demo")]
         Command::Demo(args) => signup_reactor::demo::run(args).await,
     };
     match result {

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::options::DemoOptions;
 use super::signups::arrival;
-use crate::simulator::{Endpoint, FaultRule, SimulatorHandle};
+use hubspot_simulator::{Endpoint, FaultRule, SimulatorHandle};
 
 /// Nominal gap between two bursts (HubSpot time).
 const BURST_GAP: Duration = Duration::from_secs(2);

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::options::DemoOptions;
 use super::progress::FlowProgress;
 use super::signups::{DemoSignup, arrival};
-use crate::simulator::SimulatorHandle;
+use hubspot_simulator::SimulatorHandle;
 
 /// How often the simulator is looked at while a flow runs.
 const POLL: Duration = Duration::from_millis(25);

@@ -4,7 +4,7 @@
 use anyhow::Context;
 
 use super::options::DemoOptions;
-use crate::simulator::{SimConfig, Simulator, SimulatorHandle};
+use hubspot_simulator::{SimConfig, Simulator, SimulatorHandle};
 
 /// The transactional email both flows send.
 pub const VERIFICATION_EMAIL_ID: u64 = 1001;

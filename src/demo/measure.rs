@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::simulator::{Contact, EmailRecord};
+use hubspot_simulator::{Contact, EmailRecord};
 
 /// Original Source value HubSpot shows as "Offline Sources".
 pub const OFFLINE_SOURCE: &str = "OFFLINE";

@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use super::*;
-use crate::simulator::{CreatedBy, PropertyVersion};
+use hubspot_simulator::{CreatedBy, PropertyVersion};
 
 fn contact(id: u64, email: &str, source: &str) -> Contact {
     let version = PropertyVersion {

@@ -73,7 +73,7 @@ async fn run_flows(
 }
 
 fn measured(
-    sim: &crate::simulator::SimulatorHandle,
+    sim: &hubspot_simulator::SimulatorHandle,
     options: &DemoOptions,
     launched: &drive::Launched,
 ) -> FlowFigures {

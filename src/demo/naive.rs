@@ -17,7 +17,7 @@ use super::hubspot::{VERIFICATION_EMAIL_ID, access_token};
 use super::options::DemoOptions;
 use super::progress::FlowProgress;
 use super::signups::DemoSignup;
-use crate::simulator::{DEFAULT_FORM_GUID, SimulatorHandle};
+use hubspot_simulator::{DEFAULT_FORM_GUID, SimulatorHandle};
 
 /// The fixed wait between the Forms API's answer and Single Send (HubSpot time).
 pub const NAIVE_WAIT: Duration = Duration::from_secs(5);

@@ -14,9 +14,9 @@ use crate::config::{
     WebhookSettings, WorkerSettings,
 };
 use crate::domain::PortalId;
-use crate::simulator::{DEFAULT_FORM_GUID, SimConfig};
 use crate::store::Quota;
 use crate::webhook::signature::SignaturePolicy;
+use hubspot_simulator::{DEFAULT_FORM_GUID, SimConfig};
 
 /// Shortest timer the reactor gets, however compressed the run.
 const FLOOR: Duration = Duration::from_millis(10);

@@ -14,9 +14,9 @@ use super::options::DemoOptions;
 use super::progress::FlowProgress;
 use super::reactor_config::reactor_config;
 use super::signups::{ARRIVAL_GAP, DemoSignup};
-use crate::simulator::SimulatorHandle;
 use crate::startup::{Application, Role};
 use crate::store::keys::Keys;
+use hubspot_simulator::SimulatorHandle;
 
 /// How long (HubSpot time) after the last signup the emails may take before
 /// the run gives up waiting: far beyond form processing, visibility lag,

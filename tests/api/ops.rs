@@ -1,11 +1,11 @@
 use std::time::Duration;
 use tokio::process::Command;
 
+use hubspot_simulator::DelayRange;
 use signup_reactor::domain::{Email, SignupStatus};
 use signup_reactor::ops::dead_letters::replay;
 use signup_reactor::ops::inspect::{Subject, gather, render};
 use signup_reactor::ops::subscriptions::{SyncArgs, sync};
-use signup_reactor::simulator::DelayRange;
 use signup_reactor::store::RedisStore;
 
 use crate::support::app::TestApp;
@@ -213,7 +213,7 @@ async fn check_reports_one_line_per_check_and_fails_on_bad_credentials() {
             .env("HUBSPOT_PORTAL_ID", "62515")
             .env(
                 "HUBSPOT_SIGNUP_FORM_GUID",
-                signup_reactor::simulator::DEFAULT_FORM_GUID,
+                hubspot_simulator::DEFAULT_FORM_GUID,
             )
             .env("HUBSPOT_VERIFICATION_EMAIL_ID", "4242")
             .env("HUBSPOT_API_BASE_URL", &base)

@@ -1,7 +1,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use signup_reactor::simulator::{DEFAULT_FORM_GUID, Simulator, SimulatorHandle};
+use hubspot_simulator::{DEFAULT_FORM_GUID, Simulator, SimulatorHandle};
 use tokio::process::{Child, Command};
 
 use crate::support::app::{CLIENT_SECRET, PORTAL_ID, SIGNUP_TOKEN};

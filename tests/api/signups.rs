@@ -1,7 +1,7 @@
 use std::time::Duration;
 
+use hubspot_simulator::{Endpoint, FaultRule, FormDefinition, FormField, RateLimits};
 use serde_json::{Value, json};
-use signup_reactor::simulator::{Endpoint, FaultRule, FormDefinition, FormField, RateLimits};
 
 use crate::support::app::TestApp;
 use crate::support::stack::{Stack, eventually, signup_body};

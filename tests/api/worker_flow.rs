@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use signup_reactor::simulator::{DelayRange, DeliveryOutcome};
+use hubspot_simulator::{DelayRange, DeliveryOutcome};
 
 use crate::support::stack::{EMAIL_ID, Stack, eventually, sent_per_recipient, signup_body};
 
@@ -121,7 +121,7 @@ async fn a_contact_created_without_a_signup_gets_no_email() {
         "{}/submissions/v3/integration/submit/{}/{}",
         stack.sim.base_url(),
         crate::support::app::PORTAL_ID,
-        signup_reactor::simulator::DEFAULT_FORM_GUID
+        hubspot_simulator::DEFAULT_FORM_GUID
     );
     let body = serde_json::json!({"fields": [{"objectTypeId": "0-1", "name": "email", "value": "import@example.com"}]});
     let response = stack

@@ -1,9 +1,9 @@
 use std::time::Duration;
 
+use hubspot_simulator::{DelayRange, Endpoint, FaultRule, RateLimit};
 use signup_reactor::domain::{ContactId, Email, PortalId, SendId, SignupStatus};
 use signup_reactor::hubspot::transactional::SingleSend;
 use signup_reactor::hubspot::{HubSpotClient, HubSpotEndpoints};
-use signup_reactor::simulator::{DelayRange, Endpoint, FaultRule, RateLimit};
 use signup_reactor::startup::Role;
 use signup_reactor::store::{CheckEnd, Finish, RedisStore};
 

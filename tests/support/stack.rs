@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
+use hubspot_simulator::{DEFAULT_FORM_GUID, SimConfig, Simulator, SimulatorHandle};
 use signup_reactor::config::Config;
-use signup_reactor::simulator::{DEFAULT_FORM_GUID, SimConfig, Simulator, SimulatorHandle};
 use signup_reactor::startup::Role;
 
 use super::app::{CLIENT_SECRET, PORTAL_ID, SIGNUP_TOKEN, TestApp};

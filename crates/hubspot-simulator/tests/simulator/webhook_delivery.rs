@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hubspot_simulator::{DelayRange, DeliveryOutcome, SimConfig};
 use serde_json::{Value, json};
-use signup_reactor::simulator::{DelayRange, DeliveryOutcome, SimConfig};
 
 use crate::support::{self, HUTK, Receiver};
 
@@ -16,7 +16,7 @@ fn config_for(receiver: &Receiver) -> SimConfig {
     config
 }
 
-async fn signups(sim: &signup_reactor::simulator::SimulatorHandle, count: usize, prefix: &str) {
+async fn signups(sim: &hubspot_simulator::SimulatorHandle, count: usize, prefix: &str) {
     for i in 0..count {
         let body = support::signup_body(&format!("{prefix}{i}@example.com"), Some(HUTK));
         assert_eq!(support::submit(sim, &body).await.status(), 200);

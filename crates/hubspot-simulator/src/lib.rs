@@ -1,17 +1,19 @@
-//! The HubSpot simulator: HubSpot's Forms, CRM, Single Send and Webhooks APIs as
-//! the reactor meets them, for tests and the demo. The reactor never imports it.
+//! A HubSpot simulator: HubSpot's Forms, CRM, Single Send and Webhooks APIs as
+//! an integration meets them, for tests and demos that must not reach HubSpot.
 //!
-//! Faithful where it matters to the reactor: forms are processed after a random
+//! Faithful where it matters to such an integration: forms are processed after a random
 //! delay, a Single Send to an unknown address creates the contact with Original
 //! Source `OFFLINE` / `API`, and webhooks are signed, batched, retried,
 //! duplicated and reordered as HubSpot does. Every delay is scaled by
 //! [`SimConfig::time_scale`].
+#![forbid(unsafe_code)]
 
 mod cli;
 mod clock;
 mod config;
 mod contacts;
 mod crm;
+mod email;
 mod errors;
 mod faults;
 mod forms;

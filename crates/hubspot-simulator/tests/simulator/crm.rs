@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use hubspot_simulator::DelayRange;
 use serde_json::Value;
-use signup_reactor::simulator::DelayRange;
 
 use crate::support::{self, HUTK, Spec, TOKEN};
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::clock::now_ms;
 use super::shared::{Shared, WorkGuard};
 use super::state::{DeliveryOutcome, DeliveryRecord, WebhookEvent};
-use crate::webhook::signature::{
+use hubspot_signature::{
     HEADER_LEGACY, HEADER_TIMESTAMP, HEADER_V3, HEADER_VERSION, sign_v1, sign_v3,
 };
 

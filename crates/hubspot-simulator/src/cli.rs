@@ -1,5 +1,5 @@
-//! `signup-reactor simulate`: the simulator as a standalone process, for the
-//! demo and for poking at it by hand.
+//! The `hubspot-simulator` command: the simulator as a standalone process, for
+//! poking at it by hand or pointing an integration at it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use anyhow::Context;
 use super::config::{DelayRange, SimConfig};
 use super::server::Simulator;
 
-/// Command-line options of `signup-reactor simulate`. Options given on the
+/// Command-line options of `hubspot-simulator`. Options given on the
 /// command line override the `--config` file, which overrides the defaults.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SimulateArgs {
@@ -154,6 +154,8 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let _ = tracing_subscriber::fmt()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

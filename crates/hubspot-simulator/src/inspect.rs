@@ -9,7 +9,7 @@ use serde_json::json;
 use super::faults::FaultRule;
 use super::shared::Shared;
 use super::state::DeliveryOutcome;
-use crate::domain::Email;
+use crate::email::Email;
 
 /// Body of `PUT /_sim/webhook-target`.
 #[derive(Debug, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 use super::*;
-use actix_web::web::Bytes;
+use bytes::Bytes;
 
 const SECRET: &str = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
 const URL: &str = "https://www.example.com/webhook_uri";

@@ -154,7 +154,7 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulator::config::RateLimits;
+    use crate::config::RateLimits;
 
     #[test]
     fn the_budget_refuses_past_max_and_counts_down() {

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Digest, Sha256};
-use signup_reactor::webhook::signature::{
+use hubspot_signature::{
     HEADER_LEGACY, HEADER_TIMESTAMP, HEADER_V3, HEADER_VERSION, SignaturePolicy, SignedRequest,
     verify,
 };
+use sha2::{Digest, Sha256};
 
 use crate::support::{self, HUTK, Receiver};
 

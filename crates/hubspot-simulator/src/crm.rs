@@ -15,7 +15,7 @@ use super::faults::Endpoint;
 use super::gate::{self, Credential};
 use super::shared::Shared;
 use super::state::Contact;
-use crate::domain::Email;
+use crate::email::Email;
 
 /// Properties v3 returns when the request names none.
 const DEFAULT_PROPERTIES: [&str; 6] = [

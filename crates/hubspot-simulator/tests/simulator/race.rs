@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use hubspot_simulator::{CreatedBy, DelayRange};
 use serde_json::{Value, json};
-use signup_reactor::simulator::{CreatedBy, DelayRange};
 
 use crate::support::{self, HUTK, Spec};
 

@@ -18,7 +18,7 @@ use super::gate::{self, Credential};
 use super::shared::Shared;
 use super::state::SubmissionRecord;
 use super::webhooks;
-use crate::domain::Email;
+use crate::email::Email;
 
 /// Most values one submission may carry.
 const MAX_FIELDS: usize = 1000;

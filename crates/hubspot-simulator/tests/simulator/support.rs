@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use hubspot_simulator::{DelayRange, SimConfig, Simulator, SimulatorHandle};
 use serde_json::{Value, json};
-use signup_reactor::simulator::{DelayRange, SimConfig, Simulator, SimulatorHandle};
 
 pub const TOKEN: &str = "pat-na1-test-token";
 pub const HUTK: &str = "0123456789abcdef0123456789abcdef";
@@ -120,7 +120,7 @@ impl Spec {
     /// Loads `../shared/hubspot/openapi/<name>.json`.
     pub fn load(name: &str) -> Self {
         let path = format!(
-            "{}/../shared/hubspot/openapi/{name}.json",
+            "{}/../../../shared/hubspot/openapi/{name}.json",
             env!("CARGO_MANIFEST_DIR")
         );
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));

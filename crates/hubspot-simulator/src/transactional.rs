@@ -19,7 +19,7 @@ use super::gate::{self, Credential};
 use super::shared::Shared;
 use super::state::EmailRecord;
 use super::webhooks;
-use crate::domain::Email;
+use crate::email::Email;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,7 +1,7 @@
 //! 401 and 429 shapes, and injected faults.
 
+use hubspot_simulator::{Endpoint, FaultRule, RateLimit};
 use serde_json::{Value, json};
-use signup_reactor::simulator::{Endpoint, FaultRule, RateLimit};
 
 use crate::support::{self, Spec};
 
