@@ -99,6 +99,11 @@ impl Keys {
         format!("{}{{signups}}:cooldown:{contact}", self.prefix)
     }
 
+    /// Marker of a deleted contact (string with TTL): its signups' checks end.
+    pub fn deleted_contact(&self, contact: ContactId) -> String {
+        format!("{}{{signups}}:deleted:{contact}", self.prefix)
+    }
+
     /// Form submissions waiting for a retry (sorted set: signupId by due time).
     pub fn forms_retry_queue(&self) -> String {
         format!("{}forms:retry", self.prefix)
@@ -156,6 +161,7 @@ mod tests {
             keys.early_check(),
             keys.signups_open(),
             keys.send_cooldown(contact),
+            keys.deleted_contact(contact),
         ] {
             assert!(key.starts_with("sr:{signups}:"), "{key}");
             assert!(!key.contains("pat@"), "{key}");

@@ -133,6 +133,42 @@ impl RedisStore {
         self.bounded(invocation.invoke_async(&mut conn)).await
     }
 
+    /// Marks a contact deleted for `ttl`: checks of its signups end.
+    pub async fn mark_contact_deleted(
+        &self,
+        contact: ContactId,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.connection();
+        let _: () = self
+            .bounded(conn.pset_ex(self.keys.deleted_contact(contact), 1, millis(ttl)))
+            .await?;
+        Ok(())
+    }
+
+    /// Which of these contacts were deleted (one `MGET`).
+    pub async fn deleted_contacts(
+        &self,
+        contacts: &[ContactId],
+    ) -> Result<Vec<ContactId>, StoreError> {
+        if contacts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = contacts
+            .iter()
+            .map(|c| self.keys.deleted_contact(*c))
+            .collect();
+        let mut conn = self.connection();
+        let marks: Vec<Option<String>> = self
+            .bounded(redis::cmd("MGET").arg(&keys).query_async(&mut conn))
+            .await?;
+        Ok(contacts
+            .iter()
+            .zip(marks)
+            .filter_map(|(contact, mark)| mark.map(|_| *contact))
+            .collect())
+    }
+
     /// The open signups seen on a contact.
     pub async fn signups_of_contact(&self, contact: ContactId) -> Result<Vec<String>, StoreError> {
         let mut conn = self.connection();

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::signature::VerifiedBody;
-use crate::domain::{ContactEvent, ContactId, EventIdentity, EventKind, PortalId};
+use crate::domain::{ContactEvent, ContactId, Email, EventIdentity, EventKind, PortalId};
 
 /// Why a verified body is not a batch of events.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -83,6 +83,11 @@ fn parse_event(index: usize, item: Value) -> Result<ParsedEvent, PayloadError> {
     let identity = EventIdentity::of(&map);
     let occurred_at = id_field(&map, "occurredAt");
     let attempt_number = id_field(&map, "attemptNumber").unwrap_or(0);
+    let email_fingerprint = (property_name.as_deref() == Some("email"))
+        .then(|| map.get("propertyValue").and_then(Value::as_str))
+        .flatten()
+        .and_then(|value| Email::parse(value).ok())
+        .map(|email| email.fingerprint());
     map.remove("propertyValue");
     Ok(ParsedEvent::Contact(ContactEvent {
         identity,
@@ -93,6 +98,7 @@ fn parse_event(index: usize, item: Value) -> Result<ParsedEvent, PayloadError> {
         occurred_at,
         attempt_number,
         property_name,
+        email_fingerprint,
         stored_json: Value::Object(map).to_string(),
     }))
 }

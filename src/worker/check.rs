@@ -148,23 +148,39 @@ impl SignupChecker {
         if records.is_empty() {
             return Ok(Vec::new());
         }
+        let known: Vec<_> = records.iter().filter_map(|r| r.contact_id).collect();
+        let deleted = self.ctx.store.deleted_contacts(&known).await?;
+        let mut out = Vec::new();
+        let mut records = records;
+        if !deleted.is_empty() {
+            let (gone, kept): (Vec<_>, Vec<_>) = records
+                .into_iter()
+                .partition(|r| r.contact_id.is_some_and(|c| deleted.contains(&c)));
+            for record in gone {
+                out.push(
+                    self.dead_letter(record, "contact deleted".to_owned())
+                        .await?,
+                );
+            }
+            records = kept;
+            if records.is_empty() {
+                return Ok(out);
+            }
+        }
         let answer = self.confirm(&records).await?;
         let readiness = match answer {
             BatchAnswer::Known(readiness) => readiness,
             BatchAnswer::Wait(wait, reason) => {
                 let wait = wait.max(self.ctx.settings.retry_base_delay);
-                return Ok(records
-                    .into_iter()
-                    .map(|record| Decided {
-                        record,
-                        end: CheckEnd::Wait(wait),
-                        kind: Kind::Deferred(reason.to_owned()),
-                    })
-                    .collect());
+                out.extend(records.into_iter().map(|record| Decided {
+                    record,
+                    end: CheckEnd::Wait(wait),
+                    kind: Kind::Deferred(reason.to_owned()),
+                }));
+                return Ok(out);
             }
             BatchAnswer::Failed(error) => {
                 let reason = error.to_string();
-                let mut out = Vec::new();
                 for record in records {
                     out.push(if error.is_transient() {
                         self.retry(record, "hubspot_failing")
@@ -176,7 +192,6 @@ impl SignupChecker {
                 return Ok(out);
             }
         };
-        let mut out = Vec::new();
         let mut ready = Vec::new();
         for mut record in records {
             match readiness.get(&record.signup_id) {

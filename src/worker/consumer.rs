@@ -156,10 +156,17 @@ impl EventConsumer {
             .get("emailFp")
             .map(String::as_str)
             .filter(|fp| !fp.is_empty());
-        let creation = entry
+        let kind = entry
             .fields
             .get("type")
-            .is_some_and(|t| t.ends_with(".creation"));
+            .map(String::as_str)
+            .unwrap_or_default();
+        let creation = kind.ends_with(".creation");
+        if kind.ends_with(".deletion") {
+            store
+                .mark_contact_deleted(contact, self.ctx.settings.contact_wait_horizon)
+                .await?;
+        }
         let woken = store
             .wake_signups(
                 contact,

@@ -12,3 +12,4 @@ mod webhook_recording;
 mod webhook_redis_outage;
 mod worker_flow;
 mod worker_resilience;
+mod worker_signups;
