@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::backoff::Backoff;
 use crate::config::Config;
 use crate::http;
-use crate::hubspot::{HubSpotClient, HubSpotEndpoints};
+use crate::hubspot::HubSpotClient;
 use crate::signup::handler::{SignupState, create_signup};
 use crate::signup::{FormTarget, SignupIntake};
 use crate::store::RedisStore;
@@ -58,13 +58,8 @@ impl Application {
             .check_horizons()
             .context("the settings contradict each other")?;
         let store = RedisStore::connect(&config.redis).context("REDIS_URL is not usable")?;
-        let hubspot = HubSpotClient::new(HubSpotEndpoints {
-            api_base_url: config.hubspot.api_base_url.clone(),
-            forms_base_url: config.hubspot.forms_base_url.clone(),
-            access_token: config.hubspot.access_token.clone(),
-            timeout: config.hubspot.http_timeout,
-        })
-        .context("cannot build the HubSpot client")?;
+        let hubspot = HubSpotClient::new(config.hubspot_endpoints())
+            .context("cannot build the HubSpot client")?;
         let intake = SignupIntake {
             store: store.clone(),
             hubspot: hubspot.clone(),

@@ -50,6 +50,10 @@ pub struct SettingsArgs {
     )]
     pub hubspot_forms_base_url: String,
 
+    /// API generation for CRM reads and Single Send: `2026-09`, `2026-03` or `v3`.
+    #[arg(long, env = "HUBSPOT_API_VERSION", default_value = "2026-09")]
+    pub hubspot_api_version: String,
+
     /// Submit forms through `secure/submit` with the access token.
     #[arg(long, env = "HUBSPOT_FORMS_AUTHENTICATED", default_value = "false")]
     pub hubspot_forms_authenticated: String,

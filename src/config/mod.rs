@@ -16,6 +16,7 @@ pub use parse::ConfigError;
 pub use worker::{FormConfirmation, MAX_CHECK_BATCH, WorkerSettings};
 
 use crate::domain::PortalId;
+use crate::hubspot::{ApiVersion, HubSpotEndpoints};
 use crate::store::Quota;
 use crate::webhook::signature::SignaturePolicy;
 use parse::{
@@ -67,6 +68,7 @@ pub struct HubSpotSettings {
     pub verification_email_id: u64,
     pub api_base_url: Url,
     pub forms_base_url: Url,
+    pub api_version: ApiVersion,
     pub forms_authenticated: bool,
     pub http_timeout: Duration,
 }
@@ -138,6 +140,21 @@ impl Config {
 /// batch read, the confirmation, the send and its status.
 pub const CALLS_PER_LEASE: u32 = 4;
 
+impl Config {
+    /// How the HubSpot client connects: the one place its settings are assembled.
+    /// Waits HubSpot asks for are bounded by `RETRY_MAX_DELAY`.
+    pub fn hubspot_endpoints(&self) -> HubSpotEndpoints {
+        HubSpotEndpoints {
+            api_base_url: self.hubspot.api_base_url.clone(),
+            forms_base_url: self.hubspot.forms_base_url.clone(),
+            access_token: self.hubspot.access_token.clone(),
+            timeout: self.hubspot.http_timeout,
+            api_version: self.hubspot.api_version,
+            max_retry_wait: self.worker.retry_max_delay,
+        }
+    }
+}
+
 impl RedisSettings {
     /// Parses the Redis part of the settings (also used by the ops commands).
     pub fn from_args(args: &RedisArgs) -> Result<Self, ConfigError> {
@@ -196,6 +213,12 @@ impl HubSpotSettings {
             verification_email_id: parse_number("HUBSPOT_VERIFICATION_EMAIL_ID", email_id)?,
             api_base_url: parse_url("HUBSPOT_API_BASE_URL", &args.hubspot_api_base_url)?,
             forms_base_url: parse_url("HUBSPOT_FORMS_BASE_URL", &args.hubspot_forms_base_url)?,
+            api_version: args.hubspot_api_version.parse().map_err(|_| {
+                ConfigError::invalid(
+                    "HUBSPOT_API_VERSION",
+                    "expected `2026-09`, `2026-03` or `v3`",
+                )
+            })?,
             forms_authenticated: parse_bool(
                 "HUBSPOT_FORMS_AUTHENTICATED",
                 &args.hubspot_forms_authenticated,

@@ -16,6 +16,7 @@ fn valid_args() -> SettingsArgs {
         hubspot_verification_email_id: Some("123456789".into()),
         hubspot_api_base_url: "https://api.hubapi.com".into(),
         hubspot_forms_base_url: "https://api.hsforms.com".into(),
+        hubspot_api_version: "2026-09".into(),
         hubspot_forms_authenticated: "false".into(),
         webhook_public_url: None,
         signup_api_token: Some("signup-token".into()),
@@ -149,6 +150,10 @@ fn errors_name_the_variable() {
             Box::new(|a| a.webhook_dedupe_window = "24h".into()),
         ),
         (
+            "HUBSPOT_API_VERSION is invalid",
+            Box::new(|a| a.hubspot_api_version = "2025-01".into()),
+        ),
+        (
             "LOG_FORMAT is invalid",
             Box::new(|a| a.log_format = "xml".into()),
         ),
@@ -244,4 +249,17 @@ fn batch_size_confirmation_and_send_limit_are_validated() {
         crate::config::FormConfirmation::Profile
     );
     assert!(config.worker.send_quota.is_none());
+}
+
+#[test]
+fn the_api_version_defaults_to_the_newest_and_reaches_the_client() {
+    use crate::hubspot::ApiVersion;
+    let config = Config::from_args(&valid_args()).expect("valid settings");
+    assert_eq!(config.hubspot.api_version, ApiVersion::V2026_09);
+    let mut args = valid_args();
+    args.hubspot_api_version = "v3".into();
+    let config = Config::from_args(&args).expect("valid settings");
+    let endpoints = config.hubspot_endpoints();
+    assert_eq!(endpoints.api_version, ApiVersion::V3);
+    assert_eq!(endpoints.max_retry_wait, config.worker.retry_max_delay);
 }

@@ -52,6 +52,7 @@ pub fn reactor_config(
             verification_email_id: VERIFICATION_EMAIL_ID,
             api_base_url: base.clone(),
             forms_base_url: base,
+            api_version: Default::default(),
             forms_authenticated: false,
             http_timeout: Duration::from_secs(10),
         },

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::error::{ApiErrorBody, HubSpotError};
+use super::version::ApiVersion;
 
 /// Default wait after a 429 that carries no usable header: HubSpot's window is 10 s.
 const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(10);
@@ -21,6 +22,11 @@ pub struct HubSpotEndpoints {
     pub forms_base_url: Url,
     pub access_token: SecretString,
     pub timeout: Duration,
+    /// Which generation of paths CRM reads and Single Send use.
+    pub api_version: ApiVersion,
+    /// Upper bound of any wait HubSpot asks for (`Retry-After`, interval headers):
+    /// a wrong or hostile header must not park a worker for hours.
+    pub max_retry_wait: Duration,
 }
 
 /// A HubSpot API client; cheap to clone (one shared connection pool).
@@ -35,6 +41,7 @@ impl std::fmt::Debug for HubSpotClient {
         f.debug_struct("HubSpotClient")
             .field("api_base_url", &self.endpoints.api_base_url.as_str())
             .field("forms_base_url", &self.endpoints.forms_base_url.as_str())
+            .field("api_version", &self.endpoints.api_version)
             .finish_non_exhaustive()
     }
 }
@@ -49,6 +56,11 @@ impl HubSpotClient {
             .build()
             .map_err(HubSpotError::Transport)?;
         Ok(Self { http, endpoints })
+    }
+
+    /// The API generation this client speaks.
+    pub fn api_version(&self) -> ApiVersion {
+        self.endpoints.api_version
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -82,7 +94,13 @@ impl HubSpotClient {
         if status.is_success() || (allow_not_found && status == StatusCode::NOT_FOUND) {
             return Ok(response);
         }
-        Err(classify(response).await)
+        Err(self.classify(response).await)
+    }
+
+    /// Turns a non-success response into an error, with any wait clamped to
+    /// the configured maximum.
+    pub(crate) async fn classify(&self, response: Response) -> HubSpotError {
+        classify(response, self.endpoints.max_retry_wait).await
     }
 
     /// Decodes a JSON body.
@@ -100,7 +118,7 @@ fn join(base: &Url, path: &str) -> String {
 }
 
 /// Turns a non-success response into an error, reading the body if it is JSON.
-pub(crate) async fn classify(response: Response) -> HubSpotError {
+async fn classify(response: Response, max_wait: Duration) -> HubSpotError {
     let status = response.status();
     let headers = response.headers().clone();
     let body: ApiErrorBody = match response.bytes().await {
@@ -110,7 +128,7 @@ pub(crate) async fn classify(response: Response) -> HubSpotError {
     let code = status.as_u16();
     match status {
         StatusCode::TOO_MANY_REQUESTS => HubSpotError::RateLimited {
-            retry_after: rate_limit_wait(&headers, &body),
+            retry_after: rate_limit_wait(&headers, &body, max_wait),
             policy: body.policy_name.unwrap_or_else(|| "UNKNOWN".to_owned()),
         },
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => HubSpotError::Unauthorized {
@@ -130,8 +148,17 @@ pub(crate) async fn classify(response: Response) -> HubSpotError {
 
 /// How long to wait after a 429: `Retry-After` when present, else the rolling
 /// window (`X-HubSpot-RateLimit-Interval-Milliseconds`) for the ten-secondly
-/// policy, else HubSpot's usual 10 s.
-pub(crate) fn rate_limit_wait(headers: &HeaderMap, body: &ApiErrorBody) -> Duration {
+/// policy, else HubSpot's usual 10 s; never more than `max_wait`, whatever
+/// the headers say.
+pub(crate) fn rate_limit_wait(
+    headers: &HeaderMap,
+    body: &ApiErrorBody,
+    max_wait: Duration,
+) -> Duration {
+    asked_wait(headers, body).min(max_wait)
+}
+
+fn asked_wait(headers: &HeaderMap, body: &ApiErrorBody) -> Duration {
     let header = |name: &str| {
         headers
             .get(name)
@@ -154,27 +181,60 @@ mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
 
+    const NO_BOUND: Duration = Duration::MAX;
+
+    #[test]
+    fn every_wait_hubspot_asks_for_is_clamped() {
+        let max = Duration::from_secs(300);
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("86400000"));
+        let body = ApiErrorBody::default();
+        assert_eq!(rate_limit_wait(&headers, &body, max), max);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-hubspot-ratelimit-interval-milliseconds",
+            HeaderValue::from_static("18446744073709551615"),
+        );
+        assert_eq!(rate_limit_wait(&headers, &body, max), max);
+        let daily = ApiErrorBody {
+            policy_name: Some("DAILY".into()),
+            ..ApiErrorBody::default()
+        };
+        assert_eq!(rate_limit_wait(&HeaderMap::new(), &daily, max), max);
+        headers.insert("retry-after", HeaderValue::from_static("2"));
+        assert_eq!(
+            rate_limit_wait(&headers, &body, max),
+            Duration::from_secs(2)
+        );
+    }
+
     #[test]
     fn rate_limit_wait_prefers_retry_after_then_the_interval() {
         let mut headers = HeaderMap::new();
         let body = ApiErrorBody::default();
-        assert_eq!(rate_limit_wait(&headers, &body), DEFAULT_RATE_LIMIT_WAIT);
+        assert_eq!(
+            rate_limit_wait(&headers, &body, NO_BOUND),
+            DEFAULT_RATE_LIMIT_WAIT
+        );
         headers.insert(
             "x-hubspot-ratelimit-interval-milliseconds",
             HeaderValue::from_static("2500"),
         );
         assert_eq!(
-            rate_limit_wait(&headers, &body),
+            rate_limit_wait(&headers, &body, NO_BOUND),
             Duration::from_millis(2500)
         );
         headers.insert("retry-after", HeaderValue::from_static("3"));
-        assert_eq!(rate_limit_wait(&headers, &body), Duration::from_secs(3));
+        assert_eq!(
+            rate_limit_wait(&headers, &body, NO_BOUND),
+            Duration::from_secs(3)
+        );
         let daily = ApiErrorBody {
             policy_name: Some("DAILY".into()),
             ..ApiErrorBody::default()
         };
         assert_eq!(
-            rate_limit_wait(&HeaderMap::new(), &daily),
+            rate_limit_wait(&HeaderMap::new(), &daily, NO_BOUND),
             Duration::from_secs(3600)
         );
     }

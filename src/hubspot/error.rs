@@ -49,6 +49,9 @@ pub enum HubSpotError {
         status: u16,
         body: Box<ApiErrorBody>,
     },
+    /// The caller asked for more inputs than one batch call takes; nothing was sent.
+    #[error("a HubSpot batch takes at most {max} inputs, {given} given")]
+    TooManyInputs { given: usize, max: usize },
     /// A 2xx whose body is not what the API documents.
     #[error("unexpected response body from HubSpot")]
     Decode(#[source] serde_json::Error),
@@ -82,15 +85,19 @@ impl HubSpotError {
             Self::Transport(_) => "transport",
             Self::Unauthorized { .. } => "unauthorized",
             Self::Rejected { .. } => "rejected",
+            Self::TooManyInputs { .. } => "too_many_inputs",
             Self::Decode(_) => "decode",
         }
     }
 
+    /// Classifies a transport failure. The URL is dropped from the error: a
+    /// URL may carry personal data (an email in a path or query), and this
+    /// error ends up in logs and dead letters.
     pub(crate) fn from_transport(error: reqwest::Error) -> Self {
         if error.is_timeout() {
             Self::Timeout
         } else {
-            Self::Transport(error)
+            Self::Transport(error.without_url())
         }
     }
 }

@@ -132,7 +132,7 @@ impl HubSpotClient {
             });
         }
         if !response.status().is_success() {
-            return Err(super::client::classify(response).await.into());
+            return Err(self.classify(response).await.into());
         }
         let bytes = response
             .bytes()

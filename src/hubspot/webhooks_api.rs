@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::client::{HubSpotClient, classify};
+use super::client::HubSpotClient;
 use super::error::HubSpotError;
 
 /// The app's webhook settings.
@@ -158,7 +158,7 @@ impl HubSpotClient {
         if response.status().is_success() {
             Ok(())
         } else {
-            Err(classify(response).await)
+            Err(self.classify(response).await)
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::config::{Config, SettingsArgs};
 use crate::domain::ContactId;
-use crate::hubspot::{HubSpotClient, HubSpotEndpoints, HubSpotError};
+use crate::hubspot::{HubSpotClient, HubSpotError};
 use crate::store::RedisStore;
 
 /// Options of `check`: the same settings as `serve`.
@@ -103,12 +103,7 @@ async fn check_redis(config: &Config) -> Vec<CheckLine> {
 }
 
 async fn check_hubspot(config: &Config) -> CheckLine {
-    let client = HubSpotClient::new(HubSpotEndpoints {
-        api_base_url: config.hubspot.api_base_url.clone(),
-        forms_base_url: config.hubspot.forms_base_url.clone(),
-        access_token: config.hubspot.access_token.clone(),
-        timeout: config.hubspot.http_timeout,
-    });
+    let client = HubSpotClient::new(config.hubspot_endpoints());
     let client = match client {
         Ok(client) => client,
         Err(error) => return line(Verdict::Fail, "hubspot credentials", error.to_string()),

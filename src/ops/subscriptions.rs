@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::hubspot::webhooks_api::WebhooksApp;
-use crate::hubspot::{HubSpotClient, HubSpotEndpoints};
+use crate::hubspot::{ApiVersion, HubSpotClient, HubSpotEndpoints};
 
 /// Options of `subscriptions`.
 #[derive(Debug, clap::Args)]
@@ -74,6 +74,8 @@ pub async fn sync(args: &SyncArgs) -> anyhow::Result<SyncReport> {
         forms_base_url: base,
         access_token: SecretString::from(""),
         timeout: Duration::from_secs(10),
+        api_version: ApiVersion::default(),
+        max_retry_wait: Duration::from_secs(300),
     })?;
     let app = WebhooksApp {
         app_id: args.app_id,

@@ -1,7 +1,7 @@
-//! Confirming a batch of signups: which contacts are visible (read by email),
-//! and whether each signup's own form submission landed on its contact, by
-//! the strategy `FORM_CONFIRMATION` chooses. Every call takes its permits
-//! from the shared API quota before it is made, all at once.
+//! Confirming a batch of signups: which contacts are visible (one batch read
+//! by email), and whether each signup's own form submission landed on its
+//! contact, by the strategy `FORM_CONFIRMATION` chooses. The batch takes the
+//! permits of all its calls from the shared API quota at once.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -9,8 +9,9 @@ use std::time::Duration;
 use super::check::SignupChecker;
 use super::hubspot_call::Call;
 use crate::config::FormConfirmation;
-use crate::domain::{ContactId, SignupRecord};
+use crate::domain::{ContactId, Email, SignupRecord};
 use crate::hubspot::HubSpotError;
+use crate::hubspot::crm::{CALCULATED_FORM_SUBMISSIONS, parse_calculated_form_submissions};
 use crate::store::StoreError;
 
 /// Where one signup stands after a batch confirmation.
@@ -40,35 +41,44 @@ pub(super) struct Landed {
 }
 
 impl SignupChecker {
-    /// Confirms every signup of the batch.
+    /// Confirms every signup of the batch: one batch read by email and, for
+    /// `profile`, one legacy batch profile call; both permits taken at once.
     pub(super) async fn confirm(
         &self,
         records: &[SignupRecord],
     ) -> Result<BatchAnswer, StoreError> {
-        let contacts = match self.read_contacts(records).await? {
+        let ctx = &self.ctx;
+        let strategy = ctx.settings.form_confirmation;
+        let permits = match strategy {
+            FormConfirmation::Profile => 2,
+            FormConfirmation::Property => 1,
+        };
+        if let Some(wait) = ctx.take_api_permits(permits).await? {
+            return Ok(BatchAnswer::Wait(wait, "rate_limited"));
+        }
+        let contacts = match self.read_contacts(records, strategy).await {
             Call::Done(contacts) => contacts,
             Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
             Call::Failed(error) => return Ok(BatchAnswer::Failed(error)),
         };
-        let visible: Vec<ContactId> = {
-            let mut ids: Vec<ContactId> = contacts.values().map(|(id, _)| *id).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        };
-        let submissions = match self.ctx.settings.form_confirmation {
+        let submissions: HashMap<ContactId, Vec<Landed>> = match strategy {
             FormConfirmation::Property => contacts
                 .values()
                 .map(|(id, landed)| (*id, landed.iter().map(clone_landed).collect()))
                 .collect(),
-            FormConfirmation::Profile => match self.profile_submissions(&visible).await? {
-                Call::Done(found) => found,
-                Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
-                Call::Failed(error) => return Ok(BatchAnswer::Failed(error)),
-            },
+            FormConfirmation::Profile => {
+                let mut visible: Vec<ContactId> = contacts.values().map(|(id, _)| *id).collect();
+                visible.sort_unstable();
+                visible.dedup();
+                match self.profile_submissions(&visible).await {
+                    Call::Done(found) => found,
+                    Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
+                    Call::Failed(error) => return Ok(BatchAnswer::Failed(error)),
+                }
+            }
         };
-        let guid = &self.ctx.verification.form_guid;
-        let skew = crate::clock::millis(self.ctx.settings.form_clock_skew);
+        let guid = &ctx.verification.form_guid;
+        let skew = crate::clock::millis(ctx.settings.form_clock_skew);
         let readiness = records
             .iter()
             .map(|record| {
@@ -76,7 +86,7 @@ impl SignupChecker {
                     None => Readiness::NotVisible,
                     Some((contact, _)) => {
                         let earliest = record.submitted_at.saturating_sub(skew);
-                        let own = submissions.get(contact).is_some_and(|list: &Vec<Landed>| {
+                        let own = submissions.get(contact).is_some_and(|list| {
                             list.iter().any(|s| {
                                 s.form_guid.eq_ignore_ascii_case(guid)
                                     && s.at.is_some_and(|at| at >= earliest)
@@ -95,78 +105,95 @@ impl SignupChecker {
         Ok(BatchAnswer::Known(readiness))
     }
 
-    /// The visible contacts of the batch's addresses, by email fingerprint,
-    /// with the submissions their properties carry (`property` strategy).
+    /// The visible contacts of the batch's addresses (one batch read by
+    /// email; a 207's not-found inputs are simply absent), by fingerprint,
+    /// with the submissions their `hs_calculated_form_submissions` lists.
     async fn read_contacts(
         &self,
         records: &[SignupRecord],
-    ) -> Result<Call<HashMap<String, (ContactId, Vec<Landed>)>>, StoreError> {
+        strategy: FormConfirmation,
+    ) -> Call<HashMap<String, (ContactId, Vec<Landed>)>> {
         let ctx = &self.ctx;
-        let mut emails: Vec<_> = records.iter().map(|r| r.email.clone()).collect();
-        emails.sort_by_key(|e| e.fingerprint());
-        emails.dedup_by_key(|e| e.fingerprint());
-        let permits = u32::try_from(emails.len()).unwrap_or(u32::MAX);
-        if let Some(wait) = ctx.take_api_permits(permits).await? {
-            return Ok(Call::Wait(wait));
+        let mut emails: Vec<String> = records
+            .iter()
+            .map(|r| r.email.as_str().to_owned())
+            .collect();
+        emails.sort_unstable();
+        emails.dedup();
+        let mut properties = vec!["email"];
+        if strategy == FormConfirmation::Property {
+            properties.push(CALCULATED_FORM_SUBMISSIONS);
         }
-        let mut found = HashMap::new();
-        for email in emails {
-            let result = ctx
-                .permitted_call("crm_contact_by_email", || {
-                    ctx.hubspot.get_contact_by_email(&email, &["email"])
-                })
-                .await;
-            match result {
-                Call::Done(Some(contact)) => {
-                    if let Ok(id) = ContactId::parse(&contact.id) {
-                        found.insert(email.fingerprint(), (id, Vec::new()));
-                    }
-                }
-                Call::Done(None) => {}
-                Call::Wait(wait) => return Ok(Call::Wait(wait)),
-                Call::Failed(error) => return Ok(Call::Failed(error)),
-            }
+        let read = match ctx
+            .permitted_call("crm_batch_read", || {
+                ctx.hubspot
+                    .batch_read_contacts(&emails, Some("email"), &properties)
+            })
+            .await
+        {
+            Call::Done(read) => read,
+            Call::Wait(wait) => return Call::Wait(wait),
+            Call::Failed(error) => return Call::Failed(error),
+        };
+        if !read.other_errors.is_empty() {
+            tracing::warn!(errors = ?read.other_errors, "batch read reported errors; those signups wait");
         }
-        Ok(Call::Done(found))
+        let found = read
+            .results
+            .iter()
+            .filter_map(|contact| {
+                let id = contact.contact_id()?;
+                let email = Email::parse(contact.property("email")?).ok()?;
+                let landed = contact
+                    .property(CALCULATED_FORM_SUBMISSIONS)
+                    .map(parse_calculated_form_submissions)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| Landed {
+                        form_guid: s.form_guid,
+                        at: s.submitted_at,
+                    })
+                    .collect();
+                Some((email.fingerprint(), (id, landed)))
+            })
+            .collect();
+        Call::Done(found)
     }
 
-    /// The signup form's submissions on each visible contact (legacy profile).
+    /// The signup form's submissions on each visible contact (one legacy
+    /// batch profile call).
     async fn profile_submissions(
         &self,
         contacts: &[ContactId],
-    ) -> Result<Call<HashMap<ContactId, Vec<Landed>>>, StoreError> {
+    ) -> Call<HashMap<ContactId, Vec<Landed>>> {
         let ctx = &self.ctx;
         if contacts.is_empty() {
-            return Ok(Call::Done(HashMap::new()));
+            return Call::Done(HashMap::new());
         }
-        let permits = u32::try_from(contacts.len()).unwrap_or(u32::MAX);
-        if let Some(wait) = ctx.take_api_permits(permits).await? {
-            return Ok(Call::Wait(wait));
+        match ctx
+            .permitted_call("legacy_batch_profile", || {
+                ctx.hubspot.batch_form_submissions(contacts)
+            })
+            .await
+        {
+            Call::Done(found) => Call::Done(
+                found
+                    .into_iter()
+                    .map(|(id, list)| {
+                        let landed = list
+                            .into_iter()
+                            .map(|s| Landed {
+                                form_guid: s.form_id,
+                                at: s.timestamp,
+                            })
+                            .collect();
+                        (id, landed)
+                    })
+                    .collect(),
+            ),
+            Call::Wait(wait) => Call::Wait(wait),
+            Call::Failed(error) => Call::Failed(error),
         }
-        let mut found = HashMap::new();
-        for contact in contacts {
-            let result = ctx
-                .permitted_call("legacy_profile", || {
-                    ctx.hubspot.get_form_submissions(*contact)
-                })
-                .await;
-            match result {
-                Call::Done(list) => {
-                    let landed = list
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|s| Landed {
-                            form_guid: s.form_id,
-                            at: s.timestamp,
-                        })
-                        .collect();
-                    found.insert(*contact, landed);
-                }
-                Call::Wait(wait) => return Ok(Call::Wait(wait)),
-                Call::Failed(error) => return Ok(Call::Failed(error)),
-            }
-        }
-        Ok(Call::Done(found))
     }
 }
 

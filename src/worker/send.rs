@@ -10,13 +10,12 @@ use super::hubspot_call::{Call, SEND_LIMITER};
 use super::telemetry as worker_metrics;
 use crate::clock::now_ms;
 use crate::domain::{SendId, SendRecord, SignupRecord, SignupStatus};
-use crate::hubspot::HubSpotError;
-use crate::hubspot::transactional::{SendStatus, SingleSend};
+use crate::hubspot::transactional::{SendStatus, SendVerdict, SingleSend};
 use crate::store::{CheckEnd, Permit, StoreError};
 
-/// What a `sendResult` (or, without one, a `status`) means for the signup.
+/// What a Single Send answer means for a signup.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendVerdict {
+enum Next {
     /// Delivered, queued, or already sent under this signup's sendId.
     Sent,
     /// HubSpot is still working on it: follow the send status up.
@@ -27,21 +26,17 @@ pub enum SendVerdict {
     Failed(String),
 }
 
-impl SendVerdict {
-    /// Reads HubSpot's answer.
-    pub fn of(status: &SendStatus) -> Self {
-        match status.send_result.as_deref() {
-            Some("SENT" | "QUEUED" | "IDEMPOTENT_IGNORE") => Self::Sent,
-            Some(throttled @ ("THROTTLED" | "PORTAL_OVER_LIMIT")) => {
-                Self::RetryLater(throttled.to_owned())
-            }
-            Some(other) => Self::Failed(other.to_owned()),
-            None => match status.status.as_str() {
-                "COMPLETE" => Self::Sent,
-                "CANCELED" => Self::Failed("CANCELED".to_owned()),
-                _ => Self::Pending,
-            },
+/// Reads HubSpot's answer through the client's classification.
+fn next_of(status: &SendStatus) -> Next {
+    match status.classify() {
+        SendVerdict::Delivered | SendVerdict::IdempotentRepeat => Next::Sent,
+        SendVerdict::SentUnreadable => Next::Sent,
+        SendVerdict::Queued if status.is_in_progress() && status.send_result.is_none() => {
+            Next::Pending
         }
+        SendVerdict::Queued => Next::Sent,
+        SendVerdict::RetryLater(reason) => Next::RetryLater(reason),
+        SendVerdict::Failed(reason) => Next::Failed(reason),
     }
 }
 
@@ -84,16 +79,6 @@ impl SignupChecker {
         let status = match result {
             Call::Done(status) => status,
             Call::Wait(wait) => return Ok(deferred(record, wait, "rate_limited")),
-            Call::Failed(HubSpotError::Decode(_)) => {
-                tracing::warn!(signup_id = %record.signup_id, "Single Send answered 2xx with an unreadable body; counted as sent");
-                SendStatus {
-                    status: "COMPLETE".to_owned(),
-                    status_id: String::new(),
-                    send_result: Some("UNREADABLE_2XX".to_owned()),
-                    requested_at: None,
-                    completed_at: None,
-                }
-            }
             Call::Failed(error) if error.is_transient() => {
                 return Ok(self.retry(record, error.kind()));
             }
@@ -103,28 +88,24 @@ impl SignupChecker {
                     .await;
             }
         };
+        if status.body_unreadable {
+            tracing::warn!(signup_id = %record.signup_id, "Single Send answered 2xx with an unreadable body; counted as sent");
+        }
         record.send = Some(SendRecord {
             send_id: send_id.to_string(),
             status_id: status.status_id.clone(),
-            send_result: status
-                .send_result
-                .clone()
-                .unwrap_or_else(|| status.status.clone()),
+            send_result: result_of(&status),
             sent_at: now_ms(),
         });
-        let verdict = if status.send_result.as_deref() == Some("UNREADABLE_2XX") {
-            SendVerdict::Sent
-        } else {
-            SendVerdict::of(&status)
-        };
-        self.apply(record, verdict).await
+        let next = next_of(&status);
+        self.apply(record, next).await
     }
 
     /// Follows up a send HubSpot answered `PENDING` (one status read).
     pub(super) async fn follow_up(&self, record: SignupRecord) -> Result<Decided, StoreError> {
         let ctx = &self.ctx;
         let Some(status_id) = record.send.as_ref().map(|s| s.status_id.clone()) else {
-            return self.apply(record, SendVerdict::Sent).await;
+            return self.apply(record, Next::Sent).await;
         };
         if let Some(wait) = ctx.take_api_permits(1).await? {
             return Ok(deferred(record, wait, "rate_limited"));
@@ -134,12 +115,12 @@ impl SignupChecker {
             .await
         {
             Call::Done(status) => {
-                let verdict = SendVerdict::of(&status);
+                let next = next_of(&status);
                 let mut record = record;
                 if let Some(send) = record.send.as_mut() {
-                    send.send_result = status.send_result.clone().unwrap_or(status.status);
+                    send.send_result = result_of(&status);
                 }
-                self.apply(record, verdict).await
+                self.apply(record, next).await
             }
             Call::Wait(wait) => Ok(deferred(record, wait, "rate_limited")),
             Call::Failed(error) => Ok(self.retry(record, error.kind())),
@@ -147,15 +128,11 @@ impl SignupChecker {
     }
 
     /// Turns a verdict into the signup's outcome.
-    async fn apply(
-        &self,
-        mut record: SignupRecord,
-        verdict: SendVerdict,
-    ) -> Result<Decided, StoreError> {
+    async fn apply(&self, mut record: SignupRecord, next: Next) -> Result<Decided, StoreError> {
         let horizon = self.ctx.settings.contact_wait_horizon;
         let waited = Duration::from_millis(now_ms().saturating_sub(record.waiting_since()));
-        match verdict {
-            SendVerdict::Sent => {
+        match next {
+            Next::Sent => {
                 record.status = SignupStatus::Sent;
                 record.last_error = None;
                 let result = record
@@ -181,21 +158,21 @@ impl SignupChecker {
                     kind: Kind::Sent,
                 })
             }
-            SendVerdict::Pending if waited > horizon => {
+            Next::Pending if waited > horizon => {
                 self.dead_letter(record, "send still pending at the horizon".to_owned())
                     .await
             }
-            SendVerdict::Pending => {
+            Next::Pending => {
                 record.status = SignupStatus::SendPending;
                 record.checks = record.checks.saturating_add(1);
                 let delay = self.ctx.backoff().delay(record.checks);
                 Ok(deferred(record, delay, "send_pending"))
             }
-            SendVerdict::RetryLater(reason) => {
+            Next::RetryLater(reason) => {
                 record.status = SignupStatus::Submitted;
                 Ok(self.retry(record, &reason))
             }
-            SendVerdict::Failed(reason) => {
+            Next::Failed(reason) => {
                 self.dead_letter(record, format!("Single Send result {reason}"))
                     .await
             }
@@ -212,6 +189,17 @@ fn deferred(mut record: SignupRecord, wait: Duration, reason: &str) -> Decided {
     }
 }
 
+/// What the record keeps of an answer: `sendResult`, else `status`.
+fn result_of(status: &SendStatus) -> String {
+    if status.body_unreadable {
+        return "UNREADABLE_2XX".to_owned();
+    }
+    status
+        .send_result
+        .clone()
+        .unwrap_or_else(|| status.status.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,40 +211,29 @@ mod tests {
             send_result: result.map(str::to_owned),
             requested_at: None,
             completed_at: None,
+            body_unreadable: false,
         }
     }
 
     #[test]
-    fn send_result_decides_the_verdict() {
+    fn send_result_decides_what_happens_to_the_signup() {
+        assert_eq!(next_of(&status("COMPLETE", Some("SENT"))), Next::Sent);
+        assert_eq!(next_of(&status("PENDING", Some("QUEUED"))), Next::Sent);
         assert_eq!(
-            SendVerdict::of(&status("COMPLETE", Some("SENT"))),
-            SendVerdict::Sent
+            next_of(&status("COMPLETE", Some("IDEMPOTENT_IGNORE"))),
+            Next::Sent
         );
-        assert_eq!(
-            SendVerdict::of(&status("PENDING", Some("QUEUED"))),
-            SendVerdict::Sent
-        );
-        assert_eq!(
-            SendVerdict::of(&status("COMPLETE", Some("IDEMPOTENT_IGNORE"))),
-            SendVerdict::Sent
-        );
-        assert_eq!(
-            SendVerdict::of(&status("PENDING", None)),
-            SendVerdict::Pending
-        );
+        assert_eq!(next_of(&SendStatus::unreadable()), Next::Sent);
+        assert_eq!(next_of(&status("PENDING", None)), Next::Pending);
         assert!(matches!(
-            SendVerdict::of(&status("COMPLETE", Some("THROTTLED"))),
-            SendVerdict::RetryLater(_)
+            next_of(&status("COMPLETE", Some("THROTTLED"))),
+            Next::RetryLater(_)
         ));
         for failure in ["BLOCKED_DOMAIN", "IDEMPOTENT_FAIL", "PREVIOUSLY_BOUNCED"] {
-            assert_eq!(
-                SendVerdict::of(&status("COMPLETE", Some(failure))),
-                SendVerdict::Failed(failure.to_owned())
+            assert!(
+                matches!(next_of(&status("COMPLETE", Some(failure))), Next::Failed(_)),
+                "{failure}"
             );
         }
-        assert_eq!(
-            SendVerdict::of(&status("CANCELED", None)),
-            SendVerdict::Failed("CANCELED".to_owned())
-        );
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use hubspot_simulator::{DEFAULT_FORM_GUID, DelayRange, Simulator, SimulatorHandle};
 use serde_json::json;
 use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
-use signup_reactor::hubspot::{HubSpotClient, HubSpotEndpoints};
+use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::startup::Role;
 use signup_reactor::store::{Quota, RedisStore};
 use signup_reactor::worker::{
@@ -225,13 +225,7 @@ async fn driven() -> Driven {
     sim.set_webhook_target(Some(app.webhook_url()));
     let config = &app.config;
     let store = RedisStore::connect(&config.redis).expect("store");
-    let hubspot = HubSpotClient::new(HubSpotEndpoints {
-        api_base_url: config.hubspot.api_base_url.clone(),
-        forms_base_url: config.hubspot.forms_base_url.clone(),
-        access_token: config.hubspot.access_token.clone(),
-        timeout: config.hubspot.http_timeout,
-    })
-    .expect("client");
+    let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
     let ctx = WorkerContext::new(
         store.clone(),
         hubspot,

@@ -17,6 +17,9 @@ use super::shared::Shared;
 use super::state::Contact;
 use crate::email::Email;
 
+/// The calculated property listing a contact's form submissions.
+const CALCULATED_FORM_SUBMISSIONS: &str = "hs_calculated_form_submissions";
+
 /// Properties v3 returns when the request names none.
 const DEFAULT_PROPERTIES: [&str; 6] = [
     "createdate",
@@ -29,16 +32,24 @@ const DEFAULT_PROPERTIES: [&str; 6] = [
 
 /// The query of a contact read: repeated or comma-separated lists both work.
 #[derive(Debug, Default)]
-struct ReadQuery {
-    properties: Vec<String>,
-    with_history: Vec<String>,
-    archived: bool,
-    id_property: Option<String>,
-    form_submission_mode: Option<String>,
-    property_mode: Option<String>,
+pub(super) struct ReadQuery {
+    pub(super) properties: Vec<String>,
+    pub(super) with_history: Vec<String>,
+    pub(super) archived: bool,
+    pub(super) id_property: Option<String>,
+    pub(super) form_submission_mode: Option<String>,
+    pub(super) property_mode: Option<String>,
 }
 
-fn parse_query(raw: &str) -> ReadQuery {
+/// The dated API versions the simulator serves next to `v3`.
+pub(super) const DATED_VERSIONS: [&str; 2] = ["2026-03", "2026-09"];
+
+/// Whether `{version}` of a dated path is one HubSpot publishes.
+pub(super) fn known_version(version: &str) -> bool {
+    DATED_VERSIONS.contains(&version)
+}
+
+pub(super) fn parse_query(raw: &str) -> ReadQuery {
     let mut query = ReadQuery::default();
     for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
         let list = || {
@@ -63,7 +74,11 @@ fn parse_query(raw: &str) -> ReadQuery {
 }
 
 /// Finds a contact visible to CRM reads now.
-fn visible_contact(shared: &Shared, id: Option<u64>, email: Option<&str>) -> Option<Contact> {
+pub(super) fn visible_contact(
+    shared: &Shared,
+    id: Option<u64>,
+    email: Option<&str>,
+) -> Option<Contact> {
     let state = shared.lock();
     let id = match (id, email) {
         (Some(id), _) => id,
@@ -78,7 +93,7 @@ fn visible_contact(shared: &Shared, id: Option<u64>, email: Option<&str>) -> Opt
 }
 
 /// The v3 representation (`SimplePublicObjectWithAssociations`).
-fn v3_body(contact: &Contact, query: &ReadQuery) -> Value {
+pub(super) fn v3_body(contact: &Contact, query: &ReadQuery) -> Value {
     let wanted: BTreeSet<&str> = if query.properties.is_empty() {
         DEFAULT_PROPERTIES.into_iter().collect()
     } else {
@@ -86,7 +101,14 @@ fn v3_body(contact: &Contact, query: &ReadQuery) -> Value {
     };
     let properties: Map<String, Value> = wanted
         .into_iter()
-        .filter_map(|name| Some((name.to_owned(), json!(contact.property(name)?))))
+        .filter_map(|name| {
+            let value = if name == CALCULATED_FORM_SUBMISSIONS {
+                contact.calculated_form_submissions()
+            } else {
+                contact.property(name).map(str::to_owned)
+            };
+            Some((name.to_owned(), json!(value?)))
+        })
         .collect();
     let mut body = json!({
         "id": contact.id.to_string(),
@@ -126,19 +148,34 @@ fn v3_body(contact: &Contact, query: &ReadQuery) -> Value {
     body
 }
 
+/// `GET /crm/objects/{version}/contacts/{contactId}` (dated).
+pub async fn get_contact_dated(
+    shared: web::Data<Shared>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let (version, id) = path.into_inner();
+    if !known_version(&version) {
+        return errors::object_not_found(&id);
+    }
+    read_contact(shared.into_inner(), request, id).await
+}
+
 /// `GET /crm/v3/objects/contacts/{contactId}`.
 pub async fn get_contact(
     shared: web::Data<Shared>,
     request: HttpRequest,
     path: web::Path<String>,
 ) -> HttpResponse {
-    let shared: Arc<Shared> = shared.into_inner();
+    read_contact(shared.into_inner(), request, path.into_inner()).await
+}
+
+async fn read_contact(shared: Arc<Shared>, request: HttpRequest, raw_id: String) -> HttpResponse {
     if let Err(refused) =
         gate::admit(&shared, &request, Endpoint::CrmContact, Credential::Bearer).await
     {
         return refused.error_response();
     }
-    let raw_id = path.into_inner();
     let query = parse_query(request.query_string());
     let contact = match query.id_property.as_deref() {
         None | Some("hs_object_id") => raw_id
@@ -162,7 +199,7 @@ pub async fn get_contact(
 }
 
 /// The legacy v1 profile, with `form-submissions`.
-fn legacy_body(contact: &Contact, query: &ReadQuery, portal_id: u64) -> Value {
+pub(super) fn legacy_body(contact: &Contact, query: &ReadQuery, portal_id: u64) -> Value {
     let full_history = query.property_mode.as_deref() == Some("value_and_history");
     let properties: Map<String, Value> = contact
         .properties

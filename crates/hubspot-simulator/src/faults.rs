@@ -11,11 +11,15 @@ pub enum Endpoint {
     All,
     /// `POST /submissions/v3/integration/{secure/}submit/...`.
     FormsSubmit,
-    /// `GET /crm/v3/objects/contacts/{id}`.
+    /// `GET …/contacts/{id}` (v3 and dated).
     CrmContact,
+    /// `POST …/contacts/batch/read` (v3 and dated).
+    CrmBatchRead,
     /// `GET /contacts/v1/contact/vid/{vid}/profile`.
     LegacyProfile,
-    /// `POST /marketing/v3/transactional/single-email/send`.
+    /// `GET /contacts/v1/contact/vids/batch/`.
+    LegacyProfileBatch,
+    /// Single Send (v3 and dated).
     SingleSend,
     /// `GET /marketing/v3/email/send-statuses/{statusId}`.
     SendStatus,

@@ -13,6 +13,7 @@ mod clock;
 mod config;
 mod contacts;
 mod crm;
+mod crm_batch;
 mod email;
 mod errors;
 mod faults;

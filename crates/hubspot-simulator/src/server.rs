@@ -19,7 +19,7 @@ use super::inspect::{self, Stats};
 use super::rate_limit::RateInfo;
 use super::shared::Shared;
 use super::state::{Contact, DeliveryRecord, EmailRecord, SubmissionRecord, WebhookEvent};
-use super::{crm, forms, transactional, webhooks, webhooks_api};
+use super::{crm, crm_batch, forms, transactional, webhooks, webhooks_api};
 
 /// The HubSpot simulator; [`Simulator::start`] runs one.
 #[derive(Debug)]
@@ -46,8 +46,28 @@ fn routes(config: &mut web::ServiceConfig) {
             web::post().to(forms::secure_submit),
         )
         .route(
+            "/crm/v3/objects/contacts/batch/read",
+            web::post().to(crm_batch::batch_read),
+        )
+        .route(
+            "/crm/objects/{version}/contacts/batch/read",
+            web::post().to(crm_batch::batch_read_dated),
+        )
+        .route(
             "/crm/v3/objects/contacts/{contact_id}",
             web::get().to(crm::get_contact),
+        )
+        .route(
+            "/crm/objects/{version}/contacts/{contact_id}",
+            web::get().to(crm::get_contact_dated),
+        )
+        .route(
+            "/contacts/v1/contact/vids/batch/",
+            web::get().to(crm_batch::legacy_profile_batch),
+        )
+        .route(
+            "/contacts/v1/contact/vids/batch",
+            web::get().to(crm_batch::legacy_profile_batch),
         )
         .route(
             "/contacts/v1/contact/vid/{vid}/profile",
@@ -56,6 +76,10 @@ fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/marketing/v3/transactional/single-email/send",
             web::post().to(transactional::send),
+        )
+        .route(
+            "/marketing/transactional/{version}/single-email/send",
+            web::post().to(transactional::send_dated),
         )
         .route(
             "/marketing/v3/email/send-statuses/{status_id}",

@@ -85,6 +85,22 @@ impl Contact {
             .map(|version| version.value.as_str())
     }
 
+    /// `hs_calculated_form_submissions`: `<formGuid>::<timestamp>` entries,
+    /// newest first, joined by `;` (the format third parties report; HubSpot
+    /// documents none). `None` before the first submission.
+    pub fn calculated_form_submissions(&self) -> Option<String> {
+        if self.form_submissions.is_empty() {
+            return None;
+        }
+        let entries: Vec<String> = self
+            .form_submissions
+            .iter()
+            .take(800)
+            .map(|s| format!("{}::{}", s.form_id, s.timestamp))
+            .collect();
+        Some(entries.join(";"))
+    }
+
     /// Whether CRM reads can see the contact at `now` (epoch ms).
     pub fn visible(&self, now: u64) -> bool {
         now >= self.visible_at

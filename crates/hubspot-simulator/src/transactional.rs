@@ -55,13 +55,29 @@ fn contact_properties(raw: Option<&Value>) -> BTreeMap<String, String> {
     }
 }
 
+/// `POST /marketing/transactional/{version}/single-email/send` (dated).
+pub async fn send_dated(
+    shared: web::Data<Shared>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if !super::crm::known_version(&path.into_inner()) {
+        return errors::standard(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", "Not found", None);
+    }
+    send_impl(shared.into_inner(), request, body).await
+}
+
 /// `POST /marketing/v3/transactional/single-email/send`.
 pub async fn send(
     shared: web::Data<Shared>,
     request: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    let shared: Arc<Shared> = shared.into_inner();
+    send_impl(shared.into_inner(), request, body).await
+}
+
+async fn send_impl(shared: Arc<Shared>, request: HttpRequest, body: web::Bytes) -> HttpResponse {
     if let Err(refused) =
         gate::admit(&shared, &request, Endpoint::SingleSend, Credential::Bearer).await
     {

@@ -12,7 +12,7 @@ use crate::support::{self, HUTK, Spec, TOKEN};
 async fn a_contact_is_invisible_until_processed_then_matches_the_schema() {
     let spec = Spec::load("crm-contacts-v3");
     let mut config = support::fast_config();
-    config.processing_delay = DelayRange::fixed(20_000); // 200 ms scaled
+    config.processing_delay = DelayRange::fixed(100_000); // 1 s scaled
     config.visibility_lag = DelayRange::fixed(0);
     let sim = support::start(config).await;
     let email = "carol@example.com";

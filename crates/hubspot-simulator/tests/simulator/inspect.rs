@@ -19,7 +19,7 @@ async fn get(base: &str, path: &str) -> Value {
 #[tokio::test]
 async fn inspection_shows_contacts_emails_and_stats() {
     let mut config = support::fast_config();
-    config.processing_delay = hubspot_simulator::DelayRange::fixed(20_000);
+    config.processing_delay = hubspot_simulator::DelayRange::fixed(100_000);
     let sim = support::start(config).await;
     let base = sim.base_url();
     support::submit(&sim, &support::signup_body("ins@example.com", Some(HUTK))).await;

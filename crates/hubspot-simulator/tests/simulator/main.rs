@@ -2,6 +2,7 @@
 //! behaviour and to the official OpenAPI schemas.
 
 mod auth_limits;
+mod batch;
 mod crm;
 mod forms;
 mod inspect;

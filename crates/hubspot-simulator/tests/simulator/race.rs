@@ -26,7 +26,7 @@ fn send_body(email: &str, send_id: Option<&str>) -> Value {
 async fn single_send_before_processing_makes_an_offline_contact_that_the_form_does_not_fix() {
     let spec = Spec::load("transactional-single-send-v3");
     let mut config = support::fast_config();
-    config.processing_delay = DelayRange::fixed(10_000); // 100 ms scaled
+    config.processing_delay = DelayRange::fixed(100_000); // 1 s scaled: the send must win even on a loaded machine
     let sim = support::start(config).await;
     let email = "race@example.com";
     assert_eq!(

@@ -117,12 +117,19 @@ pub struct Spec {
 }
 
 impl Spec {
-    /// Loads `../shared/hubspot/openapi/<name>.json`.
+    /// Loads `<name>.json` from `HUBSPOT_OPENAPI_DIR`, else from the
+    /// workspace's sibling `shared/hubspot/openapi/` (this file serves test
+    /// targets of the simulator crate and of the workspace root).
     pub fn load(name: &str) -> Self {
-        let path = format!(
-            "{}/../../../shared/hubspot/openapi/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let dir = std::env::var("HUBSPOT_OPENAPI_DIR").unwrap_or_else(|_| {
+            let manifest = env!("CARGO_MANIFEST_DIR");
+            ["../shared", "../../../shared"]
+                .iter()
+                .map(|up| format!("{manifest}/{up}/hubspot/openapi"))
+                .find(|dir| std::path::Path::new(dir).is_dir())
+                .unwrap_or_else(|| format!("{manifest}/../shared/hubspot/openapi"))
+        });
+        let path = format!("{dir}/{name}.json");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let document = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
         Self { document }

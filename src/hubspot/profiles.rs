@@ -1,0 +1,117 @@
+//! Form submissions on contacts, from the legacy v1 contact profiles: no
+//! dated endpoint returns a contact's form submissions, so these paths stay
+//! the same on every API version (HubSpot stops supporting v1 in September
+//! 2027).
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::batch::MAX_BATCH_INPUTS;
+use super::client::HubSpotClient;
+use super::error::HubSpotError;
+use crate::domain::ContactId;
+
+/// One form submission on a contact's legacy profile.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct ProfileFormSubmission {
+    #[serde(rename = "form-id")]
+    pub form_id: String,
+    #[serde(rename = "conversion-id", default)]
+    pub conversion_id: Option<String>,
+    /// When HubSpot recorded the submission, in ms.
+    #[serde(default)]
+    pub timestamp: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LegacyProfile {
+    #[serde(rename = "form-submissions", default)]
+    form_submissions: Vec<ProfileFormSubmission>,
+}
+
+/// Asks for every submission and leaves out what the reactor does not read.
+const PROFILE_QUERY: [(&str, &str); 3] = [
+    ("formSubmissionMode", "all"),
+    ("propertyMode", "value_only"),
+    ("showListMemberships", "false"),
+];
+
+impl HubSpotClient {
+    /// The form submissions on one contact (legacy profile); `None` while not visible.
+    pub async fn get_form_submissions(
+        &self,
+        id: ContactId,
+    ) -> Result<Option<Vec<ProfileFormSubmission>>, HubSpotError> {
+        let url = self.api_url(&self.api_version().legacy_profile_path(id.get()));
+        let request = self.authorized(self.http().get(url).query(&PROFILE_QUERY));
+        let response = self.execute(request, true).await?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let profile: LegacyProfile = Self::json(response).await?;
+        Ok(Some(profile.form_submissions))
+    }
+
+    /// The form submissions on up to [`MAX_BATCH_INPUTS`] contacts in one
+    /// call (`GET /contacts/v1/contact/vids/batch/?vid=…`). Contacts that do
+    /// not exist or are not visible yet are simply absent from the map, as
+    /// HubSpot leaves them out of its answer.
+    pub async fn batch_form_submissions(
+        &self,
+        ids: &[ContactId],
+    ) -> Result<HashMap<ContactId, Vec<ProfileFormSubmission>>, HubSpotError> {
+        let mut vids: Vec<u64> = ids.iter().map(|id| id.get()).collect();
+        vids.sort_unstable();
+        vids.dedup();
+        if vids.len() > MAX_BATCH_INPUTS {
+            return Err(HubSpotError::TooManyInputs {
+                given: vids.len(),
+                max: MAX_BATCH_INPUTS,
+            });
+        }
+        if vids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut query: Vec<(&str, String)> =
+            vids.iter().map(|vid| ("vid", vid.to_string())).collect();
+        query.extend(PROFILE_QUERY.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        let url = self.api_url(self.api_version().legacy_profile_batch_path());
+        let request = self.authorized(self.http().get(url).query(&query));
+        let response = self.execute(request, false).await?;
+        let profiles: HashMap<String, LegacyProfile> = Self::json(response).await?;
+        Ok(by_contact(profiles))
+    }
+}
+
+/// Keys the answer by contact id; keys that are not ids are ignored.
+fn by_contact(
+    profiles: HashMap<String, LegacyProfile>,
+) -> HashMap<ContactId, Vec<ProfileFormSubmission>> {
+    profiles
+        .into_iter()
+        .filter_map(|(vid, profile)| Some((ContactId::parse(&vid).ok()?, profile.form_submissions)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_batch_answer_is_keyed_by_contact() {
+        let raw = serde_json::json!({
+            "101": {"vid": 101, "form-submissions": [
+                {"form-id": "f1", "conversion-id": "c1", "timestamp": 1700000000000u64}]},
+            "102": {"vid": 102},
+            "junk": {"vid": 0}
+        });
+        let profiles: HashMap<String, LegacyProfile> = serde_json::from_value(raw).expect("parse");
+        let map = by_contact(profiles);
+        assert_eq!(map.len(), 2);
+        let first = ContactId::new(101).expect("id");
+        assert_eq!(map[&first][0].form_id, "f1");
+        assert_eq!(map[&first][0].timestamp, Some(1_700_000_000_000));
+        assert!(map[&ContactId::new(102).expect("id")].is_empty());
+    }
+}
