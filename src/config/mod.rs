@@ -2,6 +2,7 @@
 //! value stops the process with an error that names the variable.
 
 mod args;
+mod builder;
 mod parse;
 mod worker;
 
@@ -12,13 +13,14 @@ use secrecy::SecretString;
 use url::Url;
 
 pub use args::{RedisArgs, SettingsArgs};
+pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
 pub use worker::{FormConfirmation, MAX_CHECK_BATCH, WorkerSettings};
 
 use crate::domain::PortalId;
 use crate::hubspot::{ApiVersion, HubSpotEndpoints};
 use crate::store::Quota;
-use crate::webhook::signature::SignaturePolicy;
+use hubspot_signature::SignaturePolicy;
 use parse::{
     parse_bool, parse_duration, parse_number, parse_url, positive_duration, required, secret,
 };

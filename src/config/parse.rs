@@ -13,6 +13,9 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("{var} is invalid: {reason}")]
     Invalid { var: &'static str, reason: String },
+    /// A name given to [`super::ConfigBuilder::set`] that no setting has.
+    #[error("{0} is not a setting of signup-reactor")]
+    UnknownSetting(String),
 }
 
 impl ConfigError {

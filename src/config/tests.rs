@@ -204,62 +204,52 @@ fn the_readme_configuration_table_lists_exactly_the_serve_variables() {
 }
 
 #[test]
-fn a_lease_shorter_than_its_calls_is_refused_at_start() {
-    let error = error_for(|args| {
-        args.check_lease = "2s".into();
-        args.hubspot_http_timeout = "5s".into();
-    });
-    assert!(error.contains("CHECK_LEASE"), "{error}");
-}
+fn the_builder_starts_from_the_documented_defaults_and_validates_like_serve() {
+    let required = |builder: ConfigBuilder| {
+        builder
+            .set("HUBSPOT_CLIENT_SECRET", "secret")
+            .set("HUBSPOT_ACCESS_TOKEN", "pat-na1-token")
+            .set("HUBSPOT_PORTAL_ID", "62515")
+            .set(
+                "HUBSPOT_SIGNUP_FORM_GUID",
+                "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
+            )
+            .set("HUBSPOT_VERIFICATION_EMAIL_ID", "42")
+            .set("SIGNUP_API_TOKEN", "token")
+    };
+    let config = required(Config::builder()).build().expect("valid");
+    let defaults = Config::from_args(&valid_args()).expect("valid");
+    assert_eq!(config.listen_addr.to_string(), "0.0.0.0:8080");
+    assert_eq!(config.redis.url, "redis://127.0.0.1:6379");
+    assert_eq!(config.worker.poll_interval, defaults.worker.poll_interval);
+    assert_eq!(config.webhook.dedupe_window, defaults.webhook.dedupe_window);
 
-#[test]
-fn a_pending_ttl_shorter_than_the_horizons_is_refused_at_start() {
-    let error = error_for(|args| args.signup_pending_ttl = "36h".into());
-    assert!(error.contains("SIGNUP_PENDING_TTL"), "{error}");
-}
+    let custom = required(Config::builder())
+        .set("RETRY_BASE_DELAY", "20ms")
+        .set("REDIS_URL", "redis://10.0.0.1:6380")
+        .build()
+        .expect("valid");
+    assert_eq!(custom.worker.retry_base_delay, Duration::from_millis(20));
+    assert_eq!(custom.redis.url, "redis://10.0.0.1:6380");
 
-#[test]
-fn batch_size_confirmation_and_send_limit_are_validated() {
-    for (edit, var) in [
-        (
-            Box::new(|a: &mut SettingsArgs| a.check_batch_size = "101".into())
-                as Box<dyn FnOnce(&mut SettingsArgs)>,
-            "CHECK_BATCH_SIZE",
-        ),
-        (
-            Box::new(|a: &mut SettingsArgs| a.check_batch_size = "0".into()),
-            "CHECK_BATCH_SIZE",
-        ),
-        (
-            Box::new(|a: &mut SettingsArgs| a.form_confirmation = "search".into()),
-            "FORM_CONFIRMATION",
-        ),
-        (
-            Box::new(|a: &mut SettingsArgs| a.single_send_rate_limit = "lots".into()),
-            "SINGLE_SEND_RATE_LIMIT",
-        ),
-    ] {
-        let error = error_for(edit);
-        assert!(error.contains(var), "{error}");
-    }
-    let config = Config::from_args(&valid_args()).expect("valid");
-    assert_eq!(config.worker.check_batch_size, 100);
+    assert!(matches!(
+        Config::builder().build(),
+        Err(ConfigError::Missing(_))
+    ));
+    assert!(matches!(
+        required(Config::builder())
+            .set("WEBHOOK_DEDUPE_WINDOW", "1h")
+            .build(),
+        Err(ConfigError::Invalid {
+            var: "WEBHOOK_DEDUPE_WINDOW",
+            ..
+        })
+    ));
     assert_eq!(
-        config.worker.form_confirmation,
-        crate::config::FormConfirmation::Profile
+        required(Config::builder())
+            .set("NO_SUCH_SETTING", "1")
+            .build()
+            .err(),
+        Some(ConfigError::UnknownSetting("NO_SUCH_SETTING".into()))
     );
-    assert!(config.worker.send_quota.is_none());
-}
-
-#[test]
-fn the_api_version_defaults_to_the_newest_and_reaches_the_client() {
-    use crate::hubspot::ApiVersion;
-    let config = Config::from_args(&valid_args()).expect("valid settings");
-    assert_eq!(config.hubspot.api_version, ApiVersion::V2026_09);
-    let mut args = valid_args();
-    args.hubspot_api_version = "v3".into();
-    let config = Config::from_args(&args).expect("valid settings");
-    let endpoints = config.hubspot_endpoints();
-    assert_eq!(endpoints.api_version, ApiVersion::V3);
-    assert_eq!(endpoints.max_retry_wait, config.worker.retry_max_delay);
 }

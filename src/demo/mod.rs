@@ -12,6 +12,7 @@ mod interrupt;
 mod measure;
 mod naive;
 mod options;
+mod private_redis;
 mod progress;
 mod reactor_config;
 mod reactor_flow;
@@ -42,7 +43,26 @@ pub async fn run_demo(
     cancel: &CancellationToken,
 ) -> anyhow::Result<DemoReport> {
     options.validate()?;
-    let redis = redis_prefix::check_reachable(&options.redis_url).await?;
+    let private = match &options.redis_url {
+        Some(_) => None,
+        None => Some(private_redis::PrivateRedis::start().await?),
+    };
+    let mut options = options.clone();
+    if let Some(private) = &private {
+        options.redis_url = Some(private.url().to_owned());
+    }
+    let outcome = run_with_redis(&options, cancel).await;
+    if let Some(private) = private {
+        private.stop().await;
+    }
+    outcome
+}
+
+async fn run_with_redis(
+    options: &DemoOptions,
+    cancel: &CancellationToken,
+) -> anyhow::Result<DemoReport> {
+    let redis = redis_prefix::check_reachable(options.redis()?).await?;
     let key_prefix = redis_prefix::fresh_prefix();
     let outcome = run_flows(options, &key_prefix, cancel).await;
     let cleaned = redis_prefix::delete_prefix(&redis, &key_prefix).await;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use anyhow::ensure;
+use anyhow::{Context, ensure};
 
 /// Command-line options of `signup-reactor demo`.
 #[derive(Debug, Clone, clap::Args)]
@@ -40,9 +40,10 @@ pub struct DemoArgs {
     pub chaos: bool,
 
     /// Redis the reactor uses; the demo writes under its own key prefix and
-    /// deletes every key under it at the end.
-    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
-    pub redis_url: String,
+    /// deletes every key under it at the end. Unset: the demo starts a private
+    /// `redis-server` from PATH on a free port and stops it afterwards.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
 
     /// Do not draw progress bars.
     #[arg(long)]
@@ -64,8 +65,8 @@ pub struct DemoOptions {
     pub reorder_probability: f64,
     /// Whether bursts of faults are injected.
     pub chaos: bool,
-    /// The Redis URL.
-    pub redis_url: String,
+    /// The Redis URL; `None` runs a private `redis-server` for the run.
+    pub redis_url: Option<String>,
     /// Whether progress bars are drawn (on a terminal).
     pub progress: bool,
 }
@@ -79,7 +80,7 @@ impl Default for DemoOptions {
             duplicate_probability: 0.0,
             reorder_probability: 0.0,
             chaos: false,
-            redis_url: "redis://127.0.0.1:6379".to_owned(),
+            redis_url: None,
             progress: true,
         }
     }
@@ -95,7 +96,12 @@ impl DemoArgs {
             duplicate_probability: self.duplicates.unwrap_or(0.0),
             reorder_probability: self.reorder.unwrap_or(0.0),
             chaos: self.chaos,
-            redis_url: self.redis_url.trim().to_owned(),
+            redis_url: self
+                .redis_url
+                .as_deref()
+                .map(str::trim)
+                .filter(|url| !url.is_empty())
+                .map(str::to_owned),
             progress: !self.no_progress,
         };
         options.validate()?;
@@ -104,6 +110,13 @@ impl DemoArgs {
 }
 
 impl DemoOptions {
+    /// The Redis a run uses (`run_demo` sets it before any flow starts).
+    pub(crate) fn redis(&self) -> anyhow::Result<&str> {
+        self.redis_url
+            .as_deref()
+            .context("the demo run has no Redis")
+    }
+
     /// Refuses options that cannot make a meaningful run.
     pub fn validate(&self) -> anyhow::Result<()> {
         ensure!(

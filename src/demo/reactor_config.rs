@@ -5,23 +5,23 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use secrecy::SecretString;
 
 use super::hubspot::{VERIFICATION_EMAIL_ID, access_token};
 use super::options::DemoOptions;
-use crate::config::{
-    Config, FormConfirmation, HubSpotSettings, LogFormat, RedisSettings, SignupSettings,
-    WebhookSettings, WorkerSettings,
-};
-use crate::domain::PortalId;
-use crate::store::Quota;
-use crate::webhook::signature::SignaturePolicy;
+use crate::config::Config;
 use hubspot_simulator::{DEFAULT_FORM_GUID, SimConfig};
 
 /// Shortest timer the reactor gets, however compressed the run.
 const FLOOR: Duration = Duration::from_millis(10);
 
-/// The reactor's settings for a run against a simulator at `sim_base_url`.
+/// A duration as a setting's value.
+fn millis(duration: Duration) -> String {
+    format!("{}ms", duration.as_millis())
+}
+
+/// The reactor's settings for a run against a simulator at `sim_base_url`:
+/// the documented defaults, with HubSpot's quotas and the reactor's timers
+/// compressed by the run's time scale.
 pub fn reactor_config(
     options: &DemoOptions,
     sim: &SimConfig,
@@ -29,71 +29,43 @@ pub fn reactor_config(
     key_prefix: &str,
     signup_token: &str,
 ) -> anyhow::Result<Config> {
-    let base: url::Url = sim_base_url
-        .parse()
-        .context("the simulator's address is not a URL")?;
-    let scaled = |secs: u64| options.scaled_at_least(Duration::from_secs(secs), FLOOR);
-    let quota = |max: u32| Quota {
-        max,
-        window: scaled(10),
-    };
-    Ok(Config {
-        listen_addr: "127.0.0.1:0".parse().context("listen address")?,
-        redis: RedisSettings {
-            url: options.redis_url.clone(),
-            key_prefix: key_prefix.to_owned(),
-            command_timeout: Duration::from_secs(2),
-        },
-        hubspot: HubSpotSettings {
-            client_secret: SecretString::from(sim.client_secret.clone()),
-            access_token: SecretString::from(access_token(sim)?),
-            portal_id: PortalId::new(sim.portal_id).context("portal id")?,
-            signup_form_guid: DEFAULT_FORM_GUID.to_owned(),
-            verification_email_id: VERIFICATION_EMAIL_ID,
-            api_base_url: base.clone(),
-            forms_base_url: base,
-            api_version: Default::default(),
-            forms_authenticated: false,
-            http_timeout: Duration::from_secs(10),
-        },
-        webhook: WebhookSettings {
-            public_url: None,
-            signature_policy: SignaturePolicy::Any,
-            trust_forwarded_headers: false,
-            max_body_bytes: 1024 * 1024,
-            dedupe_window: Duration::from_secs(72 * 3600),
-        },
-        signup_api_token: SecretString::from(signup_token.to_owned()),
-        signup: SignupSettings {
-            pending_ttl: Duration::from_secs(3600),
-            idempotency_ttl: Duration::from_secs(3600),
-            // HubSpot's Forms limit (50 per 10 s), compressed like the simulator's.
-            forms_quota: quota(50),
-            forms_retry_horizon: Duration::from_secs(3600),
-            first_check_grace: scaled(2),
-        },
-        worker: WorkerSettings {
-            retry_base_delay: scaled(1),
-            retry_max_delay: scaled(60),
-            poll_interval: FLOOR,
-            concurrency: 8,
-            stream_claim_idle: Duration::from_secs(30),
-            stream_max_deliveries: 5,
-            check_lease: Duration::from_secs(40),
-            contact_wait_horizon: Duration::from_secs(3600),
-            check_batch_size: 100,
-            form_confirmation: FormConfirmation::Profile,
-            form_clock_skew: Duration::from_secs(30),
-            send_cooldown: Duration::ZERO,
-            finished_ttl: Duration::from_secs(3600),
-            sweep_after: scaled(600),
-            sweep_interval: scaled(60),
-            // Under the simulated account's 190 per 10 s, with headroom.
-            api_quota: quota(170),
-            send_quota: None,
-        },
-        log_format: LogFormat::Text,
-    })
+    let scaled = |secs: u64| millis(options.scaled_at_least(Duration::from_secs(secs), FLOOR));
+    let quota = |max: u32| format!("{max}/{}", scaled(10));
+    Config::builder()
+        .set("LISTEN_ADDR", "127.0.0.1:0")
+        .set("REDIS_URL", options.redis()?)
+        .set("REDIS_KEY_PREFIX", key_prefix)
+        .set("HUBSPOT_CLIENT_SECRET", sim.client_secret.clone())
+        .set("HUBSPOT_ACCESS_TOKEN", access_token(sim)?)
+        .set("HUBSPOT_PORTAL_ID", sim.portal_id.to_string())
+        .set("HUBSPOT_SIGNUP_FORM_GUID", DEFAULT_FORM_GUID)
+        .set(
+            "HUBSPOT_VERIFICATION_EMAIL_ID",
+            VERIFICATION_EMAIL_ID.to_string(),
+        )
+        .set("HUBSPOT_API_BASE_URL", sim_base_url)
+        .set("HUBSPOT_FORMS_BASE_URL", sim_base_url)
+        .set("SIGNUP_API_TOKEN", signup_token)
+        .set("SIGNUP_PENDING_TTL", "3h")
+        .set("IDEMPOTENCY_TTL", "1h")
+        .set("FORMS_RETRY_HORIZON", "1h")
+        // HubSpot's Forms limit (50 per 10 s), compressed like the simulator's.
+        .set("FORMS_RATE_LIMIT", quota(50))
+        // Under the simulated account's 190 per 10 s, with headroom.
+        .set("HUBSPOT_API_RATE_LIMIT", quota(170))
+        .set("RETRY_BASE_DELAY", scaled(1))
+        .set("RETRY_MAX_DELAY", scaled(60))
+        .set("WORKER_POLL_INTERVAL", millis(FLOOR))
+        .set("WORKER_CONCURRENCY", "8")
+        .set("STREAM_CLAIM_IDLE", "30s")
+        .set("CHECK_LEASE", "40s")
+        .set("CONTACT_WAIT_HORIZON", "1h")
+        .set("SIGNUP_FINISHED_TTL", "1h")
+        .set("FIRST_CHECK_GRACE", scaled(2))
+        .set("SWEEP_AFTER", scaled(600))
+        .set("SWEEP_INTERVAL", scaled(60))
+        .build()
+        .context("the demo's reactor configuration is invalid")
 }
 
 #[cfg(test)]
@@ -102,7 +74,10 @@ mod tests {
 
     #[test]
     fn timers_and_quotas_follow_the_time_scale() {
-        let options = DemoOptions::default();
+        let options = DemoOptions {
+            redis_url: Some("redis://127.0.0.1:1".to_owned()),
+            ..DemoOptions::default()
+        };
         let sim = SimConfig::default();
         let config =
             reactor_config(&options, &sim, "http://127.0.0.1:1", "sr-demo:x:", "token").unwrap();

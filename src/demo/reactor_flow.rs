@@ -102,7 +102,7 @@ async fn run_signups(
     .await?;
     progress.note("settling");
     let keys = Keys::new(key_prefix);
-    let client = redis::Client::open(options.redis_url.as_str()).context("REDIS_URL")?;
+    let client = redis::Client::open(options.redis()?).context("REDIS_URL")?;
     let limit = options.scaled_at_least(Duration::from_secs(60), Duration::from_secs(3));
     settle(sim, limit, cancel, || worker_idle(&client, &keys)).await?;
     Ok(launched)

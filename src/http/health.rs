@@ -16,7 +16,9 @@ pub async fn readyz(store: Data<RedisStore>) -> HttpResponse {
     match store.ping().await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "redis": "ok" })),
         Err(error) => {
-            metrics::counter!("redis_errors_total", "operation" => "ping").increment(1);
+            metrics::counter!(
+crate::telemetry::catalog::REDIS_ERRORS, "operation" => "ping")
+            .increment(1);
             tracing::warn!(error = ?error, "readiness check failed: redis unreachable");
             HttpResponse::ServiceUnavailable()
                 .json(serde_json::json!({ "status": "not ready", "redis": "unreachable" }))

@@ -22,11 +22,11 @@ pub async fn record_latency(
         Err(error) => error.as_response_error().status_code().as_u16().to_string(),
     };
     metrics::histogram!(
-        "http_request_duration_seconds",
-        "method" => method,
-        "route" => route,
-        "status" => status
-    )
+    crate::telemetry::catalog::HTTP_REQUEST_DURATION_SECONDS,
+            "method" => method,
+            "route" => route,
+            "status" => status
+        )
     .record(started.elapsed().as_secs_f64());
     response
 }

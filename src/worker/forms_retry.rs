@@ -128,7 +128,7 @@ impl FormsRetry {
         store
             .retire_signup(&record, self.intake.settings.pending_ttl)
             .await?;
-        metrics::counter!("dead_letters_total", "source" => "forms").increment(1);
+        crate::worker::dead_letter_counted("forms");
         tracing::warn!(signup_id = %record.signup_id, reason, "signup dead-lettered");
         Ok(())
     }

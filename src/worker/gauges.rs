@@ -46,11 +46,15 @@ impl GaugeReporter {
             due_signups,
             forms_retry_queue: store.delay_len(&keys.forms_retry_queue()).await?,
         };
-        metrics::gauge!("event_stream_length").set(depths.stream_length as f64);
-        metrics::gauge!("event_stream_pending").set(depths.stream_pending as f64);
-        metrics::gauge!("open_signups").set(depths.open_signups as f64);
-        metrics::gauge!("check_queue_depth").set(depths.due_signups as f64);
-        metrics::gauge!("forms_retry_queue_depth").set(depths.forms_retry_queue as f64);
+        metrics::gauge!(crate::telemetry::catalog::EVENT_STREAM_LENGTH)
+            .set(depths.stream_length as f64);
+        metrics::gauge!(crate::telemetry::catalog::EVENT_STREAM_PENDING)
+            .set(depths.stream_pending as f64);
+        metrics::gauge!(crate::telemetry::catalog::OPEN_SIGNUPS).set(depths.open_signups as f64);
+        metrics::gauge!(crate::telemetry::catalog::CHECK_QUEUE_DEPTH)
+            .set(depths.due_signups as f64);
+        metrics::gauge!(crate::telemetry::catalog::FORMS_RETRY_QUEUE_DEPTH)
+            .set(depths.forms_retry_queue as f64);
         Ok(depths)
     }
 }

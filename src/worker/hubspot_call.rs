@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::WorkerContext;
 use crate::hubspot::HubSpotError;
 use crate::store::{Permit, StoreError};
+use crate::telemetry::catalog;
 
 /// Name of the HubSpot API limiter in Redis (shared by every replica).
 pub const API_LIMITER: &str = "api";
@@ -36,11 +37,11 @@ impl WorkerContext {
             .await?
         {
             Permit::Granted => {
-                worker_permits(permits);
+                super::telemetry::api_permits(permits);
                 Ok(None)
             }
             Permit::Wait(wait) => {
-                metrics::counter!("hubspot_calls_deferred_total", "endpoint" => "batch")
+                metrics::counter!(catalog::HUBSPOT_CALLS_DEFERRED, "endpoint" => "batch")
                     .increment(1);
                 Ok(Some(wait))
             }
@@ -61,7 +62,7 @@ impl WorkerContext {
             Ok(_) => "ok",
             Err(error) => error.kind(),
         };
-        metrics::counter!("hubspot_requests_total", "endpoint" => endpoint, "outcome" => outcome)
+        metrics::counter!(catalog::HUBSPOT_REQUESTS, "endpoint" => endpoint, "outcome" => outcome)
             .increment(1);
         match result {
             Ok(value) => Call::Done(value),
@@ -69,8 +70,4 @@ impl WorkerContext {
             Err(error) => Call::Failed(error),
         }
     }
-}
-
-fn worker_permits(permits: u32) {
-    metrics::counter!("hubspot_api_permits_total").increment(u64::from(permits));
 }

@@ -34,6 +34,11 @@ pub use run_loop::{Step, run_steps, run_steps_woken};
 pub use sweep::{SweepReport, Sweeper};
 pub use tasks::{BackgroundTask, background_tasks};
 
+/// Counts a dead letter of `source` (for work outside the worker's own steps).
+pub fn dead_letter_counted(source: &'static str) {
+    telemetry::dead_letter(source);
+}
+
 /// The verification email and the form it waits for.
 #[derive(Debug, Clone)]
 pub struct Verification {

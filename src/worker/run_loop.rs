@@ -57,7 +57,9 @@ pub async fn run_steps_woken<T, F, Fut>(
             }
             Ok(_) => None,
             Err(error) => {
-                metrics::counter!("redis_errors_total", "operation" => name).increment(1);
+                metrics::counter!(
+crate::telemetry::catalog::REDIS_ERRORS, "operation" => name)
+                .increment(1);
                 tracing::warn!(task = name, error = ?error, "worker step failed; pausing");
                 Some(pause)
             }

@@ -113,7 +113,8 @@ impl Sweeper {
                 }
             }
         }
-        metrics::counter!("sweep_scheduled_total").increment(report.rescheduled.len() as u64);
+        metrics::counter!(crate::telemetry::catalog::SWEEP_SCHEDULED)
+            .increment(report.rescheduled.len() as u64);
         Ok(report)
     }
 }

@@ -11,6 +11,20 @@ use crate::support::stack::{sent_per_recipient, wait_for_emails};
 
 /// Starts `signup-reactor serve` as a real process on a free port.
 async fn start_reactor(redis: &TestRedis, prefix: &str, sim: &SimulatorHandle) -> (Child, String) {
+    start_reactor_logging_to(redis, prefix, sim, None).await
+}
+
+/// [`start_reactor`], its logs (`RUST_LOG=info`) written into `log` when given.
+async fn start_reactor_logging_to(
+    redis: &TestRedis,
+    prefix: &str,
+    sim: &SimulatorHandle,
+    log: Option<std::fs::File>,
+) -> (Child, String) {
+    let (stdout, level) = match log {
+        Some(file) => (Stdio::from(file), "info"),
+        None => (Stdio::null(), "warn"),
+    };
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
         .arg("serve")
@@ -29,8 +43,8 @@ async fn start_reactor(redis: &TestRedis, prefix: &str, sim: &SimulatorHandle) -
         .env("RETRY_BASE_DELAY", "20ms")
         .env("RETRY_MAX_DELAY", "200ms")
         .env("WORKER_POLL_INTERVAL", "10ms")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
+        .env("RUST_LOG", level)
+        .stdout(stdout)
         .stderr(Stdio::null())
         .kill_on_drop(true)
         .spawn()
@@ -116,4 +130,27 @@ async fn sigterm_during_a_batch_drains_and_loses_nothing() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let sent = sent_per_recipient(&sim);
     assert!(emails.iter().all(|e| sent.get(e) == Some(&1)), "{sent:?}");
+}
+
+#[tokio::test]
+async fn logs_written_to_a_file_carry_no_ansi_escapes() {
+    let redis = TestRedis::start();
+    let sim = Simulator::start(sim_config()).await.expect("simulator");
+    let prefix = format!("logs:{}:", uuid::Uuid::new_v4().simple());
+    let dir = std::env::temp_dir().join(format!("sr-logs-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("reactor.log");
+    let file = std::fs::File::create(&path).expect("log file");
+    let (mut child, _base) = start_reactor_logging_to(&redis, &prefix, &sim, Some(file)).await;
+    let pid = child.id().expect("pid").to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().await;
+    assert!(status.expect("kill").success());
+    let _ = tokio::time::timeout(Duration::from_secs(30), child.wait()).await;
+    let logs = std::fs::read_to_string(&path).expect("read logs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(logs.contains("signup-reactor listening"), "{logs}");
+    assert!(
+        !logs.contains('\u{1b}'),
+        "ANSI escapes in a log file: {logs:?}"
+    );
 }

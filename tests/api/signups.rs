@@ -3,8 +3,10 @@ use std::time::Duration;
 use hubspot_simulator::{Endpoint, FaultRule, FormDefinition, FormField, RateLimits};
 use serde_json::{Value, json};
 
+use signup_reactor::startup::Role;
+
 use crate::support::app::TestApp;
-use crate::support::stack::{Stack, eventually, signup_body};
+use crate::support::stack::{Stack, eventually, signup_body, wire};
 
 #[tokio::test]
 async fn an_accepted_signup_reaches_the_form_with_its_fields_and_context() {
@@ -143,6 +145,9 @@ async fn malformed_bodies_are_400() {
 
 #[tokio::test]
 async fn a_429_burst_queues_signups_and_submits_each_exactly_once() {
+    // A receiver alone takes the signups, so every one of them meets the
+    // injected 429s (no retry worker can use them up first); a worker started
+    // afterwards drains the queue.
     let stack = Stack::start(
         |sim| {
             // HubSpot's 10 s window, time-scaled: the 429s ask for a short wait.
@@ -152,13 +157,24 @@ async fn a_429_burst_queues_signups_and_submits_each_exactly_once() {
         |_| {},
     )
     .await;
+    stack.app.shutdown.cancel();
+    let receiver = TestApp::spawn_role(Role::Receiver, stack.app.redis.share(), |config| {
+        wire(config, &stack.sim);
+        config.redis.key_prefix = stack.app.prefix.clone();
+    })
+    .await;
     let emails: Vec<String> = (0..10).map(|i| format!("burst{i}@example.com")).collect();
     for email in &emails {
-        let response = stack.app.signup(&signup_body(email), None).await;
+        let response = receiver.signup(&signup_body(email), None).await;
         assert_eq!(response.status(), 202);
         let body: Value = response.json().await.expect("json");
         assert_eq!(body["status"], "queued", "{email}");
     }
+    let _worker = TestApp::spawn_role(Role::Worker, stack.app.redis.share(), |config| {
+        wire(config, &stack.sim);
+        config.redis.key_prefix = stack.app.prefix.clone();
+    })
+    .await;
     let sim = &stack.sim;
     let all_in = eventually(Duration::from_secs(20), || async {
         sim.submissions().len() >= emails.len()

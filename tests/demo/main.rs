@@ -18,7 +18,7 @@ fn options(redis: &TestRedis) -> DemoOptions {
         signups: SIGNUPS,
         time_scale: 0.01,
         seed: 7,
-        redis_url: redis.url.clone(),
+        redis_url: Some(redis.url.clone()),
         progress: false,
         ..DemoOptions::default()
     }
@@ -140,7 +140,7 @@ async fn an_interrupted_run_still_deletes_its_keys() {
 #[tokio::test]
 async fn without_redis_the_demo_says_how_to_start_one() {
     let options = DemoOptions {
-        redis_url: format!("redis://127.0.0.1:{}", free_port()),
+        redis_url: Some(format!("redis://127.0.0.1:{}", free_port())),
         progress: false,
         ..DemoOptions::default()
     };

@@ -131,8 +131,10 @@ fn release_build_script_is_shared_by_ci_and_the_image() {
     assert!(script.starts_with("#!/usr/bin/env bash"));
     assert!(script.contains("set -euo pipefail"));
     assert!(
-        script.contains("cargo build --release --locked --bin signup-reactor"),
-        "build-release.sh must run the locked release build"
+        script.contains(
+            "cargo build --release --locked -p signup-reactor --no-default-features --bin signup-reactor"
+        ),
+        "build-release.sh must run the locked release build without the demo (and its simulator)"
     );
     let ci = read(".ci/run");
     let lines: Vec<&str> = ci.lines().map(str::trim).collect();
@@ -142,9 +144,17 @@ fn release_build_script_is_shared_by_ci_and_the_image() {
         .expect(".ci/run must run bash deploy/build-release.sh");
     let tests = lines
         .iter()
-        .position(|line| line.starts_with("cargo test"))
-        .expect(".ci/run runs cargo test");
+        .position(|line| line.contains("cargo test --locked"))
+        .expect(".ci/run runs the README's test command");
     assert!(build > tests, "the release build runs after the tests");
+    assert!(
+        lines[tests].contains("cd \"$bare/") && ci.contains("git clone"),
+        ".ci/run runs the tests in a fresh clone with nothing beside it"
+    );
+    assert!(
+        ci.contains("HUBSPOT_OPENAPI_DIR"),
+        ".ci/run points the conformance tests at HubSpot's official specs"
+    );
 }
 
 #[test]
@@ -166,5 +176,42 @@ fn docker_build_context_leaves_out_target_git_and_local_secrets() {
             .lines()
             .any(|line| line.trim() == "reactor.env"),
         "deploy/reactor.env must not be committed"
+    );
+}
+
+#[test]
+fn the_production_build_contains_no_simulator() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let tree = |features: &[&str]| {
+        let output = std::process::Command::new(&cargo)
+            .args(["tree", "--offline", "--locked", "-p", "signup-reactor"])
+            .args(["-e", "normal,build", "--prefix", "none"])
+            .args(features)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo tree runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let has_simulator = |tree: &str| tree.lines().any(|l| l.starts_with("hubspot-simulator "));
+    let production = tree(&["--no-default-features"]);
+    assert!(
+        production
+            .lines()
+            .any(|l| l.starts_with("hubspot-signature ")),
+        "{production}"
+    );
+    assert!(!has_simulator(&production), "{production}");
+    assert!(
+        has_simulator(&tree(&[])),
+        "the default (demo) build uses the simulator"
+    );
+    assert!(
+        read("deploy/build-release.sh").contains("--no-default-features"),
+        "the image is built without default features"
     );
 }

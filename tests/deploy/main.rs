@@ -6,6 +6,7 @@ mod compose;
 mod dockerfile;
 mod files;
 mod kubernetes;
+mod metrics;
 mod readme;
 mod support;
 mod yaml_files;

@@ -9,7 +9,8 @@ use signup_reactor::domain::Email;
 use signup_reactor::hubspot::transactional::{SendVerdict, SingleSend};
 use signup_reactor::hubspot::{ApiVersion, HubSpotClient, HubSpotEndpoints};
 
-use crate::support::{Receiver, Spec};
+use crate::schemas::OfficialSpec as Spec;
+use crate::support::Receiver;
 
 fn client(receiver: &Receiver, version: ApiVersion) -> HubSpotClient {
     let base = receiver.url.trim_end_matches("/webhooks/hubspot");

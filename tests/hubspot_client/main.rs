@@ -3,7 +3,10 @@
 
 mod client_reads;
 mod client_requests;
-// The simulator's own test helpers; this target uses some of them.
+// The simulator's own test helpers and schema checks; this target uses some.
 #[allow(dead_code)]
+#[path = "../../crates/hubspot-simulator/tests/simulator/schemas.rs"]
+mod schemas;
+#[allow(dead_code, unused_imports)]
 #[path = "../../crates/hubspot-simulator/tests/simulator/support.rs"]
 mod support;

@@ -1,16 +1,7 @@
 //! The reactor under test, on port 0, with its own Redis and key prefix.
 
-use std::time::Duration;
-
-use secrecy::SecretString;
-use signup_reactor::config::{
-    Config, FormConfirmation, HubSpotSettings, LogFormat, RedisSettings, SignupSettings,
-    WebhookSettings, WorkerSettings,
-};
-use signup_reactor::domain::PortalId;
+use signup_reactor::config::Config;
 use signup_reactor::startup::{Application, Role};
-use signup_reactor::store::Quota;
-use signup_reactor::webhook::signature::SignaturePolicy;
 use tokio_util::sync::CancellationToken;
 
 use super::redis_server::TestRedis;
@@ -31,79 +22,39 @@ pub struct TestApp {
     pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
-/// The API version the suite runs on: `HUBSPOT_API_VERSION` when set (so the
-/// whole suite can be run once per version), else the default.
-pub fn api_version_under_test() -> signup_reactor::hubspot::ApiVersion {
-    match std::env::var("HUBSPOT_API_VERSION") {
-        Ok(raw) => raw.parse().expect("HUBSPOT_API_VERSION of the test run"),
-        Err(_) => Default::default(),
-    }
-}
-
-/// A configuration pointing at `redis_url`, with a unique key prefix.
+/// A configuration pointing at `redis_url`, with a unique key prefix: the
+/// documented defaults, with the secrets tests use and short delays.
 pub fn test_config(redis_url: &str) -> Config {
     let prefix = format!("test:{}:", uuid::Uuid::new_v4().simple());
-    Config {
-        listen_addr: "127.0.0.1:0".parse().expect("addr"),
-        redis: RedisSettings {
-            url: redis_url.to_owned(),
-            key_prefix: prefix,
-            command_timeout: Duration::from_millis(500),
-        },
-        hubspot: HubSpotSettings {
-            client_secret: SecretString::from(CLIENT_SECRET),
-            access_token: SecretString::from("test-access-token"),
-            portal_id: PortalId::new(PORTAL_ID).expect("portal"),
-            signup_form_guid: "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f".into(),
-            verification_email_id: 4242,
-            api_base_url: "http://127.0.0.1:9".parse().expect("url"),
-            forms_base_url: "http://127.0.0.1:9".parse().expect("url"),
-            api_version: api_version_under_test(),
-            forms_authenticated: false,
-            http_timeout: Duration::from_secs(5),
-        },
-        webhook: WebhookSettings {
-            public_url: None,
-            signature_policy: SignaturePolicy::Any,
-            trust_forwarded_headers: false,
-            max_body_bytes: 1024 * 1024,
-            dedupe_window: Duration::from_secs(72 * 3600),
-        },
-        signup_api_token: SecretString::from(SIGNUP_TOKEN),
-        signup: SignupSettings {
-            pending_ttl: Duration::from_secs(7 * 86400),
-            idempotency_ttl: Duration::from_secs(86400),
-            forms_quota: Quota {
-                max: 1000,
-                window: Duration::from_secs(10),
-            },
-            forms_retry_horizon: Duration::from_secs(86400),
-            first_check_grace: Duration::from_millis(200),
-        },
-        worker: WorkerSettings {
-            retry_base_delay: Duration::from_millis(20),
-            retry_max_delay: Duration::from_millis(200),
-            poll_interval: Duration::from_millis(10),
-            concurrency: 4,
-            stream_claim_idle: Duration::from_secs(60),
-            stream_max_deliveries: 5,
-            check_lease: Duration::from_secs(20),
-            contact_wait_horizon: Duration::from_secs(3600),
-            check_batch_size: 100,
-            form_confirmation: FormConfirmation::Profile,
-            form_clock_skew: Duration::from_secs(30),
-            send_cooldown: Duration::ZERO,
-            finished_ttl: Duration::from_secs(86400),
-            sweep_after: Duration::from_secs(600),
-            sweep_interval: Duration::from_secs(60),
-            api_quota: Quota {
-                max: 1000,
-                window: Duration::from_secs(10),
-            },
-            send_quota: None,
-        },
-        log_format: LogFormat::Text,
-    }
+    Config::builder()
+        .set("LISTEN_ADDR", "127.0.0.1:0")
+        .set("REDIS_URL", redis_url)
+        .set("REDIS_KEY_PREFIX", prefix)
+        .set("REDIS_COMMAND_TIMEOUT", "500ms")
+        .set("HUBSPOT_CLIENT_SECRET", CLIENT_SECRET)
+        .set("HUBSPOT_ACCESS_TOKEN", "test-access-token")
+        .set("HUBSPOT_PORTAL_ID", PORTAL_ID.to_string())
+        .set(
+            "HUBSPOT_SIGNUP_FORM_GUID",
+            "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
+        )
+        .set("HUBSPOT_VERIFICATION_EMAIL_ID", "4242")
+        .set("HUBSPOT_API_BASE_URL", "http://127.0.0.1:9")
+        .set("HUBSPOT_FORMS_BASE_URL", "http://127.0.0.1:9")
+        .set("HUBSPOT_HTTP_TIMEOUT", "5s")
+        .set("SIGNUP_API_TOKEN", SIGNUP_TOKEN)
+        .set("FORMS_RATE_LIMIT", "1000/10s")
+        .set("HUBSPOT_API_RATE_LIMIT", "1000/10s")
+        .set("RETRY_BASE_DELAY", "20ms")
+        .set("RETRY_MAX_DELAY", "200ms")
+        .set("WORKER_POLL_INTERVAL", "10ms")
+        .set("CHECK_LEASE", "20s")
+        .set("CONTACT_WAIT_HORIZON", "1h")
+        .set("SIGNUP_FINISHED_TTL", "1d")
+        .set("FIRST_CHECK_GRACE", "200ms")
+        .set("CONTACT_SEND_COOLDOWN", "0s")
+        .build()
+        .expect("the test configuration is valid")
 }
 
 impl TestApp {

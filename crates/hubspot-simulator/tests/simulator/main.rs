@@ -1,12 +1,15 @@
 //! The HubSpot simulator over real HTTP: its fidelity to HubSpot's documented
-//! behaviour and to the official OpenAPI schemas.
+//! behaviour and to the HubSpot schemas (the project's own in `schemas/`, and
+//! HubSpot's official OpenAPI specs when `HUBSPOT_OPENAPI_DIR` is set).
 
 mod auth_limits;
 mod batch;
+mod conformance;
 mod crm;
 mod forms;
 mod inspect;
 mod race;
+mod schemas;
 mod signatures;
 mod support;
 mod transactional;

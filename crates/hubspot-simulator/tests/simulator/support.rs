@@ -1,5 +1,4 @@
-//! Shared helpers: a fast simulator, an HTTP client, a webhook receiver and
-//! OpenAPI schema validation.
+//! Shared helpers: a fast simulator, an HTTP client and a webhook receiver.
 
 use std::collections::BTreeMap;
 use std::net::TcpListener;
@@ -9,6 +8,8 @@ use std::time::{Duration, Instant};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use hubspot_simulator::{DelayRange, SimConfig, Simulator, SimulatorHandle};
 use serde_json::{Value, json};
+
+pub use super::schemas::Spec;
 
 pub const TOKEN: &str = "pat-na1-test-token";
 pub const HUTK: &str = "0123456789abcdef0123456789abcdef";
@@ -109,76 +110,6 @@ pub async fn get_contact(sim: &SimulatorHandle, id_and_query: &str) -> reqwest::
         .send()
         .await
         .expect("crm request")
-}
-
-/// Validates JSON against a component schema of an official OpenAPI spec.
-pub struct Spec {
-    document: Value,
-}
-
-impl Spec {
-    /// Loads `<name>.json` from `HUBSPOT_OPENAPI_DIR`, else from the
-    /// workspace's sibling `shared/hubspot/openapi/` (this file serves test
-    /// targets of the simulator crate and of the workspace root).
-    pub fn load(name: &str) -> Self {
-        let dir = std::env::var("HUBSPOT_OPENAPI_DIR").unwrap_or_else(|_| {
-            let manifest = env!("CARGO_MANIFEST_DIR");
-            ["../shared", "../../../shared"]
-                .iter()
-                .map(|up| format!("{manifest}/{up}/hubspot/openapi"))
-                .find(|dir| std::path::Path::new(dir).is_dir())
-                .unwrap_or_else(|| format!("{manifest}/../shared/hubspot/openapi"))
-        });
-        let path = format!("{dir}/{name}.json");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let document = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-        Self { document }
-    }
-
-    fn validate_with(&self, schema: &str, instance: &Value, strict: bool) {
-        let mut components = self.document["components"].clone();
-        if strict {
-            close_objects(&mut components);
-        }
-        let root = json!({
-            "$ref": format!("#/components/schemas/{schema}"),
-            "components": components,
-        });
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft4)
-            .should_validate_formats(true)
-            .build(&root)
-            .unwrap_or_else(|e| panic!("schema {schema}: {e}"));
-        let errors: Vec<String> = validator
-            .iter_errors(instance)
-            .map(|e| e.to_string())
-            .collect();
-        assert!(errors.is_empty(), "{schema} rejects {instance}: {errors:?}");
-    }
-
-    /// Fields the schema does not declare are allowed (HubSpot adds some).
-    pub fn validate(&self, schema: &str, instance: &Value) {
-        self.validate_with(schema, instance, false);
-    }
-
-    /// Fields the schema does not declare are rejected.
-    pub fn validate_strict(&self, schema: &str, instance: &Value) {
-        self.validate_with(schema, instance, true);
-    }
-}
-
-/// Forbids undeclared properties on every object schema that declares some.
-fn close_objects(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
-                map.insert("additionalProperties".to_owned(), Value::Bool(false));
-            }
-            map.values_mut().for_each(close_objects);
-        }
-        Value::Array(items) => items.iter_mut().for_each(close_objects),
-        _ => {}
-    }
 }
 
 /// One request a [`Receiver`] got.

@@ -1,5 +1,7 @@
 //! Logs (tracing) and metrics (Prometheus) for the whole process.
 
+pub mod catalog;
+
 use std::sync::OnceLock;
 
 use metrics_exporter_prometheus::{
@@ -17,10 +19,16 @@ const LATENCY_BUCKETS: [f64; 12] = [
 static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
 
 /// Installs the process-wide tracing subscriber (`RUST_LOG` filters, default `info`).
-/// A second call is a no-op, so tests may call it freely.
+/// Logs go to standard output, coloured only when it is a terminal (a file or a
+/// log collector gets no ANSI escapes). A second call is a no-op, so tests may
+/// call it freely.
 pub fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = fmt().with_env_filter(filter).with_target(true);
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_target(true)
+        .with_ansi(ansi);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
@@ -36,7 +44,9 @@ pub fn metrics_handle() -> PrometheusHandle {
             let handle = recorder.handle();
             // Fails only if another recorder was installed first; the handle
             // then renders nothing, which /metrics makes visible.
-            let _ = metrics::set_global_recorder(recorder);
+            if metrics::set_global_recorder(recorder).is_ok() {
+                catalog::describe_all();
+            }
             handle
         })
         .clone()
@@ -52,7 +62,7 @@ fn build_recorder() -> PrometheusRecorder {
         .set_buckets(&LATENCY_BUCKETS)
         .and_then(|b| {
             b.set_buckets_for_metric(
-                Matcher::Full("signup_to_email_seconds".to_owned()),
+                Matcher::Full(catalog::SIGNUP_TO_EMAIL_SECONDS.to_owned()),
                 &SIGNUP_TO_EMAIL_BUCKETS,
             )
         });
