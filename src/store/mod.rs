@@ -20,7 +20,7 @@ pub use dead_letters::DeadLetter;
 pub use events::RecordOutcome;
 pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
-pub use rate_limit::{Permit, Quota};
+pub use rate_limit::{Permit, PermitIds, Quota, Reservation};
 pub use server_settings::SettingWarning;
 pub use signup_checks::{CheckEnd, Finish};
 pub use stream::StreamEntry;

@@ -53,9 +53,10 @@ impl SignupChecker {
             FormConfirmation::Profile => 2,
             FormConfirmation::Property => 1,
         };
-        if let Some(wait) = ctx.take_api_permits(permits).await? {
-            return Ok(BatchAnswer::Wait(wait, "rate_limited"));
-        }
+        let reserved = match ctx.reserve_api_permits(permits).await? {
+            Ok(reserved) => reserved,
+            Err(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
+        };
         let contacts = match self.read_contacts(records, strategy).await {
             Call::Done(contacts) => contacts,
             Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
@@ -70,6 +71,8 @@ impl SignupChecker {
                 let mut visible: Vec<ContactId> = contacts.values().map(|(id, _)| *id).collect();
                 visible.sort_unstable();
                 visible.dedup();
+                // The second call is made now: its permit counts from now.
+                ctx.store.use_permit(&reserved, 2).await?;
                 match self.profile_submissions(&visible).await {
                     Call::Done(found) => found,
                     Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::WorkerContext;
 use crate::hubspot::HubSpotError;
-use crate::store::{Permit, StoreError};
+use crate::store::{PermitIds, Reservation, StoreError};
 use crate::telemetry::catalog;
 
 /// Name of the HubSpot API limiter in Redis (shared by every replica).
@@ -31,19 +31,29 @@ impl WorkerContext {
         &self,
         permits: u32,
     ) -> Result<Option<Duration>, StoreError> {
+        Ok(self.reserve_api_permits(permits).await?.err())
+    }
+
+    /// Reserves `permits` from the shared API quota at once (a later call
+    /// re-stamps its permit with `RedisStore::use_permit`); the wait when
+    /// they are not all free.
+    pub(super) async fn reserve_api_permits(
+        &self,
+        permits: u32,
+    ) -> Result<Result<PermitIds, Duration>, StoreError> {
         match self
             .store
-            .try_acquire_many(API_LIMITER, self.settings.api_quota, permits)
+            .reserve(API_LIMITER, self.settings.api_quota, permits)
             .await?
         {
-            Permit::Granted => {
+            Reservation::Granted(ids) => {
                 super::telemetry::api_permits(permits);
-                Ok(None)
+                Ok(Ok(ids))
             }
-            Permit::Wait(wait) => {
+            Reservation::Wait(wait) => {
                 metrics::counter!(catalog::HUBSPOT_CALLS_DEFERRED, "endpoint" => "batch")
                     .increment(1);
-                Ok(Some(wait))
+                Ok(Err(wait))
             }
         }
     }

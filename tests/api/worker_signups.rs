@@ -431,3 +431,78 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
                 && l.field("reason") == "contact deleted")
     );
 }
+
+#[tokio::test]
+async fn the_property_strategy_confirms_from_the_batch_read_alone() {
+    let stack = Stack::start(
+        |_| {},
+        |config| {
+            config.worker.form_confirmation = signup_reactor::config::FormConfirmation::Property;
+        },
+    )
+    .await;
+    let emails: Vec<String> = (0..10).map(|i| format!("prop{i}@example.com")).collect();
+    stack.sign_up_all(&emails).await;
+    stack.expect_emails(&emails, Duration::from_secs(30)).await;
+    for email in &emails {
+        let record = stack.sim.emails().into_iter().find(|e| &e.to == email);
+        assert!(record.is_some_and(|r| r.contact_visible && !r.created_contact));
+    }
+}
+
+#[tokio::test]
+async fn three_replicas_batching_at_once_stay_under_the_quota() {
+    let stack = Stack::start(
+        |sim| {
+            // 12 calls per (scaled) second: far fewer than the checks want.
+            sim.rate_limits.api = Some(hubspot_simulator::RateLimit {
+                max: 12,
+                interval_ms: 100_000,
+                daily: 1_000_000,
+            });
+        },
+        |config| {
+            // A little under the account's limit, as the README advises: a
+            // call reaches HubSpot a moment after its permit, and this
+            // window is compressed to one second.
+            config.worker.api_quota = Quota {
+                max: 10,
+                window: Duration::from_secs(1),
+            };
+            config.worker.check_batch_size = 10;
+        },
+    )
+    .await;
+    let prefix = stack.app.prefix.clone();
+    let mut replicas = Vec::new();
+    for _ in 0..2 {
+        replicas.push(
+            TestApp::spawn_role(Role::All, stack.app.redis.share(), |config| {
+                wire(config, &stack.sim);
+                config.redis.key_prefix = prefix.clone();
+                config.worker.api_quota = Quota {
+                    max: 10,
+                    window: Duration::from_secs(1),
+                };
+                config.worker.check_batch_size = 10;
+            })
+            .await,
+        );
+    }
+    let emails: Vec<String> = (0..90).map(|i| format!("replica{i}@example.com")).collect();
+    for (i, email) in emails.iter().enumerate() {
+        let app = match i % 3 {
+            0 => &stack.app,
+            n => &replicas[n - 1],
+        };
+        assert_eq!(app.signup(&signup_body(email), None).await.status(), 202);
+    }
+    stack.expect_emails(&emails, Duration::from_secs(60)).await;
+    assert_eq!(
+        stack.sim.stats().quota_rejections,
+        0,
+        "HubSpot never had to refuse a call"
+    );
+    let sent = crate::support::stack::sent_per_recipient(&stack.sim);
+    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
+}
