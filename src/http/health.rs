@@ -5,6 +5,7 @@ use actix_web::web::Data;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::store::RedisStore;
+use crate::telemetry::catalog;
 
 /// Alive: the process answers. Never touches dependencies.
 pub async fn healthz() -> HttpResponse {
@@ -16,9 +17,7 @@ pub async fn readyz(store: Data<RedisStore>) -> HttpResponse {
     match store.ping().await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "redis": "ok" })),
         Err(error) => {
-            metrics::counter!(
-crate::telemetry::catalog::REDIS_ERRORS, "operation" => "ping")
-            .increment(1);
+            metrics::counter!(catalog::REDIS_ERRORS, "operation" => "ping").increment(1);
             tracing::warn!(error = ?error, "readiness check failed: redis unreachable");
             HttpResponse::ServiceUnavailable()
                 .json(serde_json::json!({ "status": "not ready", "redis": "unreachable" }))

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use crate::telemetry::catalog;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -22,7 +23,7 @@ pub async fn record_latency(
         Err(error) => error.as_response_error().status_code().as_u16().to_string(),
     };
     metrics::histogram!(
-    crate::telemetry::catalog::HTTP_REQUEST_DURATION_SECONDS,
+    catalog::HTTP_REQUEST_DURATION_SECONDS,
             "method" => method,
             "route" => route,
             "status" => status

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::consumer::CONSUMER_GROUP;
 use super::{Step, WorkerContext};
 use crate::store::StoreError;
+use crate::telemetry::catalog;
 
 /// Reports depths of the stream and queues.
 pub struct GaugeReporter {
@@ -46,15 +47,11 @@ impl GaugeReporter {
             due_signups,
             forms_retry_queue: store.delay_len(&keys.forms_retry_queue()).await?,
         };
-        metrics::gauge!(crate::telemetry::catalog::EVENT_STREAM_LENGTH)
-            .set(depths.stream_length as f64);
-        metrics::gauge!(crate::telemetry::catalog::EVENT_STREAM_PENDING)
-            .set(depths.stream_pending as f64);
-        metrics::gauge!(crate::telemetry::catalog::OPEN_SIGNUPS).set(depths.open_signups as f64);
-        metrics::gauge!(crate::telemetry::catalog::CHECK_QUEUE_DEPTH)
-            .set(depths.due_signups as f64);
-        metrics::gauge!(crate::telemetry::catalog::FORMS_RETRY_QUEUE_DEPTH)
-            .set(depths.forms_retry_queue as f64);
+        metrics::gauge!(catalog::EVENT_STREAM_LENGTH).set(depths.stream_length as f64);
+        metrics::gauge!(catalog::EVENT_STREAM_PENDING).set(depths.stream_pending as f64);
+        metrics::gauge!(catalog::OPEN_SIGNUPS).set(depths.open_signups as f64);
+        metrics::gauge!(catalog::CHECK_QUEUE_DEPTH).set(depths.due_signups as f64);
+        metrics::gauge!(catalog::FORMS_RETRY_QUEUE_DEPTH).set(depths.forms_retry_queue as f64);
         Ok(depths)
     }
 }

@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::store::StoreError;
+use crate::telemetry::catalog;
 
 /// Whether a step found work.
 pub trait Step {
@@ -57,9 +58,7 @@ pub async fn run_steps_woken<T, F, Fut>(
             }
             Ok(_) => None,
             Err(error) => {
-                metrics::counter!(
-crate::telemetry::catalog::REDIS_ERRORS, "operation" => name)
-                .increment(1);
+                metrics::counter!(catalog::REDIS_ERRORS, "operation" => name).increment(1);
                 tracing::warn!(task = name, error = ?error, "worker step failed; pausing");
                 Some(pause)
             }

@@ -14,6 +14,7 @@ use super::{Step, WorkerContext};
 use crate::clock::now_ms;
 use crate::domain::SignupStatus;
 use crate::store::StoreError;
+use crate::telemetry::catalog;
 
 /// Most open signups looked at per sweep.
 const SWEEP_BATCH: isize = 500;
@@ -113,8 +114,7 @@ impl Sweeper {
                 }
             }
         }
-        metrics::counter!(crate::telemetry::catalog::SWEEP_SCHEDULED)
-            .increment(report.rescheduled.len() as u64);
+        metrics::counter!(catalog::SWEEP_SCHEDULED).increment(report.rescheduled.len() as u64);
         Ok(report)
     }
 }

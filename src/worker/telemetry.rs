@@ -1,23 +1,22 @@
 //! Worker metrics, named in one place (see the README's metrics reference).
 
+use crate::telemetry::catalog;
 use std::time::Duration;
 
 /// A signup's check outcome, by outcome.
 pub fn check(outcome: &'static str) {
-    metrics::counter!(
-crate::telemetry::catalog::CHECKS, "outcome" => outcome)
-    .increment(1);
+    metrics::counter!(catalog::CHECKS, "outcome" => outcome).increment(1);
 }
 
 /// A claimed batch, by size (quota use: calls per batch are fixed, so
 /// bigger batches mean fewer calls per signup).
 pub fn batch_claimed(size: usize) {
-    metrics::histogram!(crate::telemetry::catalog::CHECK_BATCH_SIZE).record(size as f64);
+    metrics::histogram!(catalog::CHECK_BATCH_SIZE).record(size as f64);
 }
 
 /// API permits taken from the shared quota.
 pub fn api_permits(permits: u32) {
-    metrics::counter!(crate::telemetry::catalog::HUBSPOT_API_PERMITS).increment(u64::from(permits));
+    metrics::counter!(catalog::HUBSPOT_API_PERMITS).increment(u64::from(permits));
 }
 
 /// A verification email HubSpot accepted, by `sendResult`; with the time
@@ -25,27 +24,21 @@ pub fn api_permits(permits: u32) {
 /// submission (the reactor's own overhead).
 pub fn sent(send_result: &str, signup_to_send: Duration, overhead: Option<Duration>) {
     metrics::counter!(
-        crate::telemetry::catalog::EMAILS_SENT, "send_result" => send_result.to_owned())
+        catalog::EMAILS_SENT, "send_result" => send_result.to_owned())
     .increment(1);
-    metrics::histogram!(crate::telemetry::catalog::SIGNUP_TO_EMAIL_SECONDS)
-        .record(signup_to_send.as_secs_f64());
+    metrics::histogram!(catalog::SIGNUP_TO_EMAIL_SECONDS).record(signup_to_send.as_secs_f64());
     if let Some(overhead) = overhead {
-        metrics::histogram!(crate::telemetry::catalog::CONFIRMED_TO_EMAIL_SECONDS)
-            .record(overhead.as_secs_f64());
+        metrics::histogram!(catalog::CONFIRMED_TO_EMAIL_SECONDS).record(overhead.as_secs_f64());
     }
 }
 
 /// Work given up on, by source (`events`, `checks`, `forms`).
 pub fn dead_letter(source: &'static str) {
-    metrics::counter!(
-crate::telemetry::catalog::DEAD_LETTERS, "source" => source)
-    .increment(1);
+    metrics::counter!(catalog::DEAD_LETTERS, "source" => source).increment(1);
 }
 
 /// An event consumed as a wake-up hint.
 pub fn event_consumed(reclaimed: bool) {
     let how = if reclaimed { "reclaimed" } else { "new" };
-    metrics::counter!(
-crate::telemetry::catalog::EVENTS_CONSUMED, "delivery" => how)
-    .increment(1);
+    metrics::counter!(catalog::EVENTS_CONSUMED, "delivery" => how).increment(1);
 }
