@@ -120,7 +120,10 @@ async fn main() -> anyhow::Result<()> {
             .set("HUBSPOT_CLIENT_SECRET", "x")
             .set("HUBSPOT_ACCESS_TOKEN", "x")
             .set("HUBSPOT_PORTAL_ID", "1")
-            .set("HUBSPOT_SIGNUP_FORM_GUID", "x")
+            .set(
+                "HUBSPOT_SIGNUP_FORM_GUID",
+                "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
+            )
             .set("HUBSPOT_VERIFICATION_EMAIL_ID", "1")
             .set("SIGNUP_API_TOKEN", "x")
             .build()
