@@ -16,10 +16,10 @@ use crate::config::Config;
 use crate::http;
 use crate::hubspot::HubSpotClient;
 use crate::signup::handler::{SignupState, create_signup};
-use crate::signup::{FormTarget, FormsRetry, SignupIntake};
+use crate::signup::{FormTarget, SignupIntake};
 use crate::store::RedisStore;
 use crate::webhook::handler::{WebhookState, receive};
-use crate::worker::{BackgroundTask, Verification, WorkerContext, background_tasks};
+use crate::worker::{BackgroundTask, FormsRetry, Verification, WorkerContext, background_tasks};
 
 /// How long a client has to go (read its answer, close) once answered.
 const CLIENT_DISCONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
@@ -57,6 +57,9 @@ pub struct Application {
 impl Application {
     /// Connects (lazily) to Redis and binds `config.listen_addr` (port 0 picks a free port).
     pub async fn build(config: Config, role: Role) -> anyhow::Result<Self> {
+        config
+            .check_horizons()
+            .context("the settings contradict each other")?;
         let store = RedisStore::connect(&config.redis).context("REDIS_URL is not usable")?;
         let hubspot = HubSpotClient::new(config.hubspot_endpoints())
             .context("cannot build the HubSpot client")?;
@@ -82,8 +85,13 @@ impl Application {
                 form_guid: config.hubspot.signup_form_guid.clone(),
                 email_id: config.hubspot.verification_email_id,
             };
-            let ctx =
-                WorkerContext::new(store.clone(), hubspot, config.worker.clone(), verification);
+            let ctx = WorkerContext::new(
+                store.clone(),
+                hubspot,
+                config.worker.clone(),
+                verification,
+                config.signup.pending_ttl,
+            );
             let retry = FormsRetry {
                 intake: intake.clone(),
             };

@@ -109,6 +109,10 @@ pub struct SettingsArgs {
     #[arg(long, env = "FORMS_RETRY_HORIZON", default_value = "24h")]
     pub forms_retry_horizon: String,
 
+    /// Wait after a Forms submission before its signup's first check (HubSpot's processing and visibility lag).
+    #[arg(long, env = "FIRST_CHECK_GRACE", default_value = "3s")]
+    pub first_check_grace: String,
+
     /// First retry delay; doubles per attempt (with jitter) up to RETRY_MAX_DELAY.
     #[arg(long, env = "RETRY_BASE_DELAY", default_value = "1s")]
     pub retry_base_delay: String,
@@ -133,19 +137,39 @@ pub struct SettingsArgs {
     #[arg(long, env = "STREAM_MAX_DELIVERIES", default_value = "5")]
     pub stream_max_deliveries: String,
 
-    /// How long a claimed contact check (or send) is reserved to one worker.
+    /// How long a claimed batch of signup checks (and their sends) is reserved to one worker.
     #[arg(long, env = "CHECK_LEASE", default_value = "60s")]
     pub check_lease: String,
 
-    /// How long a contact may stay invisible, or without the form submission, before it is dead-lettered.
+    /// Most signups one check claims and confirms together (1 to 100).
+    #[arg(long, env = "CHECK_BATCH_SIZE", default_value = "100")]
+    pub check_batch_size: String,
+
+    /// How a batch confirms that each signup's form submission landed: `profile` or `property`.
+    #[arg(long, env = "FORM_CONFIRMATION", default_value = "profile")]
+    pub form_confirmation: String,
+
+    /// How much earlier than the signup a form submission may be stamped and still count as its own.
+    #[arg(long, env = "FORM_CLOCK_SKEW", default_value = "30s")]
+    pub form_clock_skew: String,
+
+    /// Least time between two verification emails to one contact (0s: none).
+    #[arg(long, env = "CONTACT_SEND_COOLDOWN", default_value = "30s")]
+    pub contact_send_cooldown: String,
+
+    /// Optional own limit of Single Send calls, as N/duration (HubSpot exempts them from the API quota).
+    #[arg(long, env = "SINGLE_SEND_RATE_LIMIT", default_value = "")]
+    pub single_send_rate_limit: String,
+
+    /// How long a signup may wait for its contact, or its form submission, before it is dead-lettered.
     #[arg(long, env = "CONTACT_WAIT_HORIZON", default_value = "24h")]
     pub contact_wait_horizon: String,
 
-    /// How long a contact's state (including "sent") is kept.
-    #[arg(long, env = "CONTACT_STATE_TTL", default_value = "30d")]
-    pub contact_state_ttl: String,
+    /// How long a signup's record is kept after its email went out or it was dead-lettered.
+    #[arg(long, env = "SIGNUP_FINISHED_TTL", default_value = "24h")]
+    pub signup_finished_ttl: String,
 
-    /// A pending signup without progress for this long is looked up by email.
+    /// An open signup older than this is checked by the sweep against its horizons.
     #[arg(long, env = "SWEEP_AFTER", default_value = "10m")]
     pub sweep_after: String,
 

@@ -17,7 +17,7 @@ pub use args::{RedisArgs, SettingsArgs};
 pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
 pub use redis::{ClusterMode, RedisSettings};
-pub use worker::WorkerSettings;
+pub use worker::{FormConfirmation, MAX_CHECK_BATCH, WorkerSettings};
 
 use crate::domain::PortalId;
 use crate::hubspot::{ApiVersion, HubSpotEndpoints};
@@ -55,6 +55,8 @@ pub struct SignupSettings {
     pub idempotency_lease: Duration,
     pub forms_quota: Quota,
     pub forms_retry_horizon: Duration,
+    /// Wait before a submitted signup's first check.
+    pub first_check_grace: Duration,
 }
 
 /// The HubSpot account and app the reactor works for.
@@ -96,7 +98,7 @@ impl Config {
         let listen_addr = args.listen_addr.trim().parse().map_err(|_| {
             ConfigError::invalid("LISTEN_ADDR", "expected host:port, e.g. 0.0.0.0:8080")
         })?;
-        Ok(Self {
+        let config = Self {
             listen_addr,
             http_read_timeout: positive_duration("HTTP_READ_TIMEOUT", &args.http_read_timeout)?,
             redis: RedisSettings::from_args(&args.redis)?,
@@ -106,9 +108,39 @@ impl Config {
             signup: SignupSettings::from_args(args)?,
             worker: WorkerSettings::from_args(args)?,
             log_format: LogFormat::parse(&args.log_format)?,
-        })
+        };
+        config.check_horizons()?;
+        Ok(config)
+    }
+
+    /// Relations between settings: a lease must outlast the calls made under
+    /// it, and a pending record must outlive every horizon it can wait through
+    /// (so a signup ends as a dead letter, never as a silent expiry).
+    pub fn check_horizons(&self) -> Result<(), ConfigError> {
+        let lease = self.worker.check_lease;
+        let calls = self.hubspot.http_timeout * CALLS_PER_LEASE;
+        if lease < calls {
+            return Err(ConfigError::invalid(
+                "CHECK_LEASE",
+                "must be at least 4 times HUBSPOT_HTTP_TIMEOUT (a check makes up to 4 calls in a row)",
+            ));
+        }
+        let horizons = self.signup.forms_retry_horizon + self.worker.contact_wait_horizon;
+        if self.signup.pending_ttl
+            <= horizons + self.worker.sweep_after + self.worker.sweep_interval
+        {
+            return Err(ConfigError::invalid(
+                "SIGNUP_PENDING_TTL",
+                "must exceed FORMS_RETRY_HORIZON + CONTACT_WAIT_HORIZON + SWEEP_AFTER + SWEEP_INTERVAL",
+            ));
+        }
+        Ok(())
     }
 }
+
+/// HubSpot calls a check can make one after another under one lease: the
+/// batch read, the confirmation, the send and its status.
+pub const CALLS_PER_LEASE: u32 = 4;
 
 impl Config {
     /// How the HubSpot client connects: the one place its settings are assembled.
@@ -247,6 +279,7 @@ impl SignupSettings {
                 "FORMS_RETRY_HORIZON",
                 &args.forms_retry_horizon,
             )?,
+            first_check_grace: parse_duration("FIRST_CHECK_GRACE", &args.first_check_grace)?,
         })
     }
 }

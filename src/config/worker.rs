@@ -1,12 +1,39 @@
-//! Settings of the background workers: pacing, leases, horizons, quotas.
+//! Settings of the background workers: pacing, leases, batches, horizons, quotas.
 
 use std::time::Duration;
 
 use super::SettingsArgs;
-use super::parse::{ConfigError, parse_number, positive_duration};
+use super::parse::{ConfigError, parse_duration, parse_number, positive_duration};
 use crate::store::Quota;
 
-/// How the workers pace, retry and share HubSpot's quota.
+/// HubSpot accepts at most this many inputs per batch call.
+pub const MAX_CHECK_BATCH: usize = 100;
+
+/// How a batch of signups confirms that each one's form submission landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormConfirmation {
+    /// One legacy batch profile call (`formSubmissionMode=all`) per batch:
+    /// documented format with timestamps; one extra rate-limited call.
+    Profile,
+    /// The batch read's `hs_calculated_form_submissions` property: no extra
+    /// call, but its format is UNCONFIRMED.
+    Property,
+}
+
+impl FormConfirmation {
+    fn parse(raw: &str) -> Result<Self, ConfigError> {
+        match raw.trim() {
+            "profile" => Ok(Self::Profile),
+            "property" => Ok(Self::Property),
+            _ => Err(ConfigError::invalid(
+                "FORM_CONFIRMATION",
+                "expected `profile` or `property`",
+            )),
+        }
+    }
+}
+
+/// How the workers pace, batch, retry and share HubSpot's quota.
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
     pub retry_base_delay: Duration,
@@ -16,11 +43,17 @@ pub struct WorkerSettings {
     pub stream_claim_idle: Duration,
     pub stream_max_deliveries: u64,
     pub check_lease: Duration,
+    pub check_batch_size: usize,
+    pub form_confirmation: FormConfirmation,
+    pub form_clock_skew: Duration,
+    pub send_cooldown: Duration,
     pub contact_wait_horizon: Duration,
-    pub contact_state_ttl: Duration,
+    pub finished_ttl: Duration,
     pub sweep_after: Duration,
     pub sweep_interval: Duration,
     pub api_quota: Quota,
+    /// Single Send's own limit, if any (it takes nothing from `api_quota`).
+    pub send_quota: Option<Quota>,
 }
 
 impl WorkerSettings {
@@ -48,12 +81,28 @@ impl WorkerSettings {
                 "must be at least 1",
             ));
         }
+        let check_batch_size: usize = parse_number("CHECK_BATCH_SIZE", &args.check_batch_size)?;
+        if !(1..=MAX_CHECK_BATCH).contains(&check_batch_size) {
+            return Err(ConfigError::invalid(
+                "CHECK_BATCH_SIZE",
+                "expected 1 to 100",
+            ));
+        }
         let api_quota = Quota::parse(&args.hubspot_api_rate_limit).ok_or_else(|| {
             ConfigError::invalid(
                 "HUBSPOT_API_RATE_LIMIT",
                 "expected N/duration, e.g. 100/10s",
             )
         })?;
+        let send_quota = match args.single_send_rate_limit.trim() {
+            "" => None,
+            raw => Some(Quota::parse(raw).ok_or_else(|| {
+                ConfigError::invalid(
+                    "SINGLE_SEND_RATE_LIMIT",
+                    "expected N/duration, e.g. 10/1s, or empty for none",
+                )
+            })?),
+        };
         Ok(Self {
             retry_base_delay,
             retry_max_delay,
@@ -62,14 +111,19 @@ impl WorkerSettings {
             stream_claim_idle: positive_duration("STREAM_CLAIM_IDLE", &args.stream_claim_idle)?,
             stream_max_deliveries,
             check_lease: positive_duration("CHECK_LEASE", &args.check_lease)?,
+            check_batch_size,
+            form_confirmation: FormConfirmation::parse(&args.form_confirmation)?,
+            form_clock_skew: parse_duration("FORM_CLOCK_SKEW", &args.form_clock_skew)?,
+            send_cooldown: parse_duration("CONTACT_SEND_COOLDOWN", &args.contact_send_cooldown)?,
             contact_wait_horizon: positive_duration(
                 "CONTACT_WAIT_HORIZON",
                 &args.contact_wait_horizon,
             )?,
-            contact_state_ttl: positive_duration("CONTACT_STATE_TTL", &args.contact_state_ttl)?,
+            finished_ttl: positive_duration("SIGNUP_FINISHED_TTL", &args.signup_finished_ttl)?,
             sweep_after: positive_duration("SWEEP_AFTER", &args.sweep_after)?,
             sweep_interval: positive_duration("SWEEP_INTERVAL", &args.sweep_interval)?,
             api_quota,
+            send_quota,
         })
     }
 }

@@ -32,6 +32,11 @@ pub struct FlowFigures {
     pub latency_p50: Option<Duration>,
     /// 95th percentile of the same.
     pub latency_p95: Option<Duration>,
+    /// Median time from "the contact is visible with the form's submission on
+    /// it" to its email's send request (0 for an email sent before that).
+    pub ready_to_email_p50: Option<Duration>,
+    /// 95th percentile of the same.
+    pub ready_to_email_p95: Option<Duration>,
 }
 
 impl FlowFigures {
@@ -71,6 +76,16 @@ pub fn measure(
         })
         .collect();
     latencies.sort_unstable();
+    let mut after_ready: Vec<Duration> = contacts
+        .iter()
+        .filter_map(|contact| {
+            let sent_at = first_send.get(contact.email.as_deref()?)?;
+            let landed = contact.form_submissions.iter().map(|s| s.timestamp).min()?;
+            let ready = contact.visible_at.max(landed);
+            Some(Duration::from_millis(sent_at.saturating_sub(ready)))
+        })
+        .collect();
+    after_ready.sort_unstable();
     FlowFigures {
         signups,
         failed_signups,
@@ -92,6 +107,8 @@ pub fn measure(
             .count(),
         latency_p50: percentile(&latencies, 50),
         latency_p95: percentile(&latencies, 95),
+        ready_to_email_p50: percentile(&after_ready, 50),
+        ready_to_email_p95: percentile(&after_ready, 95),
     }
 }
 

@@ -77,6 +77,10 @@ fn counts_offline_duplicates_premature_and_missing_emails() {
     );
     assert_eq!(figures.latency_p50, Some(Duration::from_millis(100)));
     assert_eq!(figures.latency_p95, Some(Duration::from_millis(500)));
+    assert_eq!(
+        figures.ready_to_email_p50, None,
+        "no contact here has the form's submission on it"
+    );
     assert!((figures.offline_percent() - 100.0 / 3.0).abs() < 1e-9);
 }
 
@@ -95,4 +99,34 @@ fn percentiles_use_the_nearest_rank() {
     assert_eq!(percentile(&values, 95), Some(Duration::from_secs(19)));
     assert_eq!(percentile(&values[..1], 95), Some(Duration::from_secs(1)));
     assert_eq!(percentile(&[], 50), None);
+}
+
+#[test]
+fn ready_to_email_counts_from_visible_with_the_form_on_it() {
+    let submitted = HashMap::from([("a@x.io".to_owned(), 0), ("b@x.io".to_owned(), 0)]);
+    let landed = |at: u64| hubspot_simulator::ContactFormSubmission {
+        conversion_id: "c".to_owned(),
+        form_id: "f".to_owned(),
+        portal_id: 1,
+        timestamp: at,
+        page_url: None,
+        title: String::new(),
+    };
+    let mut a = contact(1, "a@x.io", "DIRECT_TRAFFIC");
+    a.visible_at = 1_000;
+    a.form_submissions = vec![landed(800)];
+    let mut b = contact(2, "b@x.io", "DIRECT_TRAFFIC");
+    b.visible_at = 1_000;
+    b.form_submissions = vec![landed(3_000)];
+    let emails = vec![
+        email("a@x.io", 1_300, true, true, true),
+        email("b@x.io", 2_000, true, true, true),
+    ];
+    let figures = measure(2, 0, &submitted, &[a, b], &emails);
+    assert_eq!(
+        figures.ready_to_email_p50,
+        Some(Duration::ZERO),
+        "b's email came before its form"
+    );
+    assert_eq!(figures.ready_to_email_p95, Some(Duration::from_millis(300)));
 }

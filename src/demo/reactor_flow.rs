@@ -108,7 +108,7 @@ async fn run_signups(
     Ok(launched)
 }
 
-/// Whether the worker has nothing left: no recorded event, no due check.
+/// Whether the worker has nothing left: no recorded event, no open signup.
 async fn worker_idle(client: &redis::Client, keys: &Keys) -> bool {
     let Ok(mut conn) = client.get_multiplexed_async_connection().await else {
         return false;
@@ -118,7 +118,7 @@ async fn worker_idle(client: &redis::Client, keys: &Keys) -> bool {
         .query_async(&mut conn)
         .await;
     let checks: redis::RedisResult<u64> = redis::cmd("ZCARD")
-        .arg(keys.check_queue())
+        .arg(keys.signups_open())
         .query_async(&mut conn)
         .await;
     matches!((stream, checks), (Ok(0), Ok(0)))

@@ -53,6 +53,22 @@ pub fn render(report: &DemoReport) -> String {
             "signup-to-email latency p95",
             latencies(n.latency_p95, r.latency_p95, report.time_scale),
         ),
+        (
+            "visible-with-form-to-email p50",
+            latencies(
+                n.ready_to_email_p50,
+                r.ready_to_email_p50,
+                report.time_scale,
+            ),
+        ),
+        (
+            "visible-with-form-to-email p95",
+            latencies(
+                n.ready_to_email_p95,
+                r.ready_to_email_p95,
+                report.time_scale,
+            ),
+        ),
     ];
     for (label, (naive, reactor)) in &lines {
         row(&mut out, label, naive, reactor);

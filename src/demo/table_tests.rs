@@ -14,6 +14,8 @@ fn figures(offline: usize, duplicates: usize, premature: usize, p50_ms: u64) -> 
         premature_emails: premature,
         latency_p50: Some(Duration::from_millis(p50_ms)),
         latency_p95: Some(Duration::from_millis(p50_ms * 2)),
+        ready_to_email_p50: Some(Duration::from_millis(p50_ms / 4)),
+        ready_to_email_p95: Some(Duration::from_millis(p50_ms / 2)),
     }
 }
 
@@ -75,6 +77,14 @@ fn the_table_shows_both_flows_side_by_side() {
         line("signup-to-email latency p95"),
         "signup-to-email latency p95 10.0 s 12.0 s"
     );
+    assert_eq!(
+        line("visible-with-form-to-email p50"),
+        "visible-with-form-to-email p50 1.2 s 1.5 s"
+    );
+    assert_eq!(
+        line("visible-with-form-to-email p95"),
+        "visible-with-form-to-email p95 2.5 s 3.0 s"
+    );
     assert!(!text.contains("signups whose requests failed"));
     assert!(text.contains("reactor flow: OK"), "{text}");
 }
@@ -88,7 +98,7 @@ fn columns_line_up() {
         .take_while(|l| !l.is_empty())
         .map(|l| l.chars().count())
         .collect();
-    assert_eq!(widths.len(), 10, "{text}");
+    assert_eq!(widths.len(), 12, "{text}");
     assert!(
         widths.iter().all(|w| *w == LABEL + 2 * COLUMN),
         "{widths:?}"

@@ -12,6 +12,8 @@ use super::{ContactId, PortalId};
 pub enum EventKind {
     ContactCreation,
     ContactPropertyChange,
+    /// The contact was deleted: its signups' checks end.
+    ContactDeletion,
     /// Any other subscription type: accepted, counted, not recorded.
     Other,
 }
@@ -22,6 +24,7 @@ impl EventKind {
         match value {
             "contact.creation" => Self::ContactCreation,
             "contact.propertyChange" => Self::ContactPropertyChange,
+            "contact.deletion" => Self::ContactDeletion,
             _ => Self::Other,
         }
     }
@@ -103,6 +106,9 @@ pub struct ContactEvent {
     pub occurred_at: Option<u64>,
     pub attempt_number: u64,
     pub property_name: Option<String>,
+    /// For a change of `email`: the new address's fingerprint (never the
+    /// address), so that the worker wakes exactly the signups waiting for it.
+    pub email_fingerprint: Option<String>,
     /// The event as received, less `propertyValue` (which may hold personal data).
     pub stored_json: String,
 }

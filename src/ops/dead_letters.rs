@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::{connect, format_ms_str};
 use crate::clock::now_ms;
 use crate::config::RedisArgs;
-use crate::domain::{ContactId, PendingSignup, SignupStatus};
+use crate::domain::SignupStatus;
 use crate::store::{DeadLetter, RedisStore};
 
 /// Options of `dead-letters`.
@@ -130,31 +130,35 @@ pub async fn replay(
             let entry = store.re_record_event(&fields).await?;
             format!("event recorded again as {entry}")
         }
-        "checks" => {
-            let contact = ContactId::parse(letter.field("contact")).map_err(|e| {
-                anyhow::anyhow!("dead letter {} has no usable contact: {e}", letter.id)
+        "checks" | "forms" => {
+            let id = letter.field("signupId");
+            let mut signup = store.load_signup(id).await?.ok_or_else(|| {
+                anyhow::anyhow!("dead letter {}: signup {id:?} has expired", letter.id)
             })?;
-            store.restart_contact_wait(contact).await?;
-            store
-                .schedule_check(contact, Duration::ZERO, Duration::from_secs(60))
-                .await?;
-            format!("contact {contact} checked again")
-        }
-        "forms" => {
-            let mut signup: PendingSignup =
-                serde_json::from_str(letter.field("signup")).map_err(|e| {
-                    anyhow::anyhow!("dead letter {} has no usable signup: {e}", letter.id)
-                })?;
-            signup.status = SignupStatus::Queued;
-            signup.attempts = 0;
+            let to_forms = letter.field("source") == "forms";
+            signup.status = if to_forms {
+                SignupStatus::Queued
+            } else {
+                SignupStatus::Submitted
+            };
             signup.last_error = None;
-            signup.submitted_at = now_ms();
-            store.save_pending_signup(&signup, pending_ttl).await?;
-            let queue = store.keys().forms_retry_queue();
-            store
-                .delay_schedule(&queue, &signup.email.fingerprint(), Duration::ZERO)
-                .await?;
-            format!("signup {} queued for the Forms API again", signup.signup_id)
+            signup.checks = 0;
+            signup.waiting_since = Some(now_ms());
+            if to_forms {
+                signup.attempts = 0;
+                signup.submitted_at = now_ms();
+            }
+            store.reopen_signup(&signup, pending_ttl).await?;
+            if to_forms {
+                let queue = store.keys().forms_retry_queue();
+                store.delay_schedule(&queue, id, Duration::ZERO).await?;
+                format!("signup {id} queued for the Forms API again")
+            } else {
+                store
+                    .signup_submitted(&signup, pending_ttl, Duration::ZERO)
+                    .await?;
+                format!("signup {id} checked again")
+            }
         }
         other => anyhow::bail!("dead letter {} has an unknown source {other:?}", letter.id),
     };

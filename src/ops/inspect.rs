@@ -1,25 +1,28 @@
-//! `signup-reactor inspect --email ADDRESS | --contact ID`: a contact's state,
-//! its pending signup and its recent events, as text or JSON.
+//! `signup-reactor inspect --email ADDRESS | --contact ID | --signup ID`: the
+//! signups the reactor holds for an address, a contact or by id, with where
+//! each stands (status, next check, send result), as text or JSON.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{connect, format_ms, format_ms_str};
+use super::{connect, format_ms};
 use crate::config::RedisArgs;
-use crate::domain::{ContactId, Email, PendingSignup};
-use crate::store::{CheckStatus, RedisStore};
+use crate::domain::{ContactId, Email, SignupRecord};
+use crate::store::RedisStore;
 
 /// Options of `inspect`.
 #[derive(Debug, clap::Args)]
 pub struct InspectArgs {
-    /// The signup's email address.
-    #[arg(long, required_unless_present = "contact", conflicts_with = "contact")]
+    /// The signup's email address (its open signups).
+    #[arg(long, required_unless_present_any = ["contact", "signup"], conflicts_with_all = ["contact", "signup"])]
     pub email: Option<String>,
-    /// The HubSpot contact id.
-    #[arg(long)]
+    /// The HubSpot contact id (its open signups).
+    #[arg(long, conflicts_with = "signup")]
     pub contact: Option<String>,
+    /// One signup by id (also after it was sent or dead-lettered).
+    #[arg(long)]
+    pub signup: Option<String>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -27,52 +30,55 @@ pub struct InspectArgs {
     pub redis: RedisArgs,
 }
 
-/// Everything the reactor knows about one contact or signup.
+/// What to look up.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    Email(&'a Email),
+    Contact(ContactId),
+    Signup(&'a str),
+}
+
+/// One signup as operators see it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignupView {
+    #[serde(flatten)]
+    pub record: SignupRecord,
+    /// When its next check is due (ms, Redis clock), if queued.
+    pub next_check_at: Option<u64>,
+}
+
+/// Everything the reactor knows about the subject's signups.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InspectReport {
-    pub contact_id: Option<u64>,
-    pub contact_state: BTreeMap<String, String>,
-    pub check: Option<CheckStatus>,
-    pub events: Vec<serde_json::Value>,
-    pub pending_signup: Option<PendingSignup>,
+    pub signups: Vec<SignupView>,
 }
 
-/// Gathers the report for an email address or a contact id.
-pub async fn gather(
-    store: &RedisStore,
-    email: Option<&Email>,
-    contact: Option<ContactId>,
-) -> anyhow::Result<InspectReport> {
-    let pending_signup = match email {
-        Some(email) => store.load_pending_signup(email).await?,
-        None => None,
+/// Gathers the report.
+pub async fn gather(store: &RedisStore, subject: Subject<'_>) -> anyhow::Result<InspectReport> {
+    let records = match subject {
+        Subject::Email(email) => store.signups_of_email(email).await?,
+        Subject::Contact(contact) => {
+            let ids = store.signups_of_contact(contact).await?;
+            store
+                .load_signups(&ids)
+                .await?
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+        Subject::Signup(id) => store.load_signup(id).await?.into_iter().collect(),
     };
-    let contact = match (contact, email) {
-        (Some(contact), _) => Some(contact),
-        (None, Some(email)) => store.email_contact(email).await?,
-        (None, None) => None,
-    };
-    let mut report = InspectReport {
-        contact_id: contact.map(ContactId::get),
-        contact_state: BTreeMap::new(),
-        check: None,
-        events: Vec::new(),
-        pending_signup,
-    };
-    if let Some(contact) = contact {
-        report.contact_state = store.contact_state(contact).await?.into_iter().collect();
-        report.check = Some(store.check_status(contact).await?);
-        report.events = store
-            .contact_events(contact)
-            .await?
-            .iter()
-            .map(|raw| {
-                serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()))
-            })
-            .collect();
+    let mut signups = Vec::new();
+    for record in records {
+        let next_check_at = store.signup_due_at(&record.signup_id).await?;
+        signups.push(SignupView {
+            record,
+            next_check_at,
+        });
     }
-    Ok(report)
+    Ok(InspectReport { signups })
 }
 
 /// Runs `inspect`.
@@ -85,8 +91,14 @@ pub async fn inspect(args: InspectArgs) -> anyhow::Result<()> {
         Some(raw) => Some(ContactId::parse(raw).map_err(|e| anyhow::anyhow!("--contact: {e}"))?),
         None => None,
     };
+    let subject = match (&email, contact, &args.signup) {
+        (Some(email), _, _) => Subject::Email(email),
+        (None, Some(contact), _) => Subject::Contact(contact),
+        (None, None, Some(id)) => Subject::Signup(id),
+        (None, None, None) => anyhow::bail!("give --email, --contact or --signup"),
+    };
     let store = connect(&args.redis).await?;
-    let report = gather(&store, email.as_ref(), contact).await?;
+    let report = gather(&store, subject).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -98,69 +110,42 @@ pub async fn inspect(args: InspectArgs) -> anyhow::Result<()> {
 /// The report as text for people.
 pub fn render(report: &InspectReport) -> String {
     let mut out = String::new();
-    match report.contact_id {
-        Some(id) => {
-            let _ = writeln!(out, "contact {id}");
-            if report.contact_state.is_empty() {
-                let _ = writeln!(out, "  state        (none recorded yet)");
-            }
-            for (name, value) in &report.contact_state {
-                let _ = writeln!(out, "  {name:<12} {}", format_ms_str(value));
-            }
-            let check = match report.check {
-                Some(CheckStatus {
-                    in_flight: true, ..
-                }) => "in progress".to_owned(),
-                Some(CheckStatus {
-                    due_at: Some(at), ..
-                }) => format!("due at {}", format_ms(at)),
-                _ => "not scheduled".to_owned(),
-            };
-            let _ = writeln!(out, "  check        {check}");
-            let _ = writeln!(out, "events ({}, newest first)", report.events.len());
-            for event in &report.events {
-                let field = |name: &str| event.get(name).and_then(|v| v.as_str()).unwrap_or("");
-                let property = field("property");
-                let property = if property.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {property}")
-                };
-                let _ = writeln!(
-                    out,
-                    "  {} {}{property} (entry {})",
-                    format_ms_str(field("receivedAt")),
-                    field("type"),
-                    field("entry")
-                );
-            }
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "contact      unknown (no checked contact for this address yet)"
-            );
-        }
+    if report.signups.is_empty() {
+        let _ = writeln!(
+            out,
+            "no signup found (none open for this address or contact, or expired)"
+        );
     }
-    match &report.pending_signup {
-        Some(signup) => {
-            let _ = writeln!(out, "pending signup {}", signup.signup_id);
-            let _ = writeln!(out, "  email        {}", signup.email.as_str());
-            let _ = writeln!(out, "  status       {}", signup.status.as_str());
-            let _ = writeln!(out, "  submittedAt  {}", format_ms(signup.submitted_at));
-            let _ = writeln!(out, "  attempts     {}", signup.attempts);
+    for view in &report.signups {
+        let signup = &view.record;
+        let _ = writeln!(out, "signup {}", signup.signup_id);
+        let _ = writeln!(out, "  email        {}", signup.email.as_str());
+        let _ = writeln!(out, "  status       {}", signup.status.as_str());
+        let _ = writeln!(out, "  submittedAt  {}", format_ms(signup.submitted_at));
+        let contact = signup.contact_id.map_or("-".to_owned(), |c| c.to_string());
+        let _ = writeln!(out, "  contact      {contact}");
+        let _ = writeln!(
+            out,
+            "  attempts     {} forms, {} checks",
+            signup.attempts, signup.checks
+        );
+        let next = view.next_check_at.map_or("-".to_owned(), format_ms);
+        let _ = writeln!(out, "  nextCheck    {next}");
+        if let Some(send) = &signup.send {
             let _ = writeln!(
                 out,
-                "  lastError    {}",
-                signup.last_error.as_deref().unwrap_or("-")
+                "  send         {} ({}) statusId {} at {}",
+                send.send_result,
+                send.send_id,
+                send.status_id,
+                format_ms(send.sent_at)
             );
         }
-        None => {
-            let _ = writeln!(
-                out,
-                "pending signup: none (email sent and signup retired, expired, or never signed up)"
-            );
-        }
+        let _ = writeln!(
+            out,
+            "  lastError    {}",
+            signup.last_error.as_deref().unwrap_or("-")
+        );
     }
     out
 }

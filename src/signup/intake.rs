@@ -1,12 +1,14 @@
-//! Accepting a signup: record it, then submit it to the Forms API (and only
-//! there), or queue it durably when HubSpot cannot take it now.
+//! Accepting a signup: record it (its own record, by `signupId`), then submit
+//! it to the Forms API (and only there), or queue it durably when HubSpot
+//! cannot take it now. Only once its Forms call went through does the signup
+//! enter the check queue.
 
 use std::time::Duration;
 
 use crate::backoff::Backoff;
 use crate::clock::now_ms;
 use crate::config::SignupSettings;
-use crate::domain::{PendingSignup, PortalId, SignupStatus};
+use crate::domain::{PortalId, SignupRecord, SignupStatus};
 use crate::hubspot::forms::{FormContext, FormField, FormFieldError, FormSubmission, FormsError};
 use crate::hubspot::{HubSpotClient, HubSpotError};
 use crate::store::{Permit, RedisStore, StoreError};
@@ -73,42 +75,39 @@ pub enum Attempt {
 impl SignupIntake {
     /// Records the signup, then submits it or queues it.
     pub async fn accept(&self, signup: ValidSignup) -> Result<Accepted, IntakeError> {
-        let pending = PendingSignup {
-            signup_id: uuid::Uuid::new_v4().to_string(),
-            email: signup.email,
-            fields: signup.fields,
-            context: signup.context,
-            email_custom_properties: signup.email_custom_properties,
-            submitted_at: now_ms(),
-            status: SignupStatus::Submitting,
-            attempts: 0,
-            last_error: None,
-        };
-        self.store
-            .save_pending_signup(&pending, self.settings.pending_ttl)
-            .await?;
-        let fingerprint = pending.email.fingerprint();
-        let signup_id = pending.signup_id.clone();
-        match self.attempt(&pending).await? {
+        let mut record = SignupRecord::new(
+            signup.email,
+            signup.fields,
+            signup.context,
+            signup.email_custom_properties,
+            now_ms(),
+        );
+        let ttl = self.settings.pending_ttl;
+        self.store.create_signup(&record, ttl).await?;
+        let signup_id = record.signup_id.clone();
+        match self.attempt(&record).await? {
             Attempt::Submitted => {
                 signup_metrics::submitted("direct");
-                self.mark_submitted(&fingerprint, 1).await;
+                record.attempts = 1;
+                if let Err(error) = self.mark_submitted(record).await {
+                    // The signup stays open as `submitting`: the sweep submits it again.
+                    tracing::warn!(error = ?error, signup_id = %signup_id, "could not mark a submitted signup");
+                }
                 Ok(Accepted::Submitted { signup_id })
             }
             Attempt::Rejected { message, errors } => {
                 signup_metrics::rejected(&errors);
-                self.store.delete_pending_signup(&fingerprint).await?;
+                self.store.discard_signup(&record).await?;
                 Err(IntakeError::Rejected { message, errors })
             }
             Attempt::Later { wait, reason } => {
                 signup_metrics::queued(&reason);
-                self.store
-                    .update_signup_status(&fingerprint, SignupStatus::Queued, 1, Some(&reason))
-                    .await?;
+                record.status = SignupStatus::Queued;
+                record.attempts = 1;
+                record.last_error = Some(reason.clone());
+                self.store.save_signup(&record, ttl).await?;
                 let queue = self.store.keys().forms_retry_queue();
-                self.store
-                    .delay_schedule(&queue, &fingerprint, wait)
-                    .await?;
+                self.store.delay_schedule(&queue, &signup_id, wait).await?;
                 tracing::info!(signup_id = %signup_id, reason = %reason, "signup queued for a Forms retry");
                 Ok(Accepted::Queued { signup_id })
             }
@@ -116,7 +115,7 @@ impl SignupIntake {
     }
 
     /// One submission attempt under the shared Forms quota.
-    pub async fn attempt(&self, pending: &PendingSignup) -> Result<Attempt, StoreError> {
+    pub async fn attempt(&self, pending: &SignupRecord) -> Result<Attempt, StoreError> {
         let attempt_number = pending.attempts + 1;
         if let Permit::Wait(wait) = self
             .store
@@ -160,21 +159,24 @@ impl SignupIntake {
         })
     }
 
-    /// Records a successful submission; a failure here loses nothing (the
-    /// signup stays pending either way), so it is only logged.
-    pub async fn mark_submitted(&self, fingerprint: &str, attempts: u32) {
-        let result = self
-            .store
-            .update_signup_status(fingerprint, SignupStatus::Submitted, attempts, None)
-            .await;
-        if let Err(error) = result {
-            tracing::warn!(error = ?error, "could not mark a submitted signup");
-        }
+    /// Records a successful submission and makes the signup's first check
+    /// due after `FIRST_CHECK_GRACE`.
+    pub async fn mark_submitted(&self, mut record: SignupRecord) -> Result<(), StoreError> {
+        record.status = SignupStatus::Submitted;
+        record.last_error = None;
+        self.store
+            .signup_submitted(
+                &record,
+                self.settings.pending_ttl,
+                self.settings.first_check_grace,
+            )
+            .await?;
+        Ok(())
     }
 }
 
 /// The Forms submission for a pending signup: email first, then its fields.
-pub fn submission_of(pending: &PendingSignup) -> FormSubmission {
+pub fn submission_of(pending: &SignupRecord) -> FormSubmission {
     let mut fields = vec![FormField::contact("email", pending.email.as_str())];
     fields.extend(
         pending

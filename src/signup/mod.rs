@@ -7,9 +7,7 @@ pub mod handler;
 pub mod intake;
 mod raw_values;
 pub mod request;
-pub mod retry;
-mod telemetry;
+pub(crate) mod telemetry;
 
 pub use error::SignupError;
 pub use intake::{Accepted, FormTarget, SignupIntake};
-pub use retry::{FormsRetry, RetryOutcome};

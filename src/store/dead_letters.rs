@@ -8,6 +8,9 @@ use redis::streams::StreamRangeReply;
 
 use super::{RedisStore, StoreError};
 
+/// About how many dead letters are kept (the stream is capped).
+pub const DEAD_LETTERS_KEPT: usize = 10_000;
+
 /// One dead letter as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeadLetter {
@@ -27,9 +30,11 @@ impl DeadLetter {
 
 impl RedisStore {
     /// Appends a dead letter; `fields` must include `source` and `reason`.
+    /// The stream keeps about the newest [`DEAD_LETTERS_KEPT`].
     pub async fn dead_letter(&self, fields: &[(&str, String)]) -> Result<String, StoreError> {
         let mut conn = self.connection();
-        self.bounded(conn.xadd(self.keys.dead_letters(), "*", fields))
+        let cap = redis::streams::StreamMaxlen::Approx(DEAD_LETTERS_KEPT);
+        self.bounded(conn.xadd_maxlen(self.keys.dead_letters(), cap, "*", fields))
             .await
     }
 }

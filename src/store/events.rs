@@ -47,7 +47,8 @@ impl RedisStore {
                 .arg(event.contact_id.get())
                 .arg(event.occurred_at.map(|t| t.to_string()).unwrap_or_default())
                 .arg(event.property_name.as_deref().unwrap_or_default())
-                .arg(&event.stored_json);
+                .arg(&event.stored_json)
+                .arg(event.email_fingerprint.as_deref().unwrap_or_default());
         }
         let mut conn = self.connection();
         let replies: Vec<redis::Value> = self.bounded(invocation.invoke_async(&mut conn)).await?;

@@ -2,7 +2,7 @@
 //!
 //! Keys that must be written together in one script share a hash tag (the part
 //! in braces), so the layout also works on Redis Cluster: the event stream and
-//! the dedupe markers share `{events}`.
+//! the dedupe markers share `{events}`, every signup key shares `{signups}`.
 
 use crate::domain::{ContactId, Email, EventIdentity};
 
@@ -41,23 +41,76 @@ impl Keys {
         format!("{}{{events}}:seen:{}", self.prefix, identity.as_str())
     }
 
-    /// The pending signup of one email address (hash; the key carries a
-    /// fingerprint of the address, never the address itself).
-    pub fn pending_signup(&self, email: &Email) -> String {
-        self.pending_signup_by_fingerprint(&email.fingerprint())
+    /// One signup's record (string: the JSON of `SignupRecord`). Every
+    /// signup key shares the `{signups}` hash tag, so that one script can
+    /// claim, finish or wake any set of signups atomically, on Redis Cluster too.
+    pub fn signup(&self, signup_id: &str) -> String {
+        format!("{}{{signups}}:signup:{signup_id}", self.prefix)
     }
 
-    /// [`Self::pending_signup`] from a stored fingerprint.
-    pub fn pending_signup_by_fingerprint(&self, fingerprint: &str) -> String {
-        format!("{}{{e:{fingerprint}}}:signup", self.prefix)
+    /// The open signups of one email address (set of signupIds; the key
+    /// carries a fingerprint of the address, never the address itself).
+    pub fn signups_by_email(&self, email: &Email) -> String {
+        self.signups_by_fingerprint(&email.fingerprint())
     }
 
-    /// Index of pending signups by last progress time (sorted set of fingerprints).
-    pub fn pending_index(&self) -> String {
-        format!("{}signups:pending", self.prefix)
+    /// [`Self::signups_by_email`] from a fingerprint (as carried by events).
+    pub fn signups_by_fingerprint(&self, fingerprint: &str) -> String {
+        format!("{}{{signups}}:email:{fingerprint}", self.prefix)
     }
 
-    /// Form submissions waiting for a retry (sorted set: fingerprint by due time).
+    /// The open signups seen on one contact (set of signupIds): what an
+    /// event for that contact wakes.
+    pub fn signups_by_contact(&self, contact: ContactId) -> String {
+        format!("{}{{signups}}:contact:{contact}", self.prefix)
+    }
+
+    /// Signups due for a check (sorted set: signupId by due time, ms, Redis
+    /// clock). A claimed signup's score is the end of its lease.
+    pub fn signups_due(&self) -> String {
+        format!("{}{{signups}}:due", self.prefix)
+    }
+
+    /// The claim token of each claimed signup (hash: signupId to token); only
+    /// the holder of the current token may write the outcome.
+    pub fn signup_claims(&self) -> String {
+        format!("{}{{signups}}:claims", self.prefix)
+    }
+
+    /// Signups woken by an event while claimed (set): checked again soon
+    /// after the running check ends.
+    pub fn signups_recheck(&self) -> String {
+        format!("{}{{signups}}:recheck", self.prefix)
+    }
+
+    /// Submitted signups whose contact has not been seen yet (set): what a
+    /// creation event of an unknown contact may wake early.
+    pub fn signups_unseen(&self) -> String {
+        format!("{}{{signups}}:unseen", self.prefix)
+    }
+
+    /// Marker that coalesces early checks of unseen signups (string with TTL).
+    pub fn early_check(&self) -> String {
+        format!("{}{{signups}}:early", self.prefix)
+    }
+
+    /// Every signup not yet sent or dead-lettered (sorted set: signupId by
+    /// submit time, ms): the sweep's view of work that must not vanish.
+    pub fn signups_open(&self) -> String {
+        format!("{}{{signups}}:open", self.prefix)
+    }
+
+    /// The per-contact send cooldown (string with TTL).
+    pub fn send_cooldown(&self, contact: ContactId) -> String {
+        format!("{}{{signups}}:cooldown:{contact}", self.prefix)
+    }
+
+    /// Marker of a deleted contact (string with TTL): its signups' checks end.
+    pub fn deleted_contact(&self, contact: ContactId) -> String {
+        format!("{}{{signups}}:deleted:{contact}", self.prefix)
+    }
+
+    /// Form submissions waiting for a retry (sorted set: signupId by due time).
     pub fn forms_retry_queue(&self) -> String {
         format!("{}forms:retry", self.prefix)
     }
@@ -70,37 +123,6 @@ impl Keys {
     /// Sliding-window log of one rate limiter (sorted set).
     pub fn rate_limit(&self, name: &str) -> String {
         format!("{}ratelimit:{name}", self.prefix)
-    }
-
-    /// Contacts due for a check (sorted set: contact id by due time). One
-    /// member per contact is what coalesces bursts of events into one check.
-    pub fn check_queue(&self) -> String {
-        format!("{}{{checks}}:due", self.prefix)
-    }
-
-    /// Marker of a check in progress (string, TTL = check lease).
-    pub fn check_in_flight(&self, contact: ContactId) -> String {
-        format!("{}{{checks}}:checking:{contact}", self.prefix)
-    }
-
-    /// Set when an event arrives during a check, so that it runs again.
-    pub fn check_recheck(&self, contact: ContactId) -> String {
-        format!("{}{{checks}}:recheck:{contact}", self.prefix)
-    }
-
-    /// The last events recorded for a contact (list of JSON summaries, newest first).
-    pub fn contact_events(&self, contact: ContactId) -> String {
-        format!("{}{{c:{contact}}}:events", self.prefix)
-    }
-
-    /// The contact an email address was last seen on (string).
-    pub fn email_contact(&self, email: &Email) -> String {
-        format!("{}{{e:{}}}:contact", self.prefix, email.fingerprint())
-    }
-
-    /// The per-contact state operators read (hash).
-    pub fn contact_state(&self, contact: ContactId) -> String {
-        format!("{}{{c:{contact}}}:state", self.prefix)
     }
 
     /// Lock that lets one replica at a time run the reconciliation sweep.
@@ -127,5 +149,28 @@ mod tests {
         let seen = keys.event_seen(&identity);
         assert!(seen.starts_with("sr:{events}:seen:"), "{seen}");
         assert!(seen.ends_with(identity.as_str()));
+    }
+
+    #[test]
+    fn every_signup_key_shares_the_signups_hash_tag() {
+        let keys = Keys::new("sr:");
+        let contact = ContactId::new(42).expect("contact");
+        let email = Email::parse("pat@example.com").expect("email");
+        for key in [
+            keys.signup("s1"),
+            keys.signups_by_email(&email),
+            keys.signups_by_contact(contact),
+            keys.signups_due(),
+            keys.signup_claims(),
+            keys.signups_recheck(),
+            keys.signups_unseen(),
+            keys.early_check(),
+            keys.signups_open(),
+            keys.send_cooldown(contact),
+            keys.deleted_contact(contact),
+        ] {
+            assert!(key.starts_with("sr:{signups}:"), "{key}");
+            assert!(!key.contains("pat@"), "{key}");
+        }
     }
 }

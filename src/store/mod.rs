@@ -1,8 +1,6 @@
 //! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
 
-mod checks;
 mod connection;
-mod contact_state;
 mod dead_letters;
 mod delay;
 mod events;
@@ -11,6 +9,7 @@ pub mod keys;
 mod rate_limit;
 mod readiness;
 mod server_settings;
+mod signup_checks;
 mod signups;
 mod stream;
 mod stream_group;
@@ -18,15 +17,14 @@ mod stream_group;
 use std::future::Future;
 use std::time::Duration;
 
-pub use checks::{CheckEnd, CheckStatus};
 pub use connection::RedisConnection;
-pub use contact_state::SendClaim;
 pub use dead_letters::DeadLetter;
 pub use events::RecordOutcome;
 pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
-pub use rate_limit::{Permit, Quota};
+pub use rate_limit::{Permit, PermitIds, Quota, Reservation};
 pub use server_settings::SettingWarning;
+pub use signup_checks::{CheckEnd, Finish};
 pub use stream::StreamEntry;
 pub use stream_group::HANDOFF_CONSUMER;
 

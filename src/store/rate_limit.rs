@@ -10,6 +10,8 @@ use super::{RedisStore, StoreError};
 
 static RATE_LIMIT: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/rate_limit.lua")));
+static RESTAMP: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("scripts/rate_limit_restamp.lua")));
 
 /// A quota: at most `max` calls per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +43,21 @@ impl std::fmt::Display for Quota {
     }
 }
 
+/// Permits reserved at once, for calls made one after another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermitIds {
+    key: String,
+    id: String,
+}
+
+/// The answer of the limiter to a reservation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reservation {
+    Granted(PermitIds),
+    /// Over quota: try again after this long.
+    Wait(Duration),
+}
+
 /// The answer of the limiter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permit {
@@ -52,19 +69,63 @@ pub enum Permit {
 impl RedisStore {
     /// Takes one call from the named limiter's quota, if any is left.
     pub async fn try_acquire(&self, limiter: &str, quota: Quota) -> Result<Permit, StoreError> {
+        self.try_acquire_many(limiter, quota, 1).await
+    }
+
+    /// Takes `permits` calls from the named limiter's quota at once, or none
+    /// (then says how long until that many are free). Asking for more than
+    /// the quota's maximum asks for the maximum.
+    pub async fn try_acquire_many(
+        &self,
+        limiter: &str,
+        quota: Quota,
+        permits: u32,
+    ) -> Result<Permit, StoreError> {
+        Ok(match self.reserve(limiter, quota, permits).await? {
+            Reservation::Granted(_) => Permit::Granted,
+            Reservation::Wait(wait) => Permit::Wait(wait),
+        })
+    }
+
+    /// Like [`Self::try_acquire_many`], keeping the reservation: a permit
+    /// whose call is made later is re-stamped with [`Self::use_permit`] just
+    /// before it, so the window counts the call when it happens.
+    pub async fn reserve(
+        &self,
+        limiter: &str,
+        quota: Quota,
+        permits: u32,
+    ) -> Result<Reservation, StoreError> {
+        let permits = permits.clamp(1, quota.max);
+        let id = uuid::Uuid::new_v4().simple().to_string();
         let mut invocation = RATE_LIMIT.prepare_invoke();
         invocation
             .key(self.keys.rate_limit(limiter))
             .arg(quota.max)
             .arg(crate::clock::millis(quota.window))
-            .arg(uuid::Uuid::new_v4().simple().to_string());
+            .arg(&id)
+            .arg(permits);
         let mut conn = self.connection();
         let wait_ms: u64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
         Ok(if wait_ms == 0 {
-            Permit::Granted
+            Reservation::Granted(PermitIds {
+                key: self.keys.rate_limit(limiter),
+                id,
+            })
         } else {
-            Permit::Wait(Duration::from_millis(wait_ms))
+            Reservation::Wait(Duration::from_millis(wait_ms))
         })
+    }
+
+    /// Re-stamps reserved permit `index` (1-based) with the Redis time now.
+    pub async fn use_permit(&self, permits: &PermitIds, index: u32) -> Result<(), StoreError> {
+        let mut invocation = RESTAMP.prepare_invoke();
+        invocation
+            .key(&permits.key)
+            .arg(format!("{}:{index}", permits.id));
+        let mut conn = self.connection();
+        let _: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+        Ok(())
     }
 
     /// Waits (without busy looping) until the named limiter grants a call, or

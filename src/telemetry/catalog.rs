@@ -74,10 +74,16 @@ catalog! {
         "Times the event stream's consumer group was found missing and recreated.";
     CHECKS = "checks_total", Counter, ["outcome"],
         "Checks and their outcomes.";
+    CHECK_BATCH_SIZE = "check_batch_size", Histogram, [],
+        "Signups per claimed check batch.";
+    HUBSPOT_API_PERMITS = "hubspot_api_permits_total", Counter, [],
+        "API permits taken from the shared quota (divide by emails_sent_total for calls per confirmed signup).";
     EMAILS_SENT = "emails_sent_total", Counter, ["send_result"],
         "Verification emails HubSpot accepted.";
     SIGNUP_TO_EMAIL_SECONDS = "signup_to_email_seconds", Histogram, [],
         "Time from a signup's submission to its accepted send.";
+    CONFIRMED_TO_EMAIL_SECONDS = "confirmed_to_email_seconds", Histogram, [],
+        "Time from the check that found the contact with the signup's submission to the accepted send.";
     DEAD_LETTERS = "dead_letters_total", Counter, ["source"],
         "Work given up on.";
     HUBSPOT_REQUESTS = "hubspot_requests_total", Counter, ["endpoint", "outcome"],
@@ -90,6 +96,8 @@ catalog! {
         "Entries in the event stream.";
     EVENT_STREAM_PENDING = "event_stream_pending", Gauge, [],
         "Stream entries delivered but not acknowledged.";
+    OPEN_SIGNUPS = "open_signups", Gauge, [],
+        "Signups not yet sent or dead-lettered.";
     CHECK_QUEUE_DEPTH = "check_queue_depth", Gauge, [],
         "Work waiting in the check queue.";
     FORMS_RETRY_QUEUE_DEPTH = "forms_retry_queue_depth", Gauge, [],

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::signature::VerifiedBody;
-use crate::domain::{ContactEvent, ContactId, EventIdentity, EventKind, PortalId};
+use crate::domain::{ContactEvent, ContactId, Email, EventIdentity, EventKind, PortalId};
 
 /// The `objectTypeId` of contacts in generic (`object.*`) events.
 pub const CONTACT_OBJECT_TYPE_ID: &str = "0-1";
@@ -40,8 +40,10 @@ impl SubscriptionStyle {
     pub fn type_name(self, kind: EventKind) -> &'static str {
         match (self, kind) {
             (Self::Generic, EventKind::ContactPropertyChange) => "object.propertyChange",
+            (Self::Generic, EventKind::ContactDeletion) => "object.deletion",
             (Self::Generic, _) => "object.creation",
             (Self::Classic, EventKind::ContactPropertyChange) => "contact.propertyChange",
+            (Self::Classic, EventKind::ContactDeletion) => "contact.deletion",
             (Self::Classic, _) => "contact.creation",
         }
     }
@@ -160,6 +162,11 @@ fn parse_event(item: Value) -> Result<ParsedEvent, Malformed> {
     let identity = EventIdentity::of(&map);
     let occurred_at = id_field(&map, "occurredAt");
     let attempt_number = id_field(&map, "attemptNumber").unwrap_or(0);
+    let email_fingerprint = (property_name.as_deref() == Some("email"))
+        .then(|| map.get("propertyValue").and_then(Value::as_str))
+        .flatten()
+        .and_then(|value| Email::parse(value).ok())
+        .map(|email| email.fingerprint());
     map.remove("propertyValue");
     Ok(ParsedEvent::Contact {
         event: ContactEvent {
@@ -172,6 +179,7 @@ fn parse_event(item: Value) -> Result<ParsedEvent, Malformed> {
             occurred_at,
             attempt_number,
             property_name,
+            email_fingerprint,
             stored_json: Value::Object(map).to_string(),
         },
         style,
@@ -187,6 +195,7 @@ fn contact_kind(
     let generic = match subscription_type {
         "object.creation" => EventKind::ContactCreation,
         "object.propertyChange" => EventKind::ContactPropertyChange,
+        "object.deletion" => EventKind::ContactDeletion,
         classic => {
             let kind = EventKind::from_subscription_type(classic);
             return Ok((kind != EventKind::Other).then_some(kind));

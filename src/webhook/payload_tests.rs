@@ -33,6 +33,14 @@ fn tolerates_unknown_fields_and_types_and_drops_property_values() {
     assert_eq!(events.len(), 3);
     let change = contact(&events[0]);
     assert_eq!(change.property_name.as_deref(), Some("email"));
+    let fingerprint = crate::domain::Email::parse("ann@example.com")
+        .expect("email")
+        .fingerprint();
+    assert_eq!(
+        change.email_fingerprint.as_deref(),
+        Some(fingerprint.as_str()),
+        "an email change carries the new address's fingerprint, never the address"
+    );
     assert!(!change.stored_json.contains("ann@example.com"));
     assert!(change.stored_json.contains("brandNew"));
     assert!(

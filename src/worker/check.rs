@@ -1,275 +1,360 @@
-//! One contact check: confirm the contact exists, that it signed up, and that
-//! the signup form's submission landed on it; then hand over to the send.
+//! One check step: claim a batch of due signups, confirm them together (one
+//! contact read, one form-landed confirmation), send the ready ones, and write
+//! every outcome under the claim's fencing token.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::hubspot_call::Call;
+use futures_util::future::join_all;
+
+use super::confirm::{BatchAnswer, Readiness};
 use super::telemetry as worker_metrics;
 use super::{Step, WorkerContext};
-use crate::domain::{ContactId, Email};
-use crate::hubspot::HubSpotError;
-use crate::store::{CheckEnd, StoreError};
+use crate::clock::now_ms;
+use crate::domain::{SignupRecord, SignupStatus};
+use crate::store::{CheckEnd, Finish, StoreError};
+
+/// What became of the signups of one claimed batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    /// How many signups the claim took.
+    pub claimed: usize,
+    /// Signups whose email went out (or was queued by HubSpot).
+    pub sent: Vec<String>,
+    /// Signups not ready yet, with the reason.
+    pub waiting: Vec<(String, &'static str)>,
+    /// Signups put off (quota, 429, cooldown, HubSpot failing, send pending).
+    pub deferred: Vec<(String, String)>,
+    /// Signups given up on, with the reason.
+    pub dead_lettered: Vec<(String, String)>,
+    /// Outcomes not written because the claim had passed to another worker.
+    pub fenced: usize,
+}
 
 /// What one check step did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckOutcome {
-    /// No check was due.
-    Idle,
-    /// The verification email went out (or HubSpot had it already under its sendId).
-    Sent { contact: ContactId },
-    /// The contact's email had gone out before.
-    AlreadySent { contact: ContactId },
-    /// The contact has no pending signup (an import, a sales rep's entry): no email.
-    NotASignup { contact: ContactId },
-    /// Not visible in the CRM yet, or the form submission has not landed: later.
-    Waiting {
-        contact: ContactId,
-        reason: &'static str,
+    /// No signup was due; the next one is due after this long, if any.
+    Idle {
+        next_due: Option<Duration>,
     },
-    /// Over quota, rate-limited, HubSpot failing, or another worker sending: later.
-    Deferred { contact: ContactId, reason: String },
-    /// Gave up (permanent HubSpot error, or past the wait horizon).
-    DeadLettered { contact: ContactId, reason: String },
+    Batch(BatchReport),
 }
 
 impl Step for CheckOutcome {
     fn is_idle(&self) -> bool {
-        matches!(self, Self::Idle)
+        matches!(self, Self::Idle { .. })
     }
-}
 
-impl CheckOutcome {
-    fn label(&self) -> &'static str {
+    fn idle_wait(&self) -> Option<Duration> {
         match self {
-            Self::Idle => "idle",
-            Self::Sent { .. } => "sent",
-            Self::AlreadySent { .. } => "already_sent",
-            Self::NotASignup { .. } => "not_a_signup",
-            Self::Waiting { .. } => "waiting",
-            Self::Deferred { .. } => "deferred",
-            Self::DeadLettered { .. } => "dead_lettered",
+            Self::Idle { next_due } => *next_due,
+            Self::Batch(_) => None,
         }
     }
 }
 
-/// Runs contact checks from the check queue.
+/// The outcome of one signup, before it is written.
+pub(super) struct Decided {
+    pub record: SignupRecord,
+    pub end: CheckEnd,
+    pub kind: Kind,
+}
+
+/// How a decided outcome is reported.
+pub(super) enum Kind {
+    Sent,
+    Waiting(&'static str),
+    Deferred(String),
+    DeadLettered(String),
+}
+
+/// Runs signup checks from the due queue.
 #[derive(Clone)]
-pub struct ContactChecker {
+pub struct SignupChecker {
     pub(super) ctx: Arc<WorkerContext>,
 }
 
-impl ContactChecker {
+impl SignupChecker {
     /// A checker sharing the process's worker context.
     pub fn new(ctx: Arc<WorkerContext>) -> Self {
         Self { ctx }
     }
 
-    /// Claims one due check and runs it.
+    /// Claims up to `CHECK_BATCH_SIZE` due signups and checks them together.
     pub async fn process_next(&self) -> Result<CheckOutcome, StoreError> {
-        let store = &self.ctx.store;
-        let Some(contact) = store
-            .claim_check(self.ctx.settings.check_lease, &self.ctx.name)
-            .await?
-        else {
-            return Ok(CheckOutcome::Idle);
-        };
-        let (outcome, end) = self.check(contact).await?;
-        store.finish_check(contact, end).await?;
-        worker_metrics::check(outcome.label());
-        tracing::debug!(contact_id = %contact, outcome = outcome.label(), "contact checked");
-        Ok(outcome)
-    }
-
-    async fn check(&self, contact: ContactId) -> Result<(CheckOutcome, CheckEnd), StoreError> {
         let ctx = &self.ctx;
-        let state = ctx.store.contact_state(contact).await?;
-        if state.get("state").map(String::as_str) == Some("sent") {
-            return Ok((CheckOutcome::AlreadySent { contact }, CheckEnd::Final));
+        let store = &ctx.store;
+        let token = format!("{}:{}", ctx.name, uuid::Uuid::new_v4().simple());
+        let ids = store
+            .claim_signups(
+                ctx.settings.check_batch_size,
+                ctx.settings.check_lease,
+                &token,
+            )
+            .await?;
+        if ids.is_empty() {
+            let next_due = store.next_signup_due_in().await?;
+            return Ok(CheckOutcome::Idle { next_due });
         }
-        let now = crate::clock::now_ms();
-        let first_seen = state
-            .get("firstSeenAt")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(now);
-        let fields = [
-            ("firstSeenAt", first_seen.to_string()),
-            ("updatedAt", now.to_string()),
-        ];
-        ctx.store
-            .update_contact_state(contact, &fields, ctx.settings.contact_state_ttl)
-            .await?;
-
-        let properties = ["email", "hs_analytics_source"];
-        let found = match ctx
-            .call("crm_contact", || {
-                ctx.hubspot.get_contact(contact, &properties)
-            })
-            .await?
-        {
-            Call::Done(found) => found,
-            Call::Wait(wait) => return self.deferred(contact, wait, "rate_limited").await,
-            Call::Failed(error) => return self.failed(contact, error, first_seen).await,
-        };
-        let Some(found) = found else {
-            return self
-                .waiting(contact, "contact_not_visible", first_seen)
-                .await;
-        };
-        let Some(email) = found.property("email").and_then(|e| Email::parse(e).ok()) else {
-            return self.not_a_signup(contact, "no_email").await;
-        };
-        let Some(pending) = ctx.store.load_pending_signup(&email).await? else {
-            return self.not_a_signup(contact, "no_pending_signup").await;
-        };
-        let ttl = ctx.settings.contact_state_ttl;
-        ctx.store
-            .remember_email_contact(&email, contact, ttl)
-            .await?;
-        let submissions = match ctx
-            .call("legacy_profile", || {
-                ctx.hubspot.get_form_submissions(contact)
-            })
-            .await?
-        {
-            Call::Done(submissions) => submissions,
-            Call::Wait(wait) => return self.deferred(contact, wait, "rate_limited").await,
-            Call::Failed(error) => return self.failed(contact, error, first_seen).await,
-        };
-        let guid = &ctx.verification.form_guid;
-        let landed = submissions
-            .unwrap_or_default()
-            .iter()
-            .any(|s| s.form_id.eq_ignore_ascii_case(guid));
-        if !landed {
-            return self.waiting(contact, "form_not_landed", first_seen).await;
-        }
-        self.send(contact, &pending, first_seen).await
-    }
-
-    async fn not_a_signup(
-        &self,
-        contact: ContactId,
-        reason: &'static str,
-    ) -> Result<(CheckOutcome, CheckEnd), StoreError> {
-        let fields = [
-            ("state", "skipped".to_owned()),
-            ("reason", reason.to_owned()),
-        ];
-        self.ctx
-            .store
-            .update_contact_state(contact, &fields, self.ctx.settings.contact_state_ttl)
-            .await?;
-        tracing::info!(contact_id = %contact, reason, "contact is not a signup; no email");
-        Ok((CheckOutcome::NotASignup { contact }, CheckEnd::Done))
-    }
-
-    /// Not ready yet: retry with backoff until the wait horizon, then dead-letter.
-    pub(super) async fn waiting(
-        &self,
-        contact: ContactId,
-        reason: &'static str,
-        first_seen: u64,
-    ) -> Result<(CheckOutcome, CheckEnd), StoreError> {
-        let ctx = &self.ctx;
-        let waited = Duration::from_millis(crate::clock::now_ms().saturating_sub(first_seen));
-        if waited > ctx.settings.contact_wait_horizon {
-            let reason = format!("{reason} after {}s", waited.as_secs());
-            return self.dead_letter(contact, reason, None).await;
-        }
-        let attempts = ctx.store.bump_contact_counter(contact, "attempts").await?;
-        let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
-        let fields = [("state", reason.to_owned()), ("lastError", String::new())];
-        ctx.store
-            .update_contact_state(contact, &fields, ctx.settings.contact_state_ttl)
-            .await?;
-        let delay = ctx.backoff().delay(attempts);
-        Ok((
-            CheckOutcome::Waiting { contact, reason },
-            CheckEnd::Retry(delay),
-        ))
-    }
-
-    /// Not now (quota, 429, transient failure, busy claim): retry after `wait`.
-    pub(super) async fn deferred(
-        &self,
-        contact: ContactId,
-        wait: Duration,
-        reason: &str,
-    ) -> Result<(CheckOutcome, CheckEnd), StoreError> {
-        let fields = [("lastError", reason.to_owned())];
-        self.ctx
-            .store
-            .update_contact_state(contact, &fields, self.ctx.settings.contact_state_ttl)
-            .await?;
-        let outcome = CheckOutcome::Deferred {
-            contact,
-            reason: reason.to_owned(),
-        };
-        Ok((outcome, CheckEnd::Retry(wait)))
-    }
-
-    /// A HubSpot failure: transient ones retry with backoff, others dead-letter.
-    pub(super) async fn failed(
-        &self,
-        contact: ContactId,
-        error: HubSpotError,
-        first_seen: u64,
-    ) -> Result<(CheckOutcome, CheckEnd), StoreError> {
-        if error.is_transient() {
-            tracing::warn!(contact_id = %contact, error = ?error, "HubSpot call failed; retrying");
-            let waited = Duration::from_millis(crate::clock::now_ms().saturating_sub(first_seen));
-            if waited > self.ctx.settings.contact_wait_horizon {
-                return self
-                    .dead_letter(contact, format!("HubSpot kept failing: {error}"), None)
-                    .await;
+        worker_metrics::batch_claimed(ids.len());
+        let records = store.load_signups(&ids).await?;
+        let mut decided = Vec::new();
+        let mut to_check = Vec::new();
+        let mut to_follow = Vec::new();
+        for (id, record) in ids.iter().zip(records) {
+            match record {
+                None => self.vanished(id, &token).await?,
+                Some(record) if record.status.is_final() => decided.push(Decided {
+                    end: CheckEnd::Final,
+                    kind: Kind::Waiting("finished"),
+                    record,
+                }),
+                Some(record) if record.status.awaits_forms() => decided.push(Decided {
+                    end: CheckEnd::Drop,
+                    kind: Kind::Waiting("forms_pending"),
+                    record,
+                }),
+                Some(record) if record.status == SignupStatus::SendPending => {
+                    to_follow.push(record)
+                }
+                Some(record) => to_check.push(record),
             }
-            let attempts = self
-                .ctx
-                .store
-                .bump_contact_counter(contact, "attempts")
-                .await?;
-            let delay = self
-                .ctx
-                .backoff()
-                .delay(u32::try_from(attempts).unwrap_or(u32::MAX));
-            return self.deferred(contact, delay, error.kind()).await;
         }
-        let correlation = error.correlation_id().map(str::to_owned);
-        self.dead_letter(contact, error.to_string(), correlation)
-            .await
+        for record in to_follow {
+            decided.push(self.follow_up(record).await?);
+        }
+        decided.extend(self.check_batch(to_check).await?);
+        let mut report = BatchReport {
+            claimed: ids.len(),
+            ..BatchReport::default()
+        };
+        for outcome in decided {
+            self.write(outcome, &token, &mut report).await?;
+        }
+        tracing::debug!(
+            claimed = report.claimed,
+            sent = report.sent.len(),
+            waiting = report.waiting.len(),
+            deferred = report.deferred.len(),
+            dead_lettered = report.dead_lettered.len(),
+            "signup batch checked"
+        );
+        Ok(CheckOutcome::Batch(report))
     }
 
-    /// Gives up on a contact, keeping the reason for operators.
+    /// Confirms a batch of submitted signups and sends the ready ones.
+    async fn check_batch(&self, records: Vec<SignupRecord>) -> Result<Vec<Decided>, StoreError> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        let known: Vec<_> = records.iter().filter_map(|r| r.contact_id).collect();
+        let deleted = self.ctx.store.deleted_contacts(&known).await?;
+        let mut out = Vec::new();
+        let mut records = records;
+        if !deleted.is_empty() {
+            let (gone, kept): (Vec<_>, Vec<_>) = records
+                .into_iter()
+                .partition(|r| r.contact_id.is_some_and(|c| deleted.contains(&c)));
+            for record in gone {
+                out.push(
+                    self.dead_letter(record, "contact deleted".to_owned())
+                        .await?,
+                );
+            }
+            records = kept;
+            if records.is_empty() {
+                return Ok(out);
+            }
+        }
+        let answer = self.confirm(&records).await?;
+        let readiness = match answer {
+            BatchAnswer::Known(readiness) => readiness,
+            BatchAnswer::Wait(wait, reason) => {
+                let wait = wait.max(self.ctx.settings.retry_base_delay);
+                out.extend(records.into_iter().map(|record| Decided {
+                    record,
+                    end: CheckEnd::Wait(wait),
+                    kind: Kind::Deferred(reason.to_owned()),
+                }));
+                return Ok(out);
+            }
+            BatchAnswer::Failed(error) => {
+                let reason = error.to_string();
+                for record in records {
+                    out.push(if error.is_transient() {
+                        self.retry(record, "hubspot_failing")
+                    } else {
+                        self.dead_letter(record, format!("HubSpot refused the check: {reason}"))
+                            .await?
+                    });
+                }
+                return Ok(out);
+            }
+        };
+        let mut ready = Vec::new();
+        for mut record in records {
+            match readiness.get(&record.signup_id) {
+                Some(Readiness::Landed(contact)) => {
+                    record.contact_id = Some(*contact);
+                    record.confirmed_at.get_or_insert(now_ms());
+                    ready.push(record);
+                }
+                Some(Readiness::NotLanded(contact)) => {
+                    record.contact_id = Some(*contact);
+                    out.push(self.waiting(record, "form_not_landed").await?);
+                }
+                Some(Readiness::NotVisible) | None => {
+                    out.push(self.waiting(record, "contact_not_visible").await?);
+                }
+            }
+        }
+        let sends = join_all(ready.into_iter().map(|record| self.send(record))).await;
+        for send in sends {
+            out.push(send?);
+        }
+        Ok(out)
+    }
+
+    /// Not ready: check again after its backoff (or at its contact's next
+    /// event), until the wait horizon; then dead-letter it with the reason.
+    async fn waiting(
+        &self,
+        mut record: SignupRecord,
+        reason: &'static str,
+    ) -> Result<Decided, StoreError> {
+        let settings = &self.ctx.settings;
+        let waited = Duration::from_millis(now_ms().saturating_sub(record.waiting_since()));
+        if waited > settings.contact_wait_horizon {
+            let reason = format!("{reason} after {}s", waited.as_secs());
+            return self.dead_letter(record, reason).await;
+        }
+        record.checks = record.checks.saturating_add(1);
+        record.last_error = Some(reason.to_owned());
+        let delay = self.ctx.backoff().delay(record.checks);
+        Ok(Decided {
+            record,
+            end: CheckEnd::Wait(delay),
+            kind: Kind::Waiting(reason),
+        })
+    }
+
+    /// A transient failure: check again after its backoff.
+    pub(super) fn retry(&self, mut record: SignupRecord, reason: &str) -> Decided {
+        record.checks = record.checks.saturating_add(1);
+        record.last_error = Some(reason.to_owned());
+        let delay = self.ctx.backoff().delay(record.checks);
+        Decided {
+            record,
+            end: CheckEnd::Wait(delay),
+            kind: Kind::Deferred(reason.to_owned()),
+        }
+    }
+
+    /// Gives up on a signup: a dead letter with the reason, and the record parked.
     pub(super) async fn dead_letter(
         &self,
-        contact: ContactId,
+        mut record: SignupRecord,
         reason: String,
-        correlation_id: Option<String>,
-    ) -> Result<(CheckOutcome, CheckEnd), StoreError> {
-        let ctx = &self.ctx;
-        let failed_at = crate::clock::now_ms().to_string();
-        ctx.store
+    ) -> Result<Decided, StoreError> {
+        self.ctx
+            .store
             .dead_letter(&[
                 ("source", "checks".to_owned()),
                 ("reason", reason.clone()),
-                ("contact", contact.to_string()),
-                ("correlationId", correlation_id.unwrap_or_default()),
-                ("failedAt", failed_at),
+                ("signupId", record.signup_id.clone()),
+                (
+                    "contact",
+                    record.contact_id.map(|c| c.to_string()).unwrap_or_default(),
+                ),
+                ("failedAt", now_ms().to_string()),
             ])
             .await?;
-        let fields = [
-            ("state", "failed".to_owned()),
-            ("lastError", reason.clone()),
-        ];
+        record.status = SignupStatus::DeadLettered;
+        record.last_error = Some(reason.clone());
+        Ok(Decided {
+            record,
+            end: CheckEnd::Final,
+            kind: Kind::DeadLettered(reason),
+        })
+    }
+
+    /// A claimed signup whose record is gone: a dead letter, never a silent loss.
+    async fn vanished(&self, signup_id: &str, token: &str) -> Result<(), StoreError> {
+        let ctx = &self.ctx;
+        let reason = "signup record expired or unreadable".to_owned();
         ctx.store
-            .update_contact_state(contact, &fields, ctx.settings.contact_state_ttl)
+            .dead_letter(&[
+                ("source", "checks".to_owned()),
+                ("reason", reason),
+                ("signupId", signup_id.to_owned()),
+                ("failedAt", now_ms().to_string()),
+            ])
             .await?;
         worker_metrics::dead_letter("checks");
-        tracing::warn!(contact_id = %contact, reason = %reason, "contact check dead-lettered");
-        Ok((
-            CheckOutcome::DeadLettered { contact, reason },
-            CheckEnd::Final,
-        ))
+        ctx.store
+            .finish_signup(Finish {
+                signup_id,
+                record: None,
+                token,
+                end: CheckEnd::Final,
+                ttl: ctx.settings.finished_ttl,
+                recheck: ctx.settings.poll_interval,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Writes one outcome under the claim's token.
+    async fn write(
+        &self,
+        decided: Decided,
+        token: &str,
+        report: &mut BatchReport,
+    ) -> Result<(), StoreError> {
+        let ctx = &self.ctx;
+        let ttl = match decided.end {
+            CheckEnd::Final => ctx.settings.finished_ttl,
+            _ => ctx.pending_ttl,
+        };
+        let written = ctx
+            .store
+            .finish_signup(Finish {
+                signup_id: &decided.record.signup_id,
+                record: Some(&decided.record),
+                token,
+                end: decided.end,
+                ttl,
+                recheck: ctx.settings.poll_interval,
+            })
+            .await?;
+        let id = decided.record.signup_id.clone();
+        if !written {
+            report.fenced += 1;
+            worker_metrics::check("fenced");
+            tracing::warn!(signup_id = %id, "claim lost before the outcome was written; outcome dropped");
+            return Ok(());
+        }
+        match decided.kind {
+            Kind::Sent => {
+                worker_metrics::check("sent");
+                report.sent.push(id);
+            }
+            Kind::Waiting(reason) => {
+                worker_metrics::check("waiting");
+                report.waiting.push((id, reason));
+            }
+            Kind::Deferred(reason) => {
+                worker_metrics::check("deferred");
+                report.deferred.push((id, reason));
+            }
+            Kind::DeadLettered(reason) => {
+                worker_metrics::check("dead_lettered");
+                worker_metrics::dead_letter("checks");
+                tracing::warn!(signup_id = %id, reason = %reason, "signup dead-lettered");
+                report.dead_lettered.push((id, reason));
+            }
+        }
+        Ok(())
     }
 }

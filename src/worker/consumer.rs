@@ -1,5 +1,7 @@
-//! Consuming the event stream through a consumer group. Each entry becomes a
-//! (coalesced) check of its contact, then is acknowledged; an entry left by a
+//! Consuming the event stream through a consumer group. Each entry is a hint
+//! that wakes the open signups of its contact (or, for an `email` change, of
+//! that address), then is acknowledged: an event for a contact without open
+//! signups writes nothing; an entry left by a
 //! crashed consumer is reclaimed once idle; one that keeps failing is
 //! dead-lettered after `STREAM_MAX_DELIVERIES`. A group that disappears is
 //! recreated; a consumer that stops cleanly hands its entries back and leaves.
@@ -20,9 +22,10 @@ pub const CONSUMER_GROUP: &str = "reactor-workers";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConsumeOutcome {
     Idle,
-    /// The entry's contact is due for a check.
-    Scheduled {
+    /// The entry woke the open signups of its contact or address (maybe none).
+    Consumed {
         contact: ContactId,
+        woken: u64,
         reclaimed: bool,
     },
     /// The entry failed too often, or cannot be read: dead-lettered.
@@ -204,29 +207,41 @@ impl EventConsumer {
         let Some(contact) = contact else {
             return Ok(ConsumeOutcome::Idle);
         };
-        store
-            .schedule_check(
+        let fingerprint = entry
+            .fields
+            .get("emailFp")
+            .map(String::as_str)
+            .filter(|fp| !fp.is_empty());
+        let kind = entry
+            .fields
+            .get("type")
+            .map(String::as_str)
+            .unwrap_or_default();
+        let creation = kind.ends_with(".creation");
+        if kind.ends_with(".deletion") {
+            store
+                .mark_contact_deleted(contact, self.ctx.settings.contact_wait_horizon)
+                .await?;
+        }
+        let woken = store
+            .wake_signups(
                 contact,
-                std::time::Duration::ZERO,
-                self.ctx.settings.check_lease,
+                fingerprint,
+                creation,
+                self.ctx.settings.retry_base_delay,
             )
             .await?;
-        let summary = serde_json::json!({
-            "entry": entry.id,
-            "type": entry.fields.get("type"),
-            "property": entry.fields.get("property").filter(|p| !p.is_empty()),
-            "occurredAt": entry.fields.get("occurredAt"),
-            "receivedAt": entry.fields.get("receivedAt"),
-            "reclaimed": reclaimed,
-        });
-        let ttl = self.ctx.settings.contact_state_ttl;
-        store
-            .log_contact_event(contact, &summary.to_string(), ttl)
-            .await?;
+        if woken > 0 {
+            self.ctx.wake.notify_waiters();
+        }
         store.ack_stream_entry(CONSUMER_GROUP, &entry.id).await?;
         worker_metrics::event_consumed(reclaimed);
-        tracing::debug!(contact_id = %contact, entry = %entry.id, "contact check scheduled");
-        Ok(ConsumeOutcome::Scheduled { contact, reclaimed })
+        tracing::debug!(contact_id = %contact, entry = %entry.id, woken, "event consumed");
+        Ok(ConsumeOutcome::Consumed {
+            contact,
+            woken,
+            reclaimed,
+        })
     }
 }
 

@@ -17,7 +17,8 @@ pub struct GaugeReporter {
 pub struct Depths {
     pub stream_length: u64,
     pub stream_pending: u64,
-    pub check_queue: u64,
+    pub open_signups: u64,
+    pub due_signups: u64,
     pub forms_retry_queue: u64,
 }
 
@@ -38,15 +39,18 @@ impl GaugeReporter {
         let store = &self.ctx.store;
         let keys = store.keys();
         let (stream_length, stream_pending) = store.stream_depth(CONSUMER_GROUP).await?;
+        let (open_signups, due_signups) = store.signup_depths().await?;
         let depths = Depths {
             stream_length,
             stream_pending,
-            check_queue: store.delay_len(&keys.check_queue()).await?,
+            open_signups,
+            due_signups,
             forms_retry_queue: store.delay_len(&keys.forms_retry_queue()).await?,
         };
         metrics::gauge!(catalog::EVENT_STREAM_LENGTH).set(depths.stream_length as f64);
         metrics::gauge!(catalog::EVENT_STREAM_PENDING).set(depths.stream_pending as f64);
-        metrics::gauge!(catalog::CHECK_QUEUE_DEPTH).set(depths.check_queue as f64);
+        metrics::gauge!(catalog::OPEN_SIGNUPS).set(depths.open_signups as f64);
+        metrics::gauge!(catalog::CHECK_QUEUE_DEPTH).set(depths.due_signups as f64);
         metrics::gauge!(catalog::FORMS_RETRY_QUEUE_DEPTH).set(depths.forms_retry_queue as f64);
         Ok(depths)
     }

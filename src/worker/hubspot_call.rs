@@ -1,18 +1,22 @@
-//! Every HubSpot call of the worker goes through the shared Redis rate limiter,
-//! and comes back classified: done, wait (quota or 429), or failed.
+//! HubSpot calls of the worker: the ones that count against HubSpot's API
+//! quota take their permits from the shared Redis rate limiter first (all a
+//! step needs, at once); every call comes back classified: done, wait (quota
+//! or 429), or failed.
 
 use std::future::Future;
 use std::time::Duration;
 
 use super::WorkerContext;
 use crate::hubspot::HubSpotError;
-use crate::store::{Permit, StoreError};
+use crate::store::{PermitIds, Reservation, StoreError};
 use crate::telemetry::catalog;
 
 /// Name of the HubSpot API limiter in Redis (shared by every replica).
 pub const API_LIMITER: &str = "api";
+/// Name of Single Send's own optional limiter.
+pub const SEND_LIMITER: &str = "single_send";
 
-/// The result of one rate-limited call.
+/// The result of one call.
 pub enum Call<T> {
     Done(T),
     /// Over quota (ours or HubSpot's): try again after this long.
@@ -21,23 +25,48 @@ pub enum Call<T> {
 }
 
 impl WorkerContext {
-    /// Takes a permit from the shared quota, then makes the call.
-    pub(super) async fn call<T, Fut>(
+    /// Takes `permits` from the shared API quota at once; the wait when
+    /// they are not all free.
+    pub(super) async fn take_api_permits(
+        &self,
+        permits: u32,
+    ) -> Result<Option<Duration>, StoreError> {
+        Ok(self.reserve_api_permits(permits).await?.err())
+    }
+
+    /// Reserves `permits` from the shared API quota at once (a later call
+    /// re-stamps its permit with `RedisStore::use_permit`); the wait when
+    /// they are not all free.
+    pub(super) async fn reserve_api_permits(
+        &self,
+        permits: u32,
+    ) -> Result<Result<PermitIds, Duration>, StoreError> {
+        match self
+            .store
+            .reserve(API_LIMITER, self.settings.api_quota, permits)
+            .await?
+        {
+            Reservation::Granted(ids) => {
+                super::telemetry::api_permits(permits);
+                Ok(Ok(ids))
+            }
+            Reservation::Wait(wait) => {
+                metrics::counter!(catalog::HUBSPOT_CALLS_DEFERRED, "endpoint" => "batch")
+                    .increment(1);
+                Ok(Err(wait))
+            }
+        }
+    }
+
+    /// Makes a call whose permit was taken already (or that needs none).
+    pub(super) async fn permitted_call<T, Fut>(
         &self,
         endpoint: &'static str,
         call: impl FnOnce() -> Fut,
-    ) -> Result<Call<T>, StoreError>
+    ) -> Call<T>
     where
         Fut: Future<Output = Result<T, HubSpotError>>,
     {
-        if let Permit::Wait(wait) = self
-            .store
-            .try_acquire(API_LIMITER, self.settings.api_quota)
-            .await?
-        {
-            metrics::counter!(catalog::HUBSPOT_CALLS_DEFERRED, "endpoint" => endpoint).increment(1);
-            return Ok(Call::Wait(wait));
-        }
         let result = call().await;
         let outcome = match &result {
             Ok(_) => "ok",
@@ -45,10 +74,10 @@ impl WorkerContext {
         };
         metrics::counter!(catalog::HUBSPOT_REQUESTS, "endpoint" => endpoint, "outcome" => outcome)
             .increment(1);
-        Ok(match result {
+        match result {
             Ok(value) => Call::Done(value),
             Err(HubSpotError::RateLimited { retry_after, .. }) => Call::Wait(retry_after),
             Err(error) => Call::Failed(error),
-        })
+        }
     }
 }

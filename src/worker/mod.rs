@@ -1,9 +1,11 @@
-//! The worker: turns recorded events into contact checks, and sends each
-//! signup's verification email once the contact exists with the signup form's
-//! submission on it, exactly once per contact.
+//! The worker: checks signups in batches and sends each signup's verification
+//! email once its contact exists with that signup's own form submission on it,
+//! exactly once per signup; recorded events only wake the signups they concern.
 
 mod check;
+mod confirm;
 mod consumer;
+mod forms_retry;
 mod gauges;
 mod hubspot_call;
 mod run_loop;
@@ -13,6 +15,9 @@ mod tasks;
 mod telemetry;
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use crate::backoff::Backoff;
 use crate::config::WorkerSettings;
@@ -20,12 +25,19 @@ use crate::domain::PortalId;
 use crate::hubspot::HubSpotClient;
 use crate::store::RedisStore;
 
-pub use check::{CheckOutcome, ContactChecker};
+pub use check::{BatchReport, CheckOutcome, SignupChecker};
 pub use consumer::{CONSUMER_GROUP, ConsumeOutcome, EventConsumer};
+pub use forms_retry::{FormsRetry, RetryOutcome};
 pub use gauges::GaugeReporter;
-pub use run_loop::{Step, run_steps};
+pub use hubspot_call::{API_LIMITER, SEND_LIMITER};
+pub use run_loop::{Step, run_steps, run_steps_woken};
 pub use sweep::{SweepReport, Sweeper};
 pub use tasks::{BackgroundTask, background_tasks};
+
+/// Counts a dead letter of `source` (for work outside the worker's own steps).
+pub fn dead_letter_counted(source: &'static str) {
+    telemetry::dead_letter(source);
+}
 
 /// The verification email and the form it waits for.
 #[derive(Debug, Clone)]
@@ -44,6 +56,10 @@ pub struct WorkerContext {
     pub verification: Verification,
     /// This process's name in the consumer group and in claims.
     pub name: String,
+    /// TTL of an open signup's record (`SIGNUP_PENDING_TTL`).
+    pub pending_ttl: Duration,
+    /// Wakes this process's idle checkers when an event woke signups.
+    pub wake: Arc<Notify>,
 }
 
 impl WorkerContext {
@@ -53,6 +69,7 @@ impl WorkerContext {
         hubspot: HubSpotClient,
         settings: WorkerSettings,
         verification: Verification,
+        pending_ttl: Duration,
     ) -> Arc<Self> {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "reactor".to_owned());
         let name = format!(
@@ -66,6 +83,8 @@ impl WorkerContext {
             settings,
             verification,
             name,
+            pending_ttl,
+            wake: Arc::new(Notify::new()),
         })
     }
 

@@ -1,9 +1,12 @@
-//! The loop every background task runs: take a step, pause when idle, stop at
+//! The loop every background task runs: take a step, pause when idle (until
+//! the step's own next due time, or a wake-up from this process), stop at
 //! shutdown (never in the middle of a step).
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::store::StoreError;
@@ -13,12 +16,34 @@ use crate::telemetry::catalog;
 pub trait Step {
     /// True when there was nothing to do (the loop then pauses).
     fn is_idle(&self) -> bool;
+
+    /// When idle: how long until work is known to be due, if the step knows
+    /// (the pause is then no longer than that).
+    fn idle_wait(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// Runs `step` until `shutdown`; pauses `pause` when idle or after an error.
 pub async fn run_steps<T, F, Fut>(
     name: &'static str,
     pause: Duration,
+    shutdown: CancellationToken,
+    step: F,
+) where
+    T: Step,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    run_steps_woken(name, pause, None, shutdown, step).await;
+}
+
+/// [`run_steps`], where an idle pause ends early at the step's next due time
+/// or when `wake` is notified (work arrived in this process).
+pub async fn run_steps_woken<T, F, Fut>(
+    name: &'static str,
+    pause: Duration,
+    wake: Option<Arc<Notify>>,
     shutdown: CancellationToken,
     mut step: F,
 ) where
@@ -28,17 +53,27 @@ pub async fn run_steps<T, F, Fut>(
 {
     while !shutdown.is_cancelled() {
         let idle = match step().await {
-            Ok(outcome) => outcome.is_idle(),
+            Ok(outcome) if outcome.is_idle() => {
+                Some(outcome.idle_wait().map_or(pause, |due| due.min(pause)))
+            }
+            Ok(_) => None,
             Err(error) => {
                 metrics::counter!(catalog::REDIS_ERRORS, "operation" => name).increment(1);
                 tracing::warn!(task = name, error = ?error, "worker step failed; pausing");
-                true
+                Some(pause)
             }
         };
-        if idle {
+        if let Some(wait) = idle {
+            let woken = async {
+                match &wake {
+                    Some(wake) => wake.notified().await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 () = shutdown.cancelled() => {}
-                () = tokio::time::sleep(pause) => {}
+                () = tokio::time::sleep(wait) => {}
+                () = woken => {}
             }
         }
     }

@@ -1,104 +1,239 @@
-//! The verification send: claim it for the contact, call Single Send with a
-//! deterministic sendId and no `contactProperties`, record the result, and
-//! retire the pending signup.
+//! The verification send of one confirmed signup: per-contact cooldown,
+//! Single Send with the signup's own sendId and its own `customProperties`
+//! (never `contactProperties`), outside the API quota, and a verdict read
+//! from `sendResult`, with `PENDING` followed up through the send status.
 
 use std::time::Duration;
 
-use super::check::{CheckOutcome, ContactChecker};
-use super::hubspot_call::Call;
+use super::check::{Decided, Kind, SignupChecker};
+use super::hubspot_call::{Call, SEND_LIMITER};
 use super::telemetry as worker_metrics;
 use crate::clock::now_ms;
-use crate::domain::{ContactId, PendingSignup, SendId};
-use crate::hubspot::transactional::SingleSend;
-use crate::store::{CheckEnd, SendClaim, StoreError};
+use crate::domain::{SendId, SendRecord, SignupRecord, SignupStatus};
+use crate::hubspot::transactional::{SendStatus, SendVerdict, SingleSend};
+use crate::store::{CheckEnd, Permit, StoreError};
 
-impl ContactChecker {
-    /// Sends the verification email of `pending` to `contact`, once.
-    pub(super) async fn send(
-        &self,
-        contact: ContactId,
-        pending: &PendingSignup,
-        first_seen: u64,
-    ) -> Result<(CheckOutcome, CheckEnd), StoreError> {
+/// What a Single Send answer means for a signup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Next {
+    /// Delivered, queued, or already sent under this signup's sendId.
+    Sent,
+    /// HubSpot is still working on it: follow the send status up.
+    Pending,
+    /// Not now (throttled): send again later under the same sendId.
+    RetryLater(String),
+    /// Will not be delivered: dead-letter with this reason.
+    Failed(String),
+}
+
+/// Reads HubSpot's answer through the client's classification.
+fn next_of(status: &SendStatus) -> Next {
+    match status.classify() {
+        SendVerdict::Delivered | SendVerdict::IdempotentRepeat => Next::Sent,
+        SendVerdict::SentUnreadable => Next::Sent,
+        SendVerdict::Queued if status.is_in_progress() && status.send_result.is_none() => {
+            Next::Pending
+        }
+        SendVerdict::Queued => Next::Sent,
+        SendVerdict::RetryLater(reason) => Next::RetryLater(reason),
+        SendVerdict::Failed(reason) => Next::Failed(reason),
+    }
+}
+
+impl SignupChecker {
+    /// Sends the verification email of a confirmed signup, once.
+    pub(super) async fn send(&self, mut record: SignupRecord) -> Result<Decided, StoreError> {
         let ctx = &self.ctx;
-        let verification = &ctx.verification;
-        let send_id = SendId::verification(verification.portal_id, contact, verification.email_id);
-        let lease = ctx.settings.check_lease;
-        let ttl = ctx.settings.contact_state_ttl;
-        match ctx
+        let Some(contact) = record.contact_id else {
+            return Ok(self.retry(record, "no_contact"));
+        };
+        if let Some(wait) = ctx
             .store
-            .claim_send(contact, send_id.as_str(), lease, ttl, &ctx.name)
+            .take_send_cooldown(contact, ctx.settings.send_cooldown)
             .await?
         {
-            SendClaim::AlreadySent => {
-                return Ok((CheckOutcome::AlreadySent { contact }, CheckEnd::Final));
-            }
-            SendClaim::Busy => return self.deferred(contact, lease, "send_in_progress").await,
-            SendClaim::Claimed => {}
+            record.last_error = Some("cooldown".to_owned());
+            return Ok(deferred(record, wait, "cooldown"));
         }
+        if let Some(quota) = ctx.settings.send_quota
+            && let Permit::Wait(wait) = ctx.store.try_acquire(SEND_LIMITER, quota).await?
+        {
+            return Ok(deferred(record, wait, "send_rate_limited"));
+        }
+        let verification = &ctx.verification;
+        let send_id = SendId::verification(
+            verification.portal_id,
+            contact,
+            verification.email_id,
+            &record.signup_id,
+        );
         let send = SingleSend {
             email_id: verification.email_id,
-            to: pending.email.clone(),
+            to: record.email.clone(),
             send_id: send_id.to_string(),
-            custom_properties: pending.email_custom_properties.clone(),
+            custom_properties: record.email_custom_properties.clone(),
         };
         let result = ctx
-            .call("single_send", || ctx.hubspot.single_send(&send))
-            .await?;
+            .permitted_call("single_send", || ctx.hubspot.single_send(&send))
+            .await;
         let status = match result {
             Call::Done(status) => status,
-            Call::Wait(wait) => {
-                self.release_claim(contact).await?;
-                return self.deferred(contact, wait, "rate_limited").await;
+            Call::Wait(wait) => return Ok(deferred(record, wait, "rate_limited")),
+            Call::Failed(error) if error.is_transient() => {
+                return Ok(self.retry(record, error.kind()));
             }
             Call::Failed(error) => {
-                self.release_claim(contact).await?;
-                return self.failed(contact, error, first_seen).await;
+                return self
+                    .dead_letter(record, format!("Single Send refused: {error}"))
+                    .await;
             }
         };
-        let send_result = status
-            .send_result
-            .clone()
-            .unwrap_or_else(|| status.status.clone());
-        let sent_at = now_ms();
-        let fields = [
-            ("state", "sent".to_owned()),
-            ("sentAt", sent_at.to_string()),
-            ("sendId", send_id.to_string()),
-            ("statusId", status.status_id.clone()),
-            ("sendResult", send_result.clone()),
-            ("signupId", pending.signup_id.clone()),
-            ("claimUntil", "0".to_owned()),
-            ("lastError", String::new()),
-        ];
-        ctx.store
-            .update_contact_state(contact, &fields, ttl)
-            .await?;
-        ctx.store
-            .delete_pending_signup(&pending.email.fingerprint())
-            .await?;
-        let latency = Duration::from_millis(sent_at.saturating_sub(pending.submitted_at));
-        worker_metrics::sent(&send_result, latency);
-        tracing::info!(
-            contact_id = %contact,
-            signup_id = %pending.signup_id,
-            send_id = %send_id,
-            send_result = %send_result,
-            latency_ms = latency.as_millis() as u64,
-            "verification email sent"
-        );
-        Ok((CheckOutcome::Sent { contact }, CheckEnd::Final))
+        if status.body_unreadable {
+            tracing::warn!(signup_id = %record.signup_id, "Single Send answered 2xx with an unreadable body; counted as sent");
+        }
+        record.send = Some(SendRecord {
+            send_id: send_id.to_string(),
+            status_id: status.status_id.clone(),
+            send_result: result_of(&status),
+            sent_at: now_ms(),
+        });
+        let next = next_of(&status);
+        self.apply(record, next).await
     }
 
-    /// Lets the next attempt claim the send at once (same sendId).
-    async fn release_claim(&self, contact: ContactId) -> Result<(), StoreError> {
-        let fields = [
-            ("state", "send_retry".to_owned()),
-            ("claimUntil", "0".to_owned()),
-        ];
-        self.ctx
-            .store
-            .update_contact_state(contact, &fields, self.ctx.settings.contact_state_ttl)
+    /// Follows up a send HubSpot answered `PENDING` (one status read).
+    pub(super) async fn follow_up(&self, record: SignupRecord) -> Result<Decided, StoreError> {
+        let ctx = &self.ctx;
+        let Some(status_id) = record.send.as_ref().map(|s| s.status_id.clone()) else {
+            return self.apply(record, Next::Sent).await;
+        };
+        if let Some(wait) = ctx.take_api_permits(1).await? {
+            return Ok(deferred(record, wait, "rate_limited"));
+        }
+        match ctx
+            .permitted_call("send_status", || ctx.hubspot.send_status(&status_id))
             .await
+        {
+            Call::Done(status) => {
+                let next = next_of(&status);
+                let mut record = record;
+                if let Some(send) = record.send.as_mut() {
+                    send.send_result = result_of(&status);
+                }
+                self.apply(record, next).await
+            }
+            Call::Wait(wait) => Ok(deferred(record, wait, "rate_limited")),
+            Call::Failed(error) => Ok(self.retry(record, error.kind())),
+        }
+    }
+
+    /// Turns a verdict into the signup's outcome.
+    async fn apply(&self, mut record: SignupRecord, next: Next) -> Result<Decided, StoreError> {
+        let horizon = self.ctx.settings.contact_wait_horizon;
+        let waited = Duration::from_millis(now_ms().saturating_sub(record.waiting_since()));
+        match next {
+            Next::Sent => {
+                record.status = SignupStatus::Sent;
+                record.last_error = None;
+                let result = record
+                    .send
+                    .as_ref()
+                    .map(|s| s.send_result.clone())
+                    .unwrap_or_default();
+                let latency = Duration::from_millis(now_ms().saturating_sub(record.submitted_at));
+                let overhead = record
+                    .confirmed_at
+                    .map(|at| Duration::from_millis(now_ms().saturating_sub(at)));
+                worker_metrics::sent(&result, latency, overhead);
+                tracing::info!(
+                    signup_id = %record.signup_id,
+                    contact_id = ?record.contact_id,
+                    send_result = %result,
+                    latency_ms = latency.as_millis() as u64,
+                    "verification email sent"
+                );
+                Ok(Decided {
+                    record,
+                    end: CheckEnd::Final,
+                    kind: Kind::Sent,
+                })
+            }
+            Next::Pending if waited > horizon => {
+                self.dead_letter(record, "send still pending at the horizon".to_owned())
+                    .await
+            }
+            Next::Pending => {
+                record.status = SignupStatus::SendPending;
+                record.checks = record.checks.saturating_add(1);
+                let delay = self.ctx.backoff().delay(record.checks);
+                Ok(deferred(record, delay, "send_pending"))
+            }
+            Next::RetryLater(reason) => {
+                record.status = SignupStatus::Submitted;
+                Ok(self.retry(record, &reason))
+            }
+            Next::Failed(reason) => {
+                self.dead_letter(record, format!("Single Send result {reason}"))
+                    .await
+            }
+        }
+    }
+}
+
+fn deferred(mut record: SignupRecord, wait: Duration, reason: &str) -> Decided {
+    record.last_error = Some(reason.to_owned());
+    Decided {
+        record,
+        end: CheckEnd::Wait(wait),
+        kind: Kind::Deferred(reason.to_owned()),
+    }
+}
+
+/// What the record keeps of an answer: `sendResult`, else `status`.
+fn result_of(status: &SendStatus) -> String {
+    if status.body_unreadable {
+        return "UNREADABLE_2XX".to_owned();
+    }
+    status
+        .send_result
+        .clone()
+        .unwrap_or_else(|| status.status.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: &str, result: Option<&str>) -> SendStatus {
+        SendStatus {
+            status: status.to_owned(),
+            status_id: "s".to_owned(),
+            send_result: result.map(str::to_owned),
+            requested_at: None,
+            completed_at: None,
+            body_unreadable: false,
+        }
+    }
+
+    #[test]
+    fn send_result_decides_what_happens_to_the_signup() {
+        assert_eq!(next_of(&status("COMPLETE", Some("SENT"))), Next::Sent);
+        assert_eq!(next_of(&status("PENDING", Some("QUEUED"))), Next::Sent);
+        assert_eq!(
+            next_of(&status("COMPLETE", Some("IDEMPOTENT_IGNORE"))),
+            Next::Sent
+        );
+        assert_eq!(next_of(&SendStatus::unreadable()), Next::Sent);
+        assert_eq!(next_of(&status("PENDING", None)), Next::Pending);
+        assert!(matches!(
+            next_of(&status("COMPLETE", Some("THROTTLED"))),
+            Next::RetryLater(_)
+        ));
+        for failure in ["BLOCKED_DOMAIN", "IDEMPOTENT_FAIL", "PREVIOUSLY_BOUNCED"] {
+            assert!(
+                matches!(next_of(&status("COMPLETE", Some(failure))), Next::Failed(_)),
+                "{failure}"
+            );
+        }
     }
 }

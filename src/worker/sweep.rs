@@ -1,20 +1,23 @@
-//! The reconciliation sweep: a pending signup that made no progress for
-//! `SWEEP_AFTER` is looked up by email and checked like a webhook would have
-//! made it, so a lost or misconfigured subscription delays an email but never
-//! loses it. One replica sweeps at a time.
+//! The reconciliation sweep: every open signup older than `SWEEP_AFTER` is
+//! looked at, so that nothing pending vanishes. A signup whose Forms call
+//! never finished (a crash, a Redis timeout after the app was answered) goes
+//! back on the Forms queue; a submitted signup that fell out of the check
+//! queue is checked again; a record that expired becomes a dead letter. Sent
+//! and dead-lettered signups are not open, so they are never swept again.
+//! One replica sweeps at a time; no HubSpot call is made.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::hubspot_call::Call;
+use super::telemetry as worker_metrics;
 use super::{Step, WorkerContext};
 use crate::clock::now_ms;
-use crate::domain::{ContactId, SignupStatus};
+use crate::domain::SignupStatus;
 use crate::store::StoreError;
 use crate::telemetry::catalog;
 
-/// Most stale signups looked at per sweep.
-const SWEEP_BATCH: isize = 100;
+/// Most open signups looked at per sweep.
+const SWEEP_BATCH: isize = 500;
 
 /// What one sweep did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,10 +25,12 @@ pub struct SweepReport {
     /// Another replica holds the sweep lock (or it is not time yet).
     pub skipped: bool,
     pub examined: usize,
-    /// Contacts found by email and scheduled for a check.
-    pub scheduled: Vec<ContactId>,
+    /// Submitted signups put back on the check queue.
+    pub rescheduled: Vec<String>,
     /// Signups whose Forms submission was put back on the retry queue.
     pub requeued: usize,
+    /// Signups whose record was gone: dead-lettered.
+    pub dead_lettered: usize,
 }
 
 impl Step for SweepReport {
@@ -60,56 +65,56 @@ impl Sweeper {
             });
         }
         let cutoff = now_ms().saturating_sub(crate::clock::millis(ctx.settings.sweep_after));
-        let stale = store.stale_pending_signups(cutoff, SWEEP_BATCH).await?;
+        let open = store.open_signups_before(cutoff, SWEEP_BATCH).await?;
+        let records = store.load_signups(&open).await?;
         let mut report = SweepReport {
-            examined: stale.len(),
+            examined: open.len(),
             ..SweepReport::default()
         };
-        for fingerprint in stale {
-            let Some(pending) = store
-                .load_pending_signup_by_fingerprint(&fingerprint)
-                .await?
-            else {
-                store.delete_pending_signup(&fingerprint).await?;
+        let forms_queue = keys.forms_retry_queue();
+        for (id, record) in open.iter().zip(records) {
+            let Some(mut record) = record else {
+                store
+                    .dead_letter(&[
+                        ("source", "checks".to_owned()),
+                        ("reason", "signup record expired or unreadable".to_owned()),
+                        ("signupId", id.clone()),
+                        ("failedAt", now_ms().to_string()),
+                    ])
+                    .await?;
+                store.forget_signup(id).await?;
+                worker_metrics::dead_letter("checks");
+                report.dead_lettered += 1;
                 continue;
             };
-            store.touch_pending_signup(&fingerprint).await?;
-            if pending.status != SignupStatus::Submitted {
-                if !store
-                    .is_scheduled(&keys.forms_retry_queue(), &fingerprint)
-                    .await?
-                {
+            match record.status {
+                status if status.is_final() => {
                     store
-                        .delay_schedule(&keys.forms_retry_queue(), &fingerprint, Duration::ZERO)
+                        .retire_signup(&record, ctx.settings.finished_ttl)
                         .await?;
-                    report.requeued += 1;
                 }
-                continue;
+                status if status.awaits_forms() => {
+                    if !store.is_scheduled(&forms_queue, id).await? {
+                        record.status = SignupStatus::Queued;
+                        store.save_signup(&record, ctx.pending_ttl).await?;
+                        store
+                            .delay_schedule(&forms_queue, id, Duration::ZERO)
+                            .await?;
+                        report.requeued += 1;
+                    }
+                }
+                _ => {
+                    if store.signup_due_at(id).await?.is_none() {
+                        store
+                            .signup_submitted(&record, ctx.pending_ttl, Duration::ZERO)
+                            .await?;
+                        tracing::info!(signup_id = %id, "sweep found a signup outside the check queue");
+                        report.rescheduled.push(id.clone());
+                    }
+                }
             }
-            let email = pending.email.clone();
-            let found = match ctx
-                .call("crm_contact_by_email", || {
-                    ctx.hubspot.get_contact_by_email(&email, &["email"])
-                })
-                .await?
-            {
-                Call::Done(found) => found,
-                Call::Wait(_) => break,
-                Call::Failed(error) => {
-                    tracing::warn!(error = ?error, "sweep lookup failed");
-                    continue;
-                }
-            };
-            let Some(contact) = found.and_then(|c| ContactId::parse(&c.id).ok()) else {
-                continue;
-            };
-            store
-                .schedule_check(contact, Duration::ZERO, ctx.settings.check_lease)
-                .await?;
-            tracing::info!(contact_id = %contact, signup_id = %pending.signup_id, "sweep found a contact without a check");
-            report.scheduled.push(contact);
         }
-        metrics::counter!(catalog::SWEEP_SCHEDULED).increment(report.scheduled.len() as u64);
+        metrics::counter!(catalog::SWEEP_SCHEDULED).increment(report.rescheduled.len() as u64);
         Ok(report)
     }
 }

@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::{ContactChecker, EventConsumer, GaugeReporter, Sweeper, WorkerContext, run_steps};
-use crate::signup::FormsRetry;
+use super::{
+    EventConsumer, FormsRetry, GaugeReporter, SignupChecker, Sweeper, WorkerContext, run_steps,
+    run_steps_woken,
+};
 
 /// A task to spawn; it returns once shutdown is signalled and its step is done.
 pub type BackgroundTask = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -17,7 +19,7 @@ pub type BackgroundTask = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// How often queue depths are published.
 const GAUGE_INTERVAL: Duration = Duration::from_secs(5);
 
-/// The consumer, `concurrency` checkers, the Forms retry worker, the sweep and
+/// The consumer, `concurrency` signup checkers, the Forms retry worker, the sweep and
 /// the gauges.
 pub fn background_tasks(
     ctx: Arc<WorkerContext>,
@@ -38,11 +40,15 @@ pub fn background_tasks(
         leaving.leave().await;
     }));
 
+    // An idle checker sleeps until the earliest due check, at most an idle
+    // period, or until this process's consumer wakes signups.
+    let idle = poll * 4;
     for _ in 0..ctx.settings.concurrency {
-        let checker = ContactChecker::new(ctx.clone());
-        tasks.push(Box::pin(run_steps(
-            "check_contacts",
-            poll,
+        let checker = SignupChecker::new(ctx.clone());
+        tasks.push(Box::pin(run_steps_woken(
+            "check_signups",
+            idle,
+            Some(ctx.wake.clone()),
             shutdown.clone(),
             move || {
                 let checker = checker.clone();

@@ -3,7 +3,7 @@
 use crate::telemetry::catalog;
 use std::time::Duration;
 
-/// A finished contact check, by outcome.
+/// A signup's check outcome, by outcome.
 pub fn check(outcome: &'static str) {
     metrics::counter!(catalog::CHECKS, "outcome" => outcome).increment(1);
 }
@@ -21,12 +21,27 @@ const SEND_RESULTS: [&str; 8] = [
     "CANCELED",
 ];
 
-/// A verification email HubSpot accepted, by `sendResult` (bounded: the value
-/// comes from HubSpot's answer).
-pub fn sent(send_result: &str, signup_to_send: Duration) {
+/// A claimed batch, by size (quota use: calls per batch are fixed, so
+/// bigger batches mean fewer calls per signup).
+pub fn batch_claimed(size: usize) {
+    metrics::histogram!(catalog::CHECK_BATCH_SIZE).record(size as f64);
+}
+
+/// API permits taken from the shared quota.
+pub fn api_permits(permits: u32) {
+    metrics::counter!(catalog::HUBSPOT_API_PERMITS).increment(u64::from(permits));
+}
+
+/// A verification email HubSpot accepted, by `sendResult`; with the time
+/// from the signup, and from the moment its contact was confirmed with its
+/// submission (the reactor's own overhead).
+pub fn sent(send_result: &str, signup_to_send: Duration, overhead: Option<Duration>) {
     let send_result = crate::metric_labels::one_of(send_result, &SEND_RESULTS, "OTHER");
     metrics::counter!(catalog::EMAILS_SENT, "send_result" => send_result).increment(1);
     metrics::histogram!(catalog::SIGNUP_TO_EMAIL_SECONDS).record(signup_to_send.as_secs_f64());
+    if let Some(overhead) = overhead {
+        metrics::histogram!(catalog::CONFIRMED_TO_EMAIL_SECONDS).record(overhead.as_secs_f64());
+    }
 }
 
 /// Work given up on, by source (`events`, `checks`, `forms`).
@@ -34,7 +49,7 @@ pub fn dead_letter(source: &'static str) {
     metrics::counter!(catalog::DEAD_LETTERS, "source" => source).increment(1);
 }
 
-/// An event turned into a contact check.
+/// An event consumed as a wake-up hint.
 pub fn event_consumed(reclaimed: bool) {
     let how = if reclaimed { "reclaimed" } else { "new" };
     metrics::counter!(catalog::EVENTS_CONSUMED, "delivery" => how).increment(1);

@@ -26,3 +26,4 @@ mod webhook_redis_outage;
 mod webhook_replay;
 mod worker_flow;
 mod worker_resilience;
+mod worker_signups;

@@ -2,9 +2,9 @@ use std::time::Duration;
 use tokio::process::Command;
 
 use hubspot_simulator::DelayRange;
-use signup_reactor::domain::Email;
+use signup_reactor::domain::{Email, SignupStatus};
 use signup_reactor::ops::dead_letters::replay;
-use signup_reactor::ops::inspect::{gather, render};
+use signup_reactor::ops::inspect::{Subject, gather, render};
 use signup_reactor::store::RedisStore;
 
 use crate::support::app::TestApp;
@@ -24,51 +24,66 @@ pub async fn reactor_command(app: &TestApp, args: &[&str]) -> std::process::Outp
 }
 
 #[tokio::test]
-async fn inspect_shows_state_events_and_pending_signup() {
+async fn inspect_shows_each_signup_from_submission_to_its_send() {
     let stack = Stack::start(|sim| sim.processing_delay = DelayRange::fixed(500), |_| {}).await;
     let email = "inspect@example.com".to_owned();
-    assert_eq!(
-        stack.app.signup(&signup_body(&email), None).await.status(),
-        202
-    );
+    let response = stack.app.signup(&signup_body(&email), None).await;
+    assert_eq!(response.status(), 202);
+    let body: serde_json::Value = response.json().await.expect("json");
+    let signup_id = body["signupId"].as_str().expect("signupId").to_owned();
     let store = RedisStore::connect(&stack.app.config.redis).expect("store");
     let address = Email::parse(&email).expect("email");
-    let before = gather(&store, Some(&address), None).await.expect("report");
-    let pending = before
-        .pending_signup
-        .as_ref()
-        .expect("pending signup right after the signup");
-    assert_eq!(pending.email, address);
+    let before = gather(&store, Subject::Email(&address))
+        .await
+        .expect("report");
+    assert_eq!(
+        before.signups.len(),
+        1,
+        "the open signup right after the signup"
+    );
+    assert_eq!(before.signups[0].record.email, address);
+    assert_eq!(before.signups[0].record.signup_id, signup_id);
     stack
         .expect_emails(std::slice::from_ref(&email), Duration::from_secs(20))
         .await;
 
-    let after = gather(&store, Some(&address), None).await.expect("report");
     let contact = stack.sim.contact_by_email(&email).expect("contact");
-    assert_eq!(after.contact_id, Some(contact.id));
-    assert_eq!(
-        after.contact_state.get("state").map(String::as_str),
-        Some("sent")
-    );
-    assert!(after.pending_signup.is_none(), "retired after the send");
-    assert!(!after.events.is_empty(), "recorded events are listed");
-    let text = render(&after);
-    assert!(text.contains(&format!("contact {}", contact.id)), "{text}");
-    assert!(text.contains("contact.creation"), "{text}");
-
-    let output = reactor_command(
-        &stack.app,
-        &["inspect", "--contact", &contact.id.to_string(), "--json"],
-    )
+    let retired = eventually(Duration::from_secs(5), || async {
+        gather(&store, Subject::Email(&address))
+            .await
+            .expect("report")
+            .signups
+            .is_empty()
+    })
     .await;
+    assert!(retired, "a sent signup is no longer open");
+    let after = gather(&store, Subject::Signup(&signup_id))
+        .await
+        .expect("report");
+    let record = &after.signups[0].record;
+    assert_eq!(record.status, SignupStatus::Sent);
+    assert_eq!(record.contact_id.map(|c| c.get()), Some(contact.id));
+    let text = render(&after);
+    assert!(
+        text.contains(&format!("contact      {}", contact.id)),
+        "{text}"
+    );
+    assert!(text.contains("status       sent"), "{text}");
+
+    let output = reactor_command(&stack.app, &["inspect", "--signup", &signup_id, "--json"]).await;
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json output");
-    assert_eq!(json["contactState"]["state"], "sent");
-    assert_eq!(json["contactId"], contact.id);
+    assert_eq!(json["signups"][0]["status"], "sent");
+    assert_eq!(json["signups"][0]["contactId"], contact.id);
+    assert!(
+        json["signups"][0]["send"]["sendId"]
+            .as_str()
+            .is_some_and(|id| id.ends_with(&signup_id))
+    );
 }
 
 #[tokio::test]

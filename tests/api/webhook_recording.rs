@@ -14,11 +14,14 @@ async fn a_valid_v3_batch_is_recorded() {
     ]);
     let response = app.post_webhook(&batch).await;
     assert_eq!(response.status(), 204);
-    assert_eq!(app.stream_contacts().await, vec!["9007199254740993", "501"]);
+    assert_eq!(
+        app.stream_contacts().await,
+        vec!["9007199254740993", "501", "9"]
+    );
 
     // Every key lives under the prefix; dedupe markers carry the dedupe window.
     let keys = app.all_keys().await;
-    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert_eq!(keys.len(), 4, "{keys:?}");
     assert!(keys.iter().all(|k| k.starts_with(&app.prefix)), "{keys:?}");
     let mut conn = app.redis_conn().await;
     for key in keys.iter().filter(|k| k.contains(":seen:")) {

@@ -1,11 +1,11 @@
 use std::time::Duration;
 
 use hubspot_simulator::{DelayRange, Endpoint, FaultRule, RateLimit};
-use signup_reactor::domain::{ContactId, Email, PortalId, SendId};
+use signup_reactor::domain::{ContactId, Email, PortalId, SendId, SignupStatus};
 use signup_reactor::hubspot::transactional::SingleSend;
 use signup_reactor::hubspot::{HubSpotClient, HubSpotEndpoints};
 use signup_reactor::startup::Role;
-use signup_reactor::store::{RedisStore, SendClaim};
+use signup_reactor::store::{CheckEnd, Finish, RedisStore};
 
 use crate::support::app::{PORTAL_ID, TestApp};
 use crate::support::stack::sent_per_recipient;
@@ -106,16 +106,21 @@ async fn an_event_left_unacknowledged_by_a_crashed_worker_is_reclaimed_and_sent_
 
 #[tokio::test]
 async fn a_worker_that_died_after_sending_but_before_recording_causes_no_second_email() {
+    // The first check only comes after a long grace: the test plays the dead worker first.
     let stack = Stack::start(
         |sim| sim.webhooks.dispatch_delay = DelayRange::fixed(60_000),
-        |config| config.worker.check_lease = Duration::from_millis(300),
+        |config| {
+            config.signup.first_check_grace = Duration::from_secs(3600);
+            config.worker.check_lease = Duration::from_millis(400);
+            config.hubspot.http_timeout = Duration::from_millis(100);
+        },
     )
     .await;
     let email = "halfway@example.com";
-    assert_eq!(
-        stack.app.signup(&signup_body(email), None).await.status(),
-        202
-    );
+    let response = stack.app.signup(&signup_body(email), None).await;
+    assert_eq!(response.status(), 202);
+    let body: serde_json::Value = response.json().await.expect("json");
+    let signup_id = body["signupId"].as_str().expect("signupId").to_owned();
     let sim = &stack.sim;
     assert!(
         eventually(Duration::from_secs(10), || async {
@@ -126,21 +131,25 @@ async fn a_worker_that_died_after_sending_but_before_recording_causes_no_second_
     );
     let contact = ContactId::new(sim.contact_by_email(email).expect("contact").id).expect("id");
 
-    // What the dead worker did: claimed the send, and HubSpot sent the email.
+    // What the dead worker did: claimed the signup, and HubSpot sent the email.
     let store = RedisStore::connect(&stack.app.config.redis).expect("store");
-    let send_id =
-        SendId::verification(PortalId::new(PORTAL_ID).expect("portal"), contact, EMAIL_ID);
-    let lease = Duration::from_millis(300);
-    let claim = store
-        .claim_send(
-            contact,
-            send_id.as_str(),
-            lease,
-            Duration::from_secs(3600),
-            "dead",
-        )
-        .await;
-    assert_eq!(claim.expect("claim"), SendClaim::Claimed);
+    let record = stack.app.signup_record(&signup_id).await.expect("record");
+    assert!(
+        store
+            .signup_submitted(
+                &record,
+                Duration::from_secs(3600),
+                Duration::from_secs(3600)
+            )
+            .await
+            .expect("reschedule"),
+    );
+    let send_id = SendId::verification(
+        PortalId::new(PORTAL_ID).expect("portal"),
+        contact,
+        EMAIL_ID,
+        &signup_id,
+    );
     let client = HubSpotClient::new(HubSpotEndpoints {
         api_base_url: sim.base_url().parse().expect("url"),
         forms_base_url: sim.base_url().parse().expect("url"),
@@ -158,37 +167,107 @@ async fn a_worker_that_died_after_sending_but_before_recording_causes_no_second_
     };
     client.single_send(&send).await.expect("first send");
 
-    // The webhook arrives now; the live worker picks the contact up.
+    // Its lease ends: the signup is due again and the live worker takes it.
     store
-        .schedule_check(contact, Duration::ZERO, lease)
+        .signup_submitted(&record, Duration::from_secs(3600), Duration::ZERO)
         .await
-        .expect("schedule");
+        .expect("due now");
     let recorded = eventually(Duration::from_secs(10), || async {
         stack
             .app
-            .contact_state(contact.get())
+            .signup_record(&signup_id)
             .await
-            .get("state")
-            .map(String::as_str)
-            == Some("sent")
+            .is_some_and(|r| r.status == SignupStatus::Sent)
     })
     .await;
     assert!(recorded, "the live worker never recorded the send");
-    let state = stack.app.contact_state(contact.get()).await;
-    assert_eq!(
-        state.get("sendResult").map(String::as_str),
-        Some("IDEMPOTENT_IGNORE")
-    );
-    assert_eq!(
-        state.get("sendId").map(String::as_str),
-        Some(send_id.as_str())
-    );
+    let record = stack.app.signup_record(&signup_id).await.expect("record");
+    let sent = record.send.expect("send record");
+    assert_eq!(sent.send_result, "IDEMPOTENT_IGNORE");
+    assert_eq!(sent.send_id, send_id.as_str());
     let requests: Vec<_> = sim.emails().into_iter().filter(|e| e.to == email).collect();
     assert_eq!(requests.len(), 2, "the repeat reached HubSpot");
     assert_eq!(
         requests.iter().filter(|e| e.sent).count(),
         1,
         "but only one email was sent"
+    );
+}
+
+#[tokio::test]
+async fn a_claimer_whose_lease_ran_out_cannot_write_the_outcome() {
+    let stack = Stack::start(
+        |_| {},
+        |config| config.signup.first_check_grace = Duration::from_secs(3600),
+    )
+    .await;
+    let response = stack
+        .app
+        .signup(&signup_body("fenced@example.com"), None)
+        .await;
+    let body: serde_json::Value = response.json().await.expect("json");
+    let signup_id = body["signupId"].as_str().expect("signupId").to_owned();
+    let store = RedisStore::connect(&stack.app.config.redis).expect("store");
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            stack
+                .app
+                .signup_record(&signup_id)
+                .await
+                .is_some_and(|r| r.status == SignupStatus::Submitted)
+        })
+        .await
+    );
+    let record = stack.app.signup_record(&signup_id).await.expect("record");
+    // No live worker from here on: the test claims by hand.
+    stack.app.shutdown.cancel();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    store
+        .signup_submitted(&record, Duration::from_secs(3600), Duration::ZERO)
+        .await
+        .expect("due now");
+    let lease = Duration::from_millis(100);
+    let first = store
+        .claim_signups(100, lease, "slow")
+        .await
+        .expect("claim");
+    assert_eq!(first, vec![signup_id.clone()]);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let second = store
+        .claim_signups(100, Duration::from_secs(3600), "fast")
+        .await
+        .expect("claim");
+    assert_eq!(
+        second,
+        vec![signup_id.clone()],
+        "the lease ran out: claimed again"
+    );
+    let mut late = record.clone();
+    late.status = SignupStatus::DeadLettered;
+    let finish = |token, record| Finish {
+        signup_id: &signup_id,
+        record: Some(record),
+        token,
+        end: CheckEnd::Final,
+        ttl: Duration::from_secs(60),
+        recheck: Duration::ZERO,
+    };
+    let written = store
+        .finish_signup(finish("slow", &late))
+        .await
+        .expect("finish");
+    assert!(!written, "a lost claim writes nothing");
+    let kept = stack.app.signup_record(&signup_id).await.expect("record");
+    assert_eq!(
+        kept.status,
+        SignupStatus::Submitted,
+        "the late writer wrote nothing"
+    );
+    assert!(
+        store
+            .finish_signup(finish("fast", &record))
+            .await
+            .expect("finish")
     );
 }
 

@@ -58,9 +58,11 @@ pub fn test_config(redis_url: &str) -> Config {
         .set("RETRY_BASE_DELAY", "20ms")
         .set("RETRY_MAX_DELAY", "200ms")
         .set("WORKER_POLL_INTERVAL", "10ms")
-        .set("CHECK_LEASE", "10s")
+        .set("CHECK_LEASE", "20s")
         .set("CONTACT_WAIT_HORIZON", "1h")
-        .set("CONTACT_STATE_TTL", "1d")
+        .set("SIGNUP_FINISHED_TTL", "1d")
+        .set("FIRST_CHECK_GRACE", "200ms")
+        .set("CONTACT_SEND_COOLDOWN", "0s")
         .build()
         .expect("the test configuration is valid")
 }
@@ -167,16 +169,12 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// The reactor's state hash of a contact.
-    pub async fn contact_state(
+    /// The reactor's record of one signup, if it exists.
+    pub async fn signup_record(
         &self,
-        contact_id: u64,
-    ) -> std::collections::HashMap<String, String> {
-        let mut conn = self.redis_conn().await;
-        redis::cmd("HGETALL")
-            .arg(format!("{}{{c:{contact_id}}}:state", self.prefix))
-            .query_async(&mut conn)
-            .await
-            .expect("HGETALL")
+        signup_id: &str,
+    ) -> Option<signup_reactor::domain::SignupRecord> {
+        let store = signup_reactor::store::RedisStore::connect(&self.config.redis).expect("store");
+        store.load_signup(signup_id).await.expect("load signup")
     }
 }

@@ -56,6 +56,8 @@ pub async fn admit(
         None => {}
     }
     check_credential(shared, request, credential)?;
+    // Single Send carries `x-hubspot-rate-limit-exemptions: ["daily","ten-secondly"]`:
+    // it takes nothing from the account's API quota.
     if endpoint == Endpoint::SingleSend {
         return Ok(());
     }

@@ -1,22 +1,30 @@
 #!lua
 -- Sliding-window rate limiter shared by every replica: allows at most ARGV[1]
--- calls per ARGV[2] milliseconds, timed by the Redis clock.
+-- calls per ARGV[2] milliseconds, timed by the Redis clock. Takes ARGV[4]
+-- permits at once, or none.
 --
 -- KEYS[1] the window log (sorted set of call ids by time)
 -- ARGV[1] max calls per window
 -- ARGV[2] window in milliseconds
--- ARGV[3] a unique id for this call
--- Returns 0 when the call may proceed, else the milliseconds to wait.
+-- ARGV[3] a unique id for this acquisition
+-- ARGV[4] permits wanted (1 to ARGV[1])
+-- Returns 0 when the calls may proceed, else the milliseconds until enough
+-- permits are free.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local max = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
+local wanted = tonumber(ARGV[4] or '1')
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
+local used = redis.call('ZCARD', KEYS[1])
+if used + wanted <= max then
+  for i = 1, wanted do
+    redis.call('ZADD', KEYS[1], now, ARGV[3] .. ':' .. i)
+  end
   redis.call('PEXPIRE', KEYS[1], window)
   return 0
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-local wait = tonumber(oldest[2]) + window - now
+local nth = redis.call('ZRANGE', KEYS[1], used + wanted - max - 1, used + wanted - max - 1, 'WITHSCORES')
+local wait = tonumber(nth[2]) + window - now
 if wait < 1 then wait = 1 end
 return wait

@@ -9,10 +9,11 @@
 -- KEYS[2..n+1] the dedupe marker of each event
 -- ARGV[1]      dedupe TTL in seconds
 -- ARGV[2]      receive time (ms)
--- ARGV[3..]    per event, 7 values: identity, subscription type, portal id,
---              contact id, occurredAt, property name, stored event JSON
+-- ARGV[3..]    per event, 8 values: identity, subscription type, portal id,
+--              contact id, occurredAt, property name, stored event JSON, and
+--              the fingerprint of a changed `email` (or '')
 -- Returns, per event, the new stream entry id, or 0 for a known duplicate.
-local per_event = 7
+local per_event = 8
 local ttl = ARGV[1]
 local received_at = ARGV[2]
 local results = {}
@@ -28,6 +29,7 @@ for i = 2, #KEYS do
       'occurredAt', ARGV[base + 5],
       'property', ARGV[base + 6],
       'event', ARGV[base + 7],
+      'emailFp', ARGV[base + 8],
       'receivedAt', received_at)
   else
     results[#results + 1] = 0

@@ -6,7 +6,8 @@ use std::time::Duration;
 use hubspot_simulator::{DEFAULT_FORM_GUID, SimulatorHandle};
 use serde_json::{Value, json};
 
-use crate::support::{self, HUTK, Spec, TOKEN};
+use crate::schemas::OfficialSpec as Spec;
+use crate::support::{self, HUTK, TOKEN};
 
 async fn post(sim: &SimulatorHandle, path: &str, body: &Value) -> reqwest::Response {
     support::client()

@@ -71,6 +71,45 @@ impl Spec {
     }
 }
 
+/// HubSpot's official spec `name` alone (for API versions the project has no
+/// own schemas of): validates when `HUBSPOT_OPENAPI_DIR` is set, else checks
+/// nothing.
+pub struct OfficialSpec {
+    name: String,
+    document: Option<Value>,
+}
+
+impl OfficialSpec {
+    /// `$HUBSPOT_OPENAPI_DIR/<name>.json`, when that variable is set.
+    pub fn load(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            document: official_dir().map(|dir| read_json(&dir.join(format!("{name}.json")))),
+        }
+    }
+
+    fn validate_with(&self, schema: &str, instance: &Value, strict: bool) {
+        if let Some(document) = &self.document {
+            let errors = validate_component(document, schema, instance, strict);
+            assert!(
+                errors.is_empty(),
+                "official {}#{schema} rejects {instance}: {errors:?}",
+                self.name
+            );
+        }
+    }
+
+    /// Fields the schema does not declare are allowed.
+    pub fn validate(&self, schema: &str, instance: &Value) {
+        self.validate_with(schema, instance, false);
+    }
+
+    /// Fields the schema does not declare are rejected.
+    pub fn validate_strict(&self, schema: &str, instance: &Value) {
+        self.validate_with(schema, instance, true);
+    }
+}
+
 /// The validation errors of `instance` against `#/components/schemas/<schema>`.
 pub fn validate_component(
     document: &Value,

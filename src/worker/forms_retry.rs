@@ -1,13 +1,14 @@
 //! The Forms retry queue's worker: submissions HubSpot could not take at once
 //! are retried here, under the shared Forms quota, until they go through, are
-//! rejected, or pass the retry horizon (then they are dead-lettered).
+//! rejected, or pass the retry horizon (then they are dead-lettered). Each
+//! entry is one signup: a newer signup for the same address is its own entry.
 
 use std::time::Duration;
 
-use super::intake::{Attempt, SignupIntake};
-use super::telemetry as signup_metrics;
 use crate::clock::now_ms;
-use crate::domain::{PendingSignup, SignupStatus};
+use crate::domain::{SignupRecord, SignupStatus};
+use crate::signup::SignupIntake;
+use crate::signup::intake::Attempt;
 use crate::store::StoreError;
 
 /// How long a claimed retry stays invisible to other workers.
@@ -25,7 +26,7 @@ pub enum RetryOutcome {
     Rejected,
     /// Past the retry horizon: dead-lettered.
     DeadLettered,
-    /// The pending signup had expired or been removed.
+    /// The signup is gone, or its Forms call is no longer pending.
     Vanished,
 }
 
@@ -40,7 +41,7 @@ impl FormsRetry {
     pub async fn process_next(&self) -> Result<RetryOutcome, StoreError> {
         let store = &self.intake.store;
         let queue = store.keys().forms_retry_queue();
-        let Some(fingerprint) = store
+        let Some(signup_id) = store
             .delay_claim(&queue, LEASE, 1)
             .await?
             .into_iter()
@@ -48,81 +49,87 @@ impl FormsRetry {
         else {
             return Ok(RetryOutcome::Idle);
         };
-        let Some(pending) = store
-            .load_pending_signup_by_fingerprint(&fingerprint)
-            .await?
-        else {
-            store.delay_remove(&queue, &fingerprint).await?;
-            return Ok(RetryOutcome::Vanished);
+        let record = match store.load_signup(&signup_id).await {
+            Ok(Some(record)) if record.status.awaits_forms() => record,
+            Ok(_) | Err(StoreError::Unexpected(_)) => {
+                store.delay_remove(&queue, &signup_id).await?;
+                return Ok(RetryOutcome::Vanished);
+            }
+            Err(error) => return Err(error),
         };
-        let outcome = match self.intake.attempt(&pending).await? {
+        let outcome = self.retry(record).await?;
+        if outcome != RetryOutcome::Rescheduled {
+            store.delay_remove(&queue, &signup_id).await?;
+        }
+        crate::signup::telemetry::retried(outcome_label(&outcome));
+        Ok(outcome)
+    }
+
+    async fn retry(&self, mut record: SignupRecord) -> Result<RetryOutcome, StoreError> {
+        let intake = &self.intake;
+        let store = &intake.store;
+        Ok(match intake.attempt(&record).await? {
             Attempt::Submitted => {
-                signup_metrics::submitted("retry");
-                self.intake
-                    .mark_submitted(&fingerprint, pending.attempts + 1)
-                    .await;
-                store.delay_remove(&queue, &fingerprint).await?;
-                tracing::info!(signup_id = %pending.signup_id, attempts = pending.attempts + 1, "queued signup submitted");
+                crate::signup::telemetry::submitted("retry");
+                record.attempts += 1;
+                intake.mark_submitted(record).await?;
                 RetryOutcome::Submitted
             }
             Attempt::Rejected { errors, .. } => {
-                signup_metrics::rejected(&errors);
+                crate::signup::telemetry::rejected(&errors);
                 let types: Vec<&str> = errors.iter().map(|e| e.error_type.as_str()).collect();
                 self.dead_letter(
-                    &pending,
+                    record,
                     &format!("rejected by HubSpot: {}", types.join(", ")),
                 )
                 .await?;
                 RetryOutcome::Rejected
             }
             Attempt::Later { wait, reason } => {
-                let attempts = if reason == "local_rate_limit" {
-                    pending.attempts
-                } else {
-                    pending.attempts + 1
-                };
-                let age = Duration::from_millis(now_ms().saturating_sub(pending.submitted_at));
-                if age > self.intake.settings.forms_retry_horizon {
+                if reason != "local_rate_limit" {
+                    record.attempts += 1;
+                }
+                let age = Duration::from_millis(now_ms().saturating_sub(record.submitted_at));
+                if age > intake.settings.forms_retry_horizon {
                     self.dead_letter(
-                        &pending,
+                        record,
                         &format!("retry horizon passed; last error: {reason}"),
                     )
                     .await?;
                     RetryOutcome::DeadLettered
                 } else {
+                    record.status = SignupStatus::Queued;
+                    record.last_error = Some(reason);
                     store
-                        .update_signup_status(
-                            &fingerprint,
-                            SignupStatus::Queued,
-                            attempts,
-                            Some(&reason),
-                        )
+                        .save_signup(&record, intake.settings.pending_ttl)
                         .await?;
-                    store.delay_schedule(&queue, &fingerprint, wait).await?;
+                    let queue = store.keys().forms_retry_queue();
+                    store
+                        .delay_schedule(&queue, &record.signup_id, wait)
+                        .await?;
                     RetryOutcome::Rescheduled
                 }
             }
-        };
-        signup_metrics::retried(outcome_label(&outcome));
-        Ok(outcome)
+        })
     }
 
-    async fn dead_letter(&self, pending: &PendingSignup, reason: &str) -> Result<(), StoreError> {
+    async fn dead_letter(&self, mut record: SignupRecord, reason: &str) -> Result<(), StoreError> {
         let store = &self.intake.store;
-        let record = serde_json::to_string(pending).unwrap_or_default();
         store
             .dead_letter(&[
                 ("source", "forms".to_owned()),
                 ("reason", reason.to_owned()),
-                ("signupId", pending.signup_id.clone()),
-                ("signup", record),
+                ("signupId", record.signup_id.clone()),
                 ("failedAt", now_ms().to_string()),
             ])
             .await?;
+        record.status = SignupStatus::DeadLettered;
+        record.last_error = Some(reason.to_owned());
         store
-            .delete_pending_signup(&pending.email.fingerprint())
+            .retire_signup(&record, self.intake.settings.pending_ttl)
             .await?;
-        tracing::warn!(signup_id = %pending.signup_id, reason, "signup dead-lettered");
+        crate::worker::dead_letter_counted("forms");
+        tracing::warn!(signup_id = %record.signup_id, reason, "signup dead-lettered");
         Ok(())
     }
 }

@@ -1,0 +1,265 @@
+//! A launch, in real time: 1,000 signups at once plus 5,000 webhook events
+//! for contacts that are not signups, against the HubSpot simulator with the
+//! Free tier's API quota (100 per rolling 10 s) and the Forms limit (50 per
+//! 10 s) enforced and its default processing and visibility lag; then a steady
+//! phase of one signup per second. Prints the quota used per signup, the time
+//! to the last email next to the Forms ceiling, the 429s HubSpot answered, and
+//! signup-to-email and overhead (email after the contact was visible with the
+//! signup's submission on it) percentiles.
+//!
+//! `cargo bench --bench signup_burst` (BENCH_SIGNUPS, BENCH_EVENTS and
+//! BENCH_STEADY override 1000, 5000 and 60).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use hubspot_simulator::{RateLimit, Simulator, SimulatorHandle};
+use signup_reactor::startup::Role;
+use signup_reactor::store::Quota;
+use support::app::TestApp;
+use support::redis_server::TestRedis;
+use support::stack::{signup_body, sim_config, wire};
+use support::webhooks::{creation, now_ms};
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or_default() as f64 / 1000.0
+}
+
+/// Signup-to-email and overhead (ms) of the emails to `signed_up`.
+fn latencies(sim: &SimulatorHandle, signed_up: &HashMap<String, u64>) -> (Vec<u64>, Vec<u64>) {
+    let mut processed: HashMap<String, u64> = HashMap::new();
+    for submission in sim.submissions() {
+        if let (Some(email), Some(at)) = (submission.email, submission.processed_at) {
+            let entry = processed.entry(email).or_default();
+            *entry = (*entry).max(at);
+        }
+    }
+    let mut total = Vec::new();
+    let mut overhead = Vec::new();
+    for email in sim.emails().into_iter().filter(|e| e.sent) {
+        let Some(start) = signed_up.get(&email.to) else {
+            continue;
+        };
+        total.push(email.requested_at.saturating_sub(*start));
+        let visible = sim.contact_by_email(&email.to).map(|c| c.visible_at);
+        if let (Some(visible), Some(landed)) = (visible, processed.get(&email.to)) {
+            overhead.push(email.requested_at.saturating_sub(visible.max(*landed)));
+        }
+    }
+    total.sort_unstable();
+    overhead.sort_unstable();
+    (total, overhead)
+}
+
+fn permits_taken() -> f64 {
+    signup_reactor::telemetry::metrics_handle()
+        .render()
+        .lines()
+        .filter(|l| l.starts_with("hubspot_api_permits_total"))
+        .filter_map(|l| l.split_whitespace().last()?.parse::<f64>().ok())
+        .sum()
+}
+
+async fn wait_for(sim: &SimulatorHandle, emails: &[String], limit: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let sent: std::collections::HashSet<String> = sim
+            .emails()
+            .into_iter()
+            .filter(|e| e.sent)
+            .map(|e| e.to)
+            .collect();
+        if emails.iter().all(|e| sent.contains(e)) {
+            return true;
+        }
+        if tokio::time::Instant::now() > deadline {
+            eprintln!("{} of {} emails sent", sent.len(), emails.len());
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let signups = env_number("BENCH_SIGNUPS", 1_000);
+    let events = env_number("BENCH_EVENTS", 5_000);
+    let steady = env_number("BENCH_STEADY", 60);
+    // Installs the process's recorder before the reactor records anything.
+    let _ = signup_reactor::telemetry::metrics_handle();
+    let mut sim_settings = sim_config();
+    sim_settings.time_scale = 1.0;
+    sim_settings.rate_limits.api = Some(RateLimit {
+        max: 100,
+        interval_ms: 10_000,
+        daily: 1_000_000,
+    });
+    sim_settings.rate_limits.forms = Some(RateLimit {
+        max: 50,
+        interval_ms: 10_000,
+        daily: 1_000_000,
+    });
+    let sim = Simulator::start(sim_settings).await?;
+    let app = TestApp::spawn_role(Role::All, TestRedis::start(), |config| {
+        wire(config, &sim);
+        // The documented defaults, as a Free-tier deployment runs them.
+        let defaults = signup_reactor::config::Config::builder()
+            .set("HUBSPOT_CLIENT_SECRET", "x")
+            .set("HUBSPOT_ACCESS_TOKEN", "x")
+            .set("HUBSPOT_PORTAL_ID", "1")
+            .set(
+                "HUBSPOT_SIGNUP_FORM_GUID",
+                "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
+            )
+            .set("HUBSPOT_VERIFICATION_EMAIL_ID", "1")
+            .set("SIGNUP_API_TOKEN", "x")
+            .build()
+            .expect("defaults");
+        config.worker = defaults.worker;
+        config.signup = defaults.signup;
+        config.hubspot.http_timeout = defaults.hubspot.http_timeout;
+        config.redis.command_timeout = Duration::from_secs(2);
+        config.worker.api_quota = Quota {
+            max: 100,
+            window: Duration::from_secs(10),
+        };
+    })
+    .await;
+    sim.set_webhook_target(Some(app.webhook_url()));
+    let app = Arc::new(app);
+
+    // The burst: every signup at once, with the events of a deleted import.
+    let emails: Vec<String> = (0..signups)
+        .map(|i| format!("launch{i}@example.com"))
+        .collect();
+    let started = now_ms();
+    let noise = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let batches: Vec<serde_json::Value> = (0..events)
+                .collect::<Vec<_>>()
+                .chunks(100)
+                .map(|chunk| {
+                    serde_json::Value::Array(
+                        chunk
+                            .iter()
+                            .map(|i| creation(1_000_000 + *i as u64, 800_000_000 + *i as u64, 0))
+                            .collect(),
+                    )
+                })
+                .collect();
+            futures_util::stream::iter(batches)
+                .for_each_concurrent(10, |batch| {
+                    let app = app.clone();
+                    async move {
+                        let _ = app.post_webhook(&batch).await;
+                    }
+                })
+                .await;
+        })
+    };
+    let signed_up: HashMap<String, u64> = futures_util::stream::iter(emails.clone())
+        .map(|email| {
+            let app = app.clone();
+            async move {
+                let at = now_ms();
+                let status = app.signup(&signup_body(&email), None).await.status();
+                assert_eq!(status, 202, "{email}");
+                (email, at)
+            }
+        })
+        .buffer_unordered(50)
+        .collect()
+        .await;
+    noise.await?;
+    let all = wait_for(&sim, &emails, Duration::from_secs(600)).await;
+    let last = sim
+        .emails()
+        .iter()
+        .filter(|e| e.sent)
+        .map(|e| e.requested_at)
+        .max()
+        .unwrap_or(started);
+    let permits = permits_taken();
+    let (total, overhead) = latencies(&sim, &signed_up);
+    let ceiling = signups as f64 / 5.0;
+    println!(
+        "signup_burst: {signups} signups at once + {events} events for contacts that are not signups"
+    );
+    println!("  all emails sent:            {all}");
+    println!(
+        "  rate-limited calls/signup:  {:.3} ({permits} permits)",
+        permits / signups as f64
+    );
+    println!(
+        "  first signup to last email: {:.1} s (Forms ceiling {ceiling:.0} s)",
+        last.saturating_sub(started) as f64 / 1000.0
+    );
+    println!(
+        "  429s received:              {}",
+        sim.stats().quota_rejections
+    );
+    println!(
+        "  signup-to-email p50/p95:    {:.1} s / {:.1} s",
+        percentile(&total, 0.5),
+        percentile(&total, 0.95)
+    );
+    println!(
+        "  overhead p50/p95:           {:.2} s / {:.2} s",
+        percentile(&overhead, 0.5),
+        percentile(&overhead, 0.95)
+    );
+
+    // Steady: one signup per second.
+    if steady > 0 {
+        let before = permits_taken();
+        let rejections = sim.stats().quota_rejections;
+        let mut steady_signups = HashMap::new();
+        let mut steady_emails = Vec::new();
+        for i in 0..steady {
+            let email = format!("steady{i}@example.com");
+            let at = now_ms();
+            let status = app.signup(&signup_body(&email), None).await.status();
+            assert_eq!(status, 202, "{email}");
+            steady_signups.insert(email.clone(), at);
+            steady_emails.push(email);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let all = wait_for(&sim, &steady_emails, Duration::from_secs(120)).await;
+        let (total, overhead) = latencies(&sim, &steady_signups);
+        println!("steady: {steady} signups, one per second");
+        println!("  all emails sent:            {all}");
+        println!(
+            "  rate-limited calls/signup:  {:.3}",
+            (permits_taken() - before) / steady as f64
+        );
+        println!(
+            "  429s received:              {}",
+            sim.stats().quota_rejections - rejections
+        );
+        println!(
+            "  signup-to-email p50/p95:    {:.1} s / {:.1} s",
+            percentile(&total, 0.5),
+            percentile(&total, 0.95)
+        );
+        println!(
+            "  overhead p50/p95:           {:.2} s / {:.2} s",
+            percentile(&overhead, 0.5),
+            percentile(&overhead, 0.95)
+        );
+    }
+    Ok(())
+}

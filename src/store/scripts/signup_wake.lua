@@ -1,0 +1,36 @@
+#!lua
+-- An event is a hint: it wakes the open signups of its contact and, for an
+-- `email` change, of that address (by fingerprint). A waiting signup becomes
+-- due now; a claimed one is marked to be checked again right after its
+-- running check. A creation event of a contact that no signup is known on
+-- may trigger one early check of the signups whose contact is still unseen,
+-- at most once per ARGV[2] ms however many such events arrive; otherwise an
+-- event for a contact without open signups writes nothing.
+--
+-- KEYS[1] due checks, KEYS[2] claim tokens, KEYS[3] woken during a check,
+-- KEYS[4] unseen signups, KEYS[5] early-check marker, KEYS[6] the contact's
+-- index, KEYS[7] the address's index (only for `email` changes)
+-- ARGV[1] 'creation' or 'change', ARGV[2] early-check interval ms
+-- Returns how many signups were woken.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ids = redis.call('SMEMBERS', KEYS[6])
+if KEYS[7] then
+  for _, id in ipairs(redis.call('SMEMBERS', KEYS[7])) do
+    ids[#ids + 1] = id
+  end
+end
+if #ids == 0 and ARGV[1] == 'creation' then
+  if redis.call('SET', KEYS[5], now, 'NX', 'PX', tonumber(ARGV[2])) then
+    ids = redis.call('SMEMBERS', KEYS[4])
+  end
+end
+local woken = 0
+for _, id in ipairs(ids) do
+  if redis.call('HEXISTS', KEYS[2], id) == 1 then
+    woken = woken + redis.call('SADD', KEYS[3], id)
+  else
+    woken = woken + redis.call('ZADD', KEYS[1], 'XX', 'LT', 'CH', now, id)
+  end
+end
+return woken

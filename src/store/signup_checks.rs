@@ -1,0 +1,224 @@
+//! Checks of signups: an atomic batch claim under a lease with a fencing
+//! token, an outcome only the claim holder can write, events that wake the
+//! signups waiting for their contact or address, and the per-contact cooldown.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use redis::{AsyncCommands, Script};
+
+use super::{RedisStore, StoreError};
+use crate::clock::millis;
+use crate::domain::{ContactId, SignupRecord};
+
+static CLAIM: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("scripts/signup_claim.lua")));
+static FINISH: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("scripts/signup_finish.lua")));
+static WAKE: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("scripts/signup_wake.lua")));
+
+/// How a claimed signup's check ended, for the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckEnd {
+    /// Check again after this long (sooner if an event woke it meanwhile).
+    Wait(Duration),
+    /// Sent or dead-lettered: it leaves every queue and index.
+    Final,
+    /// Its Forms call is pending again: out of the check queue until it is submitted.
+    Drop,
+}
+
+/// What a finished check writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Finish<'a> {
+    pub signup_id: &'a str,
+    /// The record to store; `None` when it is gone (nothing to store).
+    pub record: Option<&'a SignupRecord>,
+    pub token: &'a str,
+    pub end: CheckEnd,
+    /// TTL of the stored record.
+    pub ttl: Duration,
+    /// Delay of the next check when an event arrived during this one.
+    pub recheck: Duration,
+}
+
+impl RedisStore {
+    /// Claims up to `max` due signups under `lease` with the fencing `token`.
+    pub async fn claim_signups(
+        &self,
+        max: usize,
+        lease: Duration,
+        token: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut invocation = CLAIM.prepare_invoke();
+        invocation
+            .key(self.keys.signups_due())
+            .key(self.keys.signup_claims())
+            .arg(millis(lease))
+            .arg(max.max(1))
+            .arg(token);
+        let mut conn = self.connection();
+        self.bounded(invocation.invoke_async(&mut conn)).await
+    }
+
+    /// Writes a check's outcome; false when the claim was lost (lease over
+    /// and claimed again), in which case nothing was written.
+    pub async fn finish_signup(&self, finish: Finish<'_>) -> Result<bool, StoreError> {
+        let keys = &self.keys;
+        let (mode, delay) = match finish.end {
+            CheckEnd::Wait(delay) => ("wait", delay),
+            CheckEnd::Final => ("final", Duration::ZERO),
+            CheckEnd::Drop => ("drop", Duration::ZERO),
+        };
+        let mut invocation = FINISH.prepare_invoke();
+        invocation
+            .key(keys.signups_due())
+            .key(keys.signup_claims())
+            .key(keys.signups_recheck())
+            .key(keys.signups_unseen())
+            .key(keys.signups_open())
+            .key(keys.signup(finish.signup_id));
+        match finish.record {
+            Some(record) => {
+                invocation.key(keys.signups_by_email(&record.email));
+                if let Some(contact) = record.contact_id {
+                    invocation.key(keys.signups_by_contact(contact));
+                }
+            }
+            None => {
+                invocation.key(keys.signups_by_fingerprint("-"));
+            }
+        }
+        invocation
+            .arg(finish.signup_id)
+            .arg(finish.token)
+            .arg(finish.record.map(SignupRecord::encode).unwrap_or_default())
+            .arg(mode)
+            .arg(millis(delay))
+            .arg(millis(finish.ttl))
+            .arg(millis(finish.recheck));
+        let mut conn = self.connection();
+        let written: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+        Ok(written == 1)
+    }
+
+    /// Wakes the open signups of `contact` and, for an `email` change, of the
+    /// address with this fingerprint; for a creation event of a contact no
+    /// signup is known on, at most one early check of the unseen signups
+    /// per `early_interval`. Returns how many signups were woken.
+    pub async fn wake_signups(
+        &self,
+        contact: ContactId,
+        email_fingerprint: Option<&str>,
+        creation: bool,
+        early_interval: Duration,
+    ) -> Result<u64, StoreError> {
+        let keys = &self.keys;
+        let mut invocation = WAKE.prepare_invoke();
+        invocation
+            .key(keys.signups_due())
+            .key(keys.signup_claims())
+            .key(keys.signups_recheck())
+            .key(keys.signups_unseen())
+            .key(keys.early_check())
+            .key(keys.signups_by_contact(contact));
+        if let Some(fingerprint) = email_fingerprint {
+            invocation.key(keys.signups_by_fingerprint(fingerprint));
+        }
+        invocation
+            .arg(if creation { "creation" } else { "change" })
+            .arg(millis(early_interval).max(1));
+        let mut conn = self.connection();
+        self.bounded(invocation.invoke_async(&mut conn)).await
+    }
+
+    /// Marks a contact deleted for `ttl`: checks of its signups end.
+    pub async fn mark_contact_deleted(
+        &self,
+        contact: ContactId,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.connection();
+        let _: () = self
+            .bounded(conn.pset_ex(self.keys.deleted_contact(contact), 1, millis(ttl)))
+            .await?;
+        Ok(())
+    }
+
+    /// Which of these contacts were deleted (one `MGET`).
+    pub async fn deleted_contacts(
+        &self,
+        contacts: &[ContactId],
+    ) -> Result<Vec<ContactId>, StoreError> {
+        if contacts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = contacts
+            .iter()
+            .map(|c| self.keys.deleted_contact(*c))
+            .collect();
+        let mut conn = self.connection();
+        let marks: Vec<Option<String>> = self
+            .bounded(redis::cmd("MGET").arg(&keys).query_async(&mut conn))
+            .await?;
+        Ok(contacts
+            .iter()
+            .zip(marks)
+            .filter_map(|(contact, mark)| mark.map(|_| *contact))
+            .collect())
+    }
+
+    /// The open signups seen on a contact.
+    pub async fn signups_of_contact(&self, contact: ContactId) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.connection();
+        self.bounded(conn.smembers(self.keys.signups_by_contact(contact)))
+            .await
+    }
+
+    /// Starts the contact's send cooldown; when one is running, says how
+    /// long it has left instead.
+    pub async fn take_send_cooldown(
+        &self,
+        contact: ContactId,
+        cooldown: Duration,
+    ) -> Result<Option<Duration>, StoreError> {
+        if cooldown.is_zero() {
+            return Ok(None);
+        }
+        let key = self.keys.send_cooldown(contact);
+        let options = redis::SetOptions::default()
+            .conditional_set(redis::ExistenceCheck::NX)
+            .with_expiration(redis::SetExpiry::PX(millis(cooldown)));
+        let mut conn = self.connection();
+        let set: Option<String> = self.bounded(conn.set_options(&key, 1, options)).await?;
+        if set.is_some() {
+            return Ok(None);
+        }
+        let left: i64 = self.bounded(conn.pttl(&key)).await?;
+        Ok(Some(Duration::from_millis(
+            u64::try_from(left).unwrap_or(1).max(1),
+        )))
+    }
+
+    /// How long until the earliest signup check is due (zero if one is
+    /// due now), if any is queued. Reactor clock.
+    pub async fn next_signup_due_in(&self) -> Result<Option<Duration>, StoreError> {
+        let mut conn = self.connection();
+        let first: Vec<(String, f64)> = self
+            .bounded(conn.zrange_withscores(self.keys.signups_due(), 0, 0))
+            .await?;
+        Ok(first.first().map(|(_, score)| {
+            Duration::from_millis((*score as u64).saturating_sub(crate::clock::now_ms()))
+        }))
+    }
+
+    /// When a signup's check is due (ms, Redis clock), if it is queued.
+    pub async fn signup_due_at(&self, signup_id: &str) -> Result<Option<u64>, StoreError> {
+        let mut conn = self.connection();
+        let score: Option<f64> = self
+            .bounded(conn.zscore(self.keys.signups_due(), signup_id))
+            .await?;
+        Ok(score.map(|s| s as u64))
+    }
+}
