@@ -20,6 +20,7 @@ pub fn sim_config(options: &DemoOptions) -> SimConfig {
     };
     config.webhooks.duplicate_probability = options.duplicate_probability;
     config.webhooks.reorder_probability = options.reorder_probability;
+    config.webhooks.style = options.webhook_style;
     config
 }
 

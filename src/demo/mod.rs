@@ -117,6 +117,11 @@ fn stress(options: &DemoOptions) -> Vec<String> {
     if options.chaos {
         on.push("chaos".to_owned());
     }
+    match options.webhook_style {
+        hubspot_simulator::EventStyle::Classic => {}
+        hubspot_simulator::EventStyle::Generic => on.push("generic events".to_owned()),
+        hubspot_simulator::EventStyle::Mixed => on.push("mixed event styles".to_owned()),
+    }
     on
 }
 

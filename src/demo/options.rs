@@ -39,6 +39,12 @@ pub struct DemoArgs {
     #[arg(long)]
     pub chaos: bool,
 
+    /// How HubSpot delivers contact events: `classic` (`contact.*`, legacy
+    /// apps), `generic` (`object.*` with objectTypeId 0-1, a project app's
+    /// crmObjects subscriptions) or `mixed` (half each).
+    #[arg(long, default_value = "classic", value_parser = ["classic", "generic", "mixed"])]
+    pub webhook_style: String,
+
     /// Redis the reactor uses; the demo writes under its own key prefix and
     /// deletes every key under it at the end. Unset: the demo starts a private
     /// `redis-server` from PATH on a free port and stops it afterwards.
@@ -65,6 +71,8 @@ pub struct DemoOptions {
     pub reorder_probability: f64,
     /// Whether bursts of faults are injected.
     pub chaos: bool,
+    /// The webhook subscription style the simulator delivers.
+    pub webhook_style: hubspot_simulator::EventStyle,
     /// The Redis URL; `None` runs a private `redis-server` for the run.
     pub redis_url: Option<String>,
     /// Whether progress bars are drawn (on a terminal).
@@ -80,6 +88,7 @@ impl Default for DemoOptions {
             duplicate_probability: 0.0,
             reorder_probability: 0.0,
             chaos: false,
+            webhook_style: hubspot_simulator::EventStyle::Classic,
             redis_url: None,
             progress: true,
         }
@@ -96,6 +105,11 @@ impl DemoArgs {
             duplicate_probability: self.duplicates.unwrap_or(0.0),
             reorder_probability: self.reorder.unwrap_or(0.0),
             chaos: self.chaos,
+            webhook_style: match self.webhook_style.as_str() {
+                "generic" => hubspot_simulator::EventStyle::Generic,
+                "mixed" => hubspot_simulator::EventStyle::Mixed,
+                _ => hubspot_simulator::EventStyle::Classic,
+            },
             redis_url: self
                 .redis_url
                 .as_deref()

@@ -128,7 +128,8 @@ fn generic_contact_events_are_contact_events() {
         {"subscriptionType":"object.creation","objectTypeId":"0-1","portalId":1,"objectId":5},
         {"subscriptionType":"object.propertyChange","objectTypeId":"0-1","portalId":1,"objectId":5,"propertyName":"email","propertyValue":"ann@example.com"},
         {"subscriptionType":"object.creation","objectTypeId":"0-2","portalId":1,"objectId":6},
-        {"subscriptionType":"object.deletion","objectTypeId":"0-1","portalId":1,"objectId":5}
+        {"subscriptionType":"object.deletion","objectTypeId":"0-1","portalId":1,"objectId":5},
+        {"subscriptionType":"object.merge","objectTypeId":"0-1","portalId":1,"objectId":5}
     ]"#;
     let events = parse(body).expect("valid batch");
     let creation = contact(&events[0]);
@@ -155,8 +156,12 @@ fn generic_contact_events_are_contact_events() {
             ..
         }
     ));
+    // A deletion ends the contact's checks, whichever style delivered it.
+    let deletion = contact(&events[3]);
+    assert_eq!(deletion.kind, EventKind::ContactDeletion);
+    assert_eq!(deletion.subscription_type, "contact.deletion");
     assert!(matches!(
-        &events[3],
+        &events[4],
         ParsedEvent::Unsupported {
             reason: "unsupported_type",
             style: SubscriptionStyle::Generic,

@@ -111,7 +111,7 @@ async fn generic_events_about_other_objects_are_counted_not_recorded() {
     let batch = json!([
         generic(1, "object.creation", "0-2", 300),
         generic(2, "object.propertyChange", "2-12345", 301),
-        generic(3, "object.deletion", "0-1", 302),
+        generic(3, "object.merge", "0-1", 302),
     ]);
     assert_eq!(app.post_webhook(&batch).await.status(), 204);
     assert_eq!(app.stream_len().await, 0);

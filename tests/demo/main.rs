@@ -158,3 +158,32 @@ async fn without_redis_the_demo_says_how_to_start_one() {
         "{message}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_only_generic_object_events_every_signup_gets_exactly_one_email() {
+    let redis = TestRedis::start();
+    let generic = DemoOptions {
+        webhook_style: hubspot_simulator::EventStyle::Generic,
+        ..options(&redis)
+    };
+    let report = run_demo(&generic, &CancellationToken::new())
+        .await
+        .expect("demo run");
+    assert_reactor_kept_its_promises(&report);
+    assert!(render(&report).contains("generic events"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_redis_url_the_demo_runs_its_own_redis_and_stops_it() {
+    let standalone = DemoOptions {
+        redis_url: None,
+        signups: 10,
+        time_scale: 0.01,
+        progress: false,
+        ..DemoOptions::default()
+    };
+    let report = run_demo(&standalone, &CancellationToken::new())
+        .await
+        .expect("demo run on a private redis-server");
+    assert!(report.reactor_succeeded(), "{:?}", report.reactor);
+}
