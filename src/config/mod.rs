@@ -4,6 +4,7 @@
 mod args;
 mod builder;
 mod parse;
+mod quota;
 mod redis;
 mod worker;
 
@@ -16,12 +17,13 @@ use url::Url;
 pub use args::{RedisArgs, SettingsArgs};
 pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
+pub use quota::Quota;
 pub use redis::{ClusterMode, RedisSettings};
 pub use worker::{FormConfirmation, MAX_CHECK_BATCH, WorkerSettings};
 
 use crate::domain::PortalId;
 use crate::hubspot::{ApiVersion, HubSpotEndpoints};
-use crate::store::Quota;
+
 use hubspot_signature::SignaturePolicy;
 use parse::{
     parse_bool, parse_duration, parse_number, parse_url, positive_duration, required, secret,

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use super::Quota;
 use super::SettingsArgs;
 use super::parse::{ConfigError, parse_duration, parse_number, positive_duration};
-use crate::store::Quota;
 
 /// HubSpot accepts at most this many inputs per batch call.
 pub const MAX_CHECK_BATCH: usize = 100;

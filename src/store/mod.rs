@@ -17,12 +17,13 @@ mod stream_group;
 use std::future::Future;
 use std::time::Duration;
 
+pub use crate::config::Quota;
 pub use connection::RedisConnection;
 pub use dead_letters::DeadLetter;
 pub use events::RecordOutcome;
 pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
-pub use rate_limit::{Permit, PermitIds, Quota, Reservation};
+pub use rate_limit::{Permit, PermitIds, Reservation};
 pub use server_settings::SettingWarning;
 pub use signup_checks::{CheckEnd, Finish};
 pub use stream::StreamEntry;
