@@ -137,3 +137,97 @@ async fn a_master_killed_mid_run_fails_over_and_nothing_is_lost_or_sent_twice() 
     let sent = sent_per_recipient(&stack.sim);
     assert!(all.iter().all(|e| sent.get(e) == Some(&1)), "{sent:?}");
 }
+
+#[tokio::test]
+async fn every_script_touches_keys_of_one_slot() {
+    use signup_reactor::domain::{ContactId, Email, EventIdentity};
+    use signup_reactor::store::Keys;
+
+    let cluster = TestCluster::start(3, 0);
+    let keys = Keys::new("sr:");
+    let contact = ContactId::new(9_007_199_254_740_993).expect("contact id");
+    let email = Email::parse("ann@example.com").expect("email");
+    let identity = |n: u64| {
+        let mut event = serde_json::Map::new();
+        event.insert("eventId".to_owned(), json!(n));
+        EventIdentity::of(&event)
+    };
+    // The KEYS of each script, as the store passes them.
+    let scripts: Vec<(&str, Vec<String>)> = vec![
+        (
+            "record_events",
+            vec![
+                keys.event_stream(),
+                keys.event_seen(&identity(1)),
+                keys.event_seen(&identity(2)),
+            ],
+        ),
+        (
+            "signup_create",
+            vec![
+                keys.signup("s1"),
+                keys.signups_open(),
+                keys.signups_by_email(&email),
+            ],
+        ),
+        (
+            "signup_submitted",
+            vec![keys.signup("s1"), keys.signups_due(), keys.signups_unseen()],
+        ),
+        (
+            "signup_claim",
+            vec![keys.signups_due(), keys.signup_claims()],
+        ),
+        (
+            "signup_finish",
+            vec![
+                keys.signups_due(),
+                keys.signup_claims(),
+                keys.signups_recheck(),
+                keys.signups_unseen(),
+                keys.signups_open(),
+                keys.signup("s1"),
+                keys.signups_by_email(&email),
+                keys.signups_by_contact(contact),
+                keys.signups_by_fingerprint("-"),
+            ],
+        ),
+        (
+            "MGET of deleted contacts",
+            vec![
+                keys.deleted_contact(contact),
+                keys.deleted_contact(ContactId::new(7).expect("contact id")),
+            ],
+        ),
+        (
+            "signup_wake",
+            vec![
+                keys.signups_due(),
+                keys.signup_claims(),
+                keys.signups_recheck(),
+                keys.signups_unseen(),
+                keys.early_check(),
+                keys.signups_by_contact(contact),
+                keys.signups_by_fingerprint(&email.fingerprint()),
+            ],
+        ),
+    ];
+    let mut node = cluster.node(cluster.ports[0]);
+    for (script, script_keys) in scripts {
+        let slots: std::collections::BTreeSet<u16> = script_keys
+            .iter()
+            .map(|key| {
+                redis::cmd("CLUSTER")
+                    .arg("KEYSLOT")
+                    .arg(key)
+                    .query(&mut node)
+                    .expect("CLUSTER KEYSLOT")
+            })
+            .collect();
+        assert_eq!(
+            slots.len(),
+            1,
+            "{script} touches several slots: {script_keys:?}"
+        );
+    }
+}

@@ -188,56 +188,36 @@ impl Drop for TestCluster {
     }
 }
 
+/// One command's text answer from the node on `port`, if it answers at all.
+fn ask(port: u16, command: &redis::Cmd) -> Option<String> {
+    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).ok()?;
+    let mut conn = client
+        .get_connection_with_timeout(Duration::from_millis(200))
+        .ok()?;
+    command.query::<String>(&mut conn).ok()
+}
+
 fn ping(port: u16) -> bool {
-    redis::Client::open(format!("redis://127.0.0.1:{port}"))
-        .ok()
-        .and_then(|client| {
-            client
-                .get_connection_with_timeout(Duration::from_millis(200))
-                .ok()
-        })
-        .is_some_and(|mut conn| redis::cmd("PING").query::<String>(&mut conn).is_ok())
+    ask(port, &redis::cmd("PING")).is_some()
 }
 
 /// Whether the node on `port` sees every slot served.
 pub fn cluster_ok(port: u16) -> bool {
-    redis::Client::open(format!("redis://127.0.0.1:{port}"))
-        .ok()
-        .and_then(|client| {
-            client
-                .get_connection_with_timeout(Duration::from_millis(200))
-                .ok()
-        })
-        .and_then(|mut conn| {
-            redis::cmd("CLUSTER")
-                .arg("INFO")
-                .query::<String>(&mut conn)
-                .ok()
-        })
-        .is_some_and(|info| info.lines().any(|line| line.trim() == "cluster_state:ok"))
+    let mut info = redis::cmd("CLUSTER");
+    info.arg("INFO");
+    ask(port, &info).is_some_and(|info| info.lines().any(|line| line.trim() == "cluster_state:ok"))
 }
 
 /// A master, or a replica whose link to its master is up.
 fn replica_synced(port: u16) -> bool {
-    redis::Client::open(format!("redis://127.0.0.1:{port}"))
-        .ok()
-        .and_then(|client| {
-            client
-                .get_connection_with_timeout(Duration::from_millis(200))
-                .ok()
-        })
-        .and_then(|mut conn| {
-            redis::cmd("INFO")
-                .arg("replication")
-                .query::<String>(&mut conn)
-                .ok()
-        })
-        .is_some_and(|info| {
-            info.lines().any(|line| line.trim() == "role:master")
-                || info
-                    .lines()
-                    .any(|line| line.trim() == "master_link_status:up")
-        })
+    let mut info = redis::cmd("INFO");
+    info.arg("replication");
+    ask(port, &info).is_some_and(|info| {
+        info.lines().any(|line| line.trim() == "role:master")
+            || info
+                .lines()
+                .any(|line| line.trim() == "master_link_status:up")
+    })
 }
 
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
