@@ -7,7 +7,7 @@ use super::{connect, format_ms_str};
 use crate::clock::now_ms;
 use crate::config::RedisArgs;
 use crate::domain::SignupStatus;
-use crate::store::{DeadLetter, RedisStore};
+use crate::store::{DeadLetter, DeadLetterSource, RedisStore};
 
 /// Options of `dead-letters`.
 #[derive(Debug, clap::Args)]
@@ -84,30 +84,33 @@ pub async fn dead_letters(args: DeadLettersArgs) -> anyhow::Result<()> {
 
 /// One line per dead letter.
 pub fn describe(letter: &DeadLetter) -> String {
-    let subject = match letter.field("source") {
-        "checks" => format!("contact {}", letter.field("contact")),
-        "forms" => format!("signup {}", letter.field("signupId")),
-        "events" => format!(
-            "event entry {} (contact {})",
-            letter.field("entryId"),
-            letter.field("contact")
+    let subject = match &letter.source {
+        DeadLetterSource::Check {
+            signup_id,
+            contact: Some(contact),
+        } => format!("signup {signup_id} (contact {contact})"),
+        DeadLetterSource::Check { signup_id, .. } | DeadLetterSource::Forms { signup_id } => {
+            format!("signup {signup_id}")
+        }
+        DeadLetterSource::Event { entry_id, fields } => format!(
+            "event entry {entry_id} (contact {})",
+            fields.get("contact").map(String::as_str).unwrap_or("?")
         ),
-        other => format!("{other} entry"),
     };
-    let failed = letter
-        .fields
-        .get("failedAt")
-        .map(|t| format!(" at {}", format_ms_str(t)))
+    let failed = match letter.failed_at {
+        0 => String::new(),
+        at => format!(" at {}", format_ms_str(&at.to_string())),
+    };
+    let correlation = letter
+        .correlation_id
+        .as_deref()
+        .map(|id| format!(" [correlationId {id}]"))
         .unwrap_or_default();
-    let correlation = match letter.field("correlationId") {
-        "" => String::new(),
-        id => format!(" [correlationId {id}]"),
-    };
     format!(
         "{}  {:<7} {subject}: {}{failed}{correlation}",
         letter.id,
-        letter.field("source"),
-        letter.field("reason")
+        letter.source_label(),
+        letter.reason
     )
 }
 
@@ -117,25 +120,17 @@ pub async fn replay(
     letter: &DeadLetter,
     pending_ttl: Duration,
 ) -> anyhow::Result<String> {
-    let done = match letter.field("source") {
-        "events" => {
-            let fields: Vec<(&str, String)> = letter
-                .fields
-                .iter()
-                .filter(|(k, _)| {
-                    !matches!(k.as_str(), "source" | "reason" | "entryId" | "failedAt")
-                })
-                .map(|(k, v)| (k.as_str(), v.clone()))
-                .collect();
-            let entry = store.re_record_event(&fields).await?;
+    let done = match &letter.source {
+        DeadLetterSource::Event { fields, .. } => {
+            let entry = store.re_record_event(fields).await?;
             format!("event recorded again as {entry}")
         }
-        "checks" | "forms" => {
-            let id = letter.field("signupId");
+        DeadLetterSource::Check { signup_id: id, .. }
+        | DeadLetterSource::Forms { signup_id: id } => {
+            let to_forms = matches!(letter.source, DeadLetterSource::Forms { .. });
             let mut signup = store.load_signup(id).await?.ok_or_else(|| {
                 anyhow::anyhow!("dead letter {}: signup {id:?} has expired", letter.id)
             })?;
-            let to_forms = letter.field("source") == "forms";
             signup.status = if to_forms {
                 SignupStatus::Queued
             } else {
@@ -160,7 +155,6 @@ pub async fn replay(
                 format!("signup {id} checked again")
             }
         }
-        other => anyhow::bail!("dead letter {} has an unknown source {other:?}", letter.id),
     };
     store.remove_dead_letter(&letter.id).await?;
     Ok(done)

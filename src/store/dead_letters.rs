@@ -11,36 +11,160 @@ use super::{RedisStore, StoreError};
 /// About how many dead letters are kept (the stream is capped).
 pub const DEAD_LETTERS_KEPT: usize = 10_000;
 
-/// One dead letter as stored.
+/// What was given up on, with what a replay needs. Stored in the stream as
+/// the field `source` (`events`, `checks`, `forms`) and its own fields.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "source", rename_all_fields = "camelCase")]
+pub enum DeadLetterSource {
+    /// A stream entry delivered too often or unreadable: its fields, to record again.
+    #[serde(rename = "events")]
+    Event {
+        entry_id: String,
+        fields: BTreeMap<String, String>,
+    },
+    /// A signup whose check gave up (never visible, form never landed, HubSpot refused).
+    #[serde(rename = "checks")]
+    Check {
+        signup_id: String,
+        contact: Option<String>,
+    },
+    /// A signup the Forms API kept refusing or failing.
+    #[serde(rename = "forms")]
+    Forms { signup_id: String },
+}
+
+/// One dead letter.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DeadLetter {
+    /// The stream entry id (empty until stored).
     pub id: String,
-    pub fields: BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub source: DeadLetterSource,
+    pub reason: String,
+    pub correlation_id: Option<String>,
+    /// When it was given up on (ms).
+    pub failed_at: u64,
+}
+
+/// The stream field names of a dead letter, in one place.
+mod field {
+    pub const SOURCE: &str = "source";
+    pub const REASON: &str = "reason";
+    pub const CORRELATION_ID: &str = "correlationId";
+    pub const FAILED_AT: &str = "failedAt";
+    pub const ENTRY_ID: &str = "entryId";
+    pub const SIGNUP_ID: &str = "signupId";
+    pub const CONTACT: &str = "contact";
 }
 
 impl DeadLetter {
-    /// A field's value, or "".
-    pub fn field(&self, name: &str) -> &str {
-        self.fields
-            .get(name)
-            .map(String::as_str)
-            .unwrap_or_default()
+    /// A new dead letter, failed now.
+    pub fn new(source: DeadLetterSource, reason: impl Into<String>) -> Self {
+        Self {
+            id: String::new(),
+            source,
+            reason: reason.into(),
+            correlation_id: None,
+            failed_at: crate::clock::now_ms(),
+        }
+    }
+
+    /// With HubSpot's correlationId, when there is one.
+    pub fn with_correlation_id(mut self, correlation_id: Option<String>) -> Self {
+        self.correlation_id = correlation_id.filter(|id| !id.is_empty());
+        self
+    }
+
+    /// The `source` label (`events`, `checks`, `forms`), as metrics and the stream name it.
+    pub fn source_label(&self) -> &'static str {
+        match self.source {
+            DeadLetterSource::Event { .. } => "events",
+            DeadLetterSource::Check { .. } => "checks",
+            DeadLetterSource::Forms { .. } => "forms",
+        }
+    }
+
+    /// The stream fields: the one encoding.
+    pub fn to_fields(&self) -> Vec<(String, String)> {
+        let mut fields = vec![
+            (field::SOURCE.to_owned(), self.source_label().to_owned()),
+            (field::REASON.to_owned(), self.reason.clone()),
+            (field::FAILED_AT.to_owned(), self.failed_at.to_string()),
+        ];
+        if let Some(id) = &self.correlation_id {
+            fields.push((field::CORRELATION_ID.to_owned(), id.clone()));
+        }
+        match &self.source {
+            DeadLetterSource::Event {
+                entry_id,
+                fields: entry,
+            } => {
+                fields.push((field::ENTRY_ID.to_owned(), entry_id.clone()));
+                fields.extend(entry.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            DeadLetterSource::Check { signup_id, contact } => {
+                fields.push((field::SIGNUP_ID.to_owned(), signup_id.clone()));
+                if let Some(contact) = contact {
+                    fields.push((field::CONTACT.to_owned(), contact.clone()));
+                }
+            }
+            DeadLetterSource::Forms { signup_id } => {
+                fields.push((field::SIGNUP_ID.to_owned(), signup_id.clone()));
+            }
+        }
+        fields
+    }
+
+    /// Reads a stored dead letter back; `None` for an entry of no known source.
+    pub fn from_fields(id: String, mut fields: BTreeMap<String, String>) -> Option<Self> {
+        let source = fields.remove(field::SOURCE)?;
+        let reason = fields.remove(field::REASON).unwrap_or_default();
+        let failed_at = fields
+            .remove(field::FAILED_AT)
+            .and_then(|at| at.parse().ok())
+            .unwrap_or_default();
+        let correlation_id = fields
+            .remove(field::CORRELATION_ID)
+            .filter(|id| !id.is_empty());
+        let source = match source.as_str() {
+            "events" => DeadLetterSource::Event {
+                entry_id: fields.remove(field::ENTRY_ID).unwrap_or_default(),
+                fields,
+            },
+            "checks" => DeadLetterSource::Check {
+                signup_id: fields.remove(field::SIGNUP_ID)?,
+                contact: fields.remove(field::CONTACT).filter(|c| !c.is_empty()),
+            },
+            "forms" => DeadLetterSource::Forms {
+                signup_id: fields.remove(field::SIGNUP_ID)?,
+            },
+            _ => return None,
+        };
+        Some(Self {
+            id,
+            source,
+            reason,
+            correlation_id,
+            failed_at,
+        })
     }
 }
 
 impl RedisStore {
-    /// Appends a dead letter; `fields` must include `source` and `reason`.
-    /// The stream keeps about the newest [`DEAD_LETTERS_KEPT`].
-    pub async fn dead_letter(&self, fields: &[(&str, String)]) -> Result<String, StoreError> {
+    /// Appends a dead letter. The stream keeps about the newest [`DEAD_LETTERS_KEPT`].
+    pub async fn dead_letter(&self, letter: &DeadLetter) -> Result<String, StoreError> {
+        let fields = letter.to_fields();
         let mut conn = self.connection();
         let cap = redis::streams::StreamMaxlen::Approx(DEAD_LETTERS_KEPT);
-        self.bounded(conn.xadd_maxlen(self.keys.dead_letters(), cap, "*", fields))
+        self.bounded(conn.xadd_maxlen(self.keys.dead_letters(), cap, "*", &fields))
             .await
     }
 }
 
 impl RedisStore {
-    /// Dead letters, oldest first, at most `count`.
+    /// Dead letters, oldest first, at most `count` (entries of no known source
+    /// are skipped).
     pub async fn dead_letters(&self, count: usize) -> Result<Vec<DeadLetter>, StoreError> {
         let mut conn = self.connection();
         let reply: StreamRangeReply = self
@@ -49,16 +173,13 @@ impl RedisStore {
         Ok(reply
             .ids
             .into_iter()
-            .map(|entry| {
+            .filter_map(|entry| {
                 let fields = entry
                     .map
                     .keys()
                     .filter_map(|k| entry.get::<String>(k).map(|v| (k.clone(), v)))
                     .collect();
-                DeadLetter {
-                    id: entry.id,
-                    fields,
-                }
+                DeadLetter::from_fields(entry.id, fields)
             })
             .collect())
     }
@@ -73,9 +194,51 @@ impl RedisStore {
     }
 
     /// Puts an event back on the event stream (replaying a dead-lettered event).
-    pub async fn re_record_event(&self, fields: &[(&str, String)]) -> Result<String, StoreError> {
+    pub async fn re_record_event(
+        &self,
+        fields: &BTreeMap<String, String>,
+    ) -> Result<String, StoreError> {
+        let fields: Vec<(&String, &String)> = fields.iter().collect();
         let mut conn = self.connection();
-        self.bounded(conn.xadd(self.keys.event_stream(), "*", fields))
+        self.bounded(conn.xadd(self.keys.event_stream(), "*", &fields))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_source_reads_back_as_written() {
+        let entry: BTreeMap<String, String> = [
+            ("contact".to_owned(), "7".to_owned()),
+            ("type".to_owned(), "contact.creation".to_owned()),
+        ]
+        .into();
+        for source in [
+            DeadLetterSource::Event {
+                entry_id: "1-0".to_owned(),
+                fields: entry,
+            },
+            DeadLetterSource::Check {
+                signup_id: "s1".to_owned(),
+                contact: Some("7".to_owned()),
+            },
+            DeadLetterSource::Check {
+                signup_id: "s2".to_owned(),
+                contact: None,
+            },
+            DeadLetterSource::Forms {
+                signup_id: "s3".to_owned(),
+            },
+        ] {
+            let letter = DeadLetter::new(source, "why").with_correlation_id(Some("c-1".to_owned()));
+            let fields: BTreeMap<String, String> = letter.to_fields().into_iter().collect();
+            let read = DeadLetter::from_fields(String::new(), fields).expect("known source");
+            assert_eq!(read, letter);
+        }
+        let unknown: BTreeMap<String, String> = [("source".to_owned(), "x".to_owned())].into();
+        assert_eq!(DeadLetter::from_fields("1-0".to_owned(), unknown), None);
     }
 }

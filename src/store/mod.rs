@@ -19,14 +19,14 @@ use std::time::Duration;
 
 pub use crate::config::Quota;
 pub use connection::RedisConnection;
-pub use dead_letters::DeadLetter;
+pub use dead_letters::{DeadLetter, DeadLetterSource};
 pub use events::RecordOutcome;
 pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
 pub use rate_limit::{Permit, PermitIds, Reservation};
 pub use server_settings::SettingWarning;
 pub use signup_checks::{CheckEnd, Finish};
-pub use stream::StreamEntry;
+pub use stream::{RecordedEvent, StreamEntry, entry_field};
 pub use stream_group::HANDOFF_CONSUMER;
 
 use crate::config::RedisSettings;

@@ -13,6 +13,7 @@ use super::{Step, WorkerContext};
 use crate::clock::now_ms;
 use crate::domain::{SignupRecord, SignupStatus};
 use crate::store::{CheckEnd, Finish, StoreError};
+use crate::store::{DeadLetter, DeadLetterSource};
 
 /// What became of the signups of one claimed batch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -259,16 +260,13 @@ impl SignupChecker {
     ) -> Result<Decided, StoreError> {
         self.ctx
             .store
-            .dead_letter(&[
-                ("source", "checks".to_owned()),
-                ("reason", reason.clone()),
-                ("signupId", record.signup_id.clone()),
-                (
-                    "contact",
-                    record.contact_id.map(|c| c.to_string()).unwrap_or_default(),
-                ),
-                ("failedAt", now_ms().to_string()),
-            ])
+            .dead_letter(&DeadLetter::new(
+                DeadLetterSource::Check {
+                    signup_id: record.signup_id.clone(),
+                    contact: record.contact_id.map(|c| c.to_string()),
+                },
+                reason.clone(),
+            ))
             .await?;
         record.status = SignupStatus::DeadLettered;
         record.last_error = Some(reason.clone());
@@ -284,12 +282,13 @@ impl SignupChecker {
         let ctx = &self.ctx;
         let reason = "signup record expired or unreadable".to_owned();
         ctx.store
-            .dead_letter(&[
-                ("source", "checks".to_owned()),
-                ("reason", reason),
-                ("signupId", signup_id.to_owned()),
-                ("failedAt", now_ms().to_string()),
-            ])
+            .dead_letter(&DeadLetter::new(
+                DeadLetterSource::Check {
+                    signup_id: signup_id.to_owned(),
+                    contact: None,
+                },
+                reason,
+            ))
             .await?;
         worker_metrics::dead_letter("checks");
         ctx.store

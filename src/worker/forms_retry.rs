@@ -10,6 +10,7 @@ use crate::domain::{SignupRecord, SignupStatus};
 use crate::signup::SignupIntake;
 use crate::signup::intake::Attempt;
 use crate::store::StoreError;
+use crate::store::{DeadLetter, DeadLetterSource};
 
 /// How long a claimed retry stays invisible to other workers.
 const LEASE: Duration = Duration::from_secs(60);
@@ -116,12 +117,12 @@ impl FormsRetry {
     async fn dead_letter(&self, mut record: SignupRecord, reason: &str) -> Result<(), StoreError> {
         let store = &self.intake.store;
         store
-            .dead_letter(&[
-                ("source", "forms".to_owned()),
-                ("reason", reason.to_owned()),
-                ("signupId", record.signup_id.clone()),
-                ("failedAt", now_ms().to_string()),
-            ])
+            .dead_letter(&DeadLetter::new(
+                DeadLetterSource::Forms {
+                    signup_id: record.signup_id.clone(),
+                },
+                reason,
+            ))
             .await?;
         record.status = SignupStatus::DeadLettered;
         record.last_error = Some(reason.to_owned());

@@ -14,6 +14,7 @@ use super::{Step, WorkerContext};
 use crate::clock::now_ms;
 use crate::domain::SignupStatus;
 use crate::store::StoreError;
+use crate::store::{DeadLetter, DeadLetterSource};
 use crate::telemetry::catalog;
 
 /// Most open signups looked at per sweep.
@@ -75,12 +76,13 @@ impl Sweeper {
         for (id, record) in open.iter().zip(records) {
             let Some(mut record) = record else {
                 store
-                    .dead_letter(&[
-                        ("source", "checks".to_owned()),
-                        ("reason", "signup record expired or unreadable".to_owned()),
-                        ("signupId", id.clone()),
-                        ("failedAt", now_ms().to_string()),
-                    ])
+                    .dead_letter(&DeadLetter::new(
+                        DeadLetterSource::Check {
+                            signup_id: id.clone(),
+                            contact: None,
+                        },
+                        "signup record expired or unreadable",
+                    ))
                     .await?;
                 store.forget_signup(id).await?;
                 worker_metrics::dead_letter("checks");

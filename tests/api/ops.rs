@@ -5,6 +5,7 @@ use hubspot_simulator::DelayRange;
 use signup_reactor::domain::{Email, SignupStatus};
 use signup_reactor::ops::dead_letters::replay;
 use signup_reactor::ops::inspect::{Subject, gather, render};
+use signup_reactor::store::DeadLetterSource;
 use signup_reactor::store::RedisStore;
 
 use crate::support::app::TestApp;
@@ -109,11 +110,14 @@ async fn dead_letters_are_listed_and_replayed() {
     .await;
     assert!(dead, "the invisible contact was never dead-lettered");
     let letters = store.dead_letters(10).await.expect("list");
-    assert_eq!(letters[0].field("source"), "checks");
+    assert_eq!(letters[0].source_label(), "checks");
     assert!(
+        matches!(letters[0].source, DeadLetterSource::Check { .. }),
+        "{:?}",
         letters[0]
-            .field("reason")
-            .starts_with("contact_not_visible"),
+    );
+    assert!(
+        letters[0].reason.starts_with("contact_not_visible"),
         "{:?}",
         letters[0]
     );

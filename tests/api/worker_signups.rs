@@ -427,8 +427,8 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     assert!(
         letters
             .iter()
-            .any(|l| l.field("signupId") == not_landed.signup_id
-                && l.field("reason") == "contact deleted")
+            .any(|l| matches!(&l.source, signup_reactor::store::DeadLetterSource::Check { signup_id, .. } if *signup_id == not_landed.signup_id)
+                && l.reason == "contact deleted")
     );
 }
 
