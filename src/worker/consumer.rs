@@ -12,7 +12,8 @@ use std::time::Instant;
 
 use super::telemetry as worker_metrics;
 use super::{Step, WorkerContext};
-use crate::domain::ContactId;
+use crate::domain::{ContactId, EventKind};
+use crate::store::{DeadLetter, DeadLetterSource};
 use crate::store::{StoreError, StreamEntry};
 
 /// The consumer group every replica's workers join.
@@ -176,10 +177,8 @@ impl EventConsumer {
         reclaimed: bool,
     ) -> Result<ConsumeOutcome, StoreError> {
         let store = &self.ctx.store;
-        let contact = entry
-            .fields
-            .get("contact")
-            .and_then(|c| ContactId::parse(c).ok());
+        let event = entry.event();
+        let contact = event.contact;
         let max = self.ctx.settings.stream_max_deliveries;
         let reason = match contact {
             None => Some("entry has no valid contact id".to_owned()),
@@ -190,15 +189,14 @@ impl EventConsumer {
             Some(_) => None,
         };
         if let Some(reason) = reason {
-            let mut fields: Vec<(&str, String)> = vec![
-                ("source", "events".to_owned()),
-                ("reason", reason.clone()),
-                ("entryId", entry.id.clone()),
-            ];
-            for (key, value) in &entry.fields {
-                fields.push((key.as_str(), value.clone()));
-            }
-            store.dead_letter(&fields).await?;
+            let letter = DeadLetter::new(
+                DeadLetterSource::Event {
+                    entry_id: entry.id.clone(),
+                    fields: entry.fields.clone().into_iter().collect(),
+                },
+                reason.clone(),
+            );
+            store.dead_letter(&letter).await?;
             store.ack_stream_entry(CONSUMER_GROUP, &entry.id).await?;
             worker_metrics::dead_letter("events");
             tracing::warn!(entry = %entry.id, reason, "event dead-lettered");
@@ -207,18 +205,9 @@ impl EventConsumer {
         let Some(contact) = contact else {
             return Ok(ConsumeOutcome::Idle);
         };
-        let fingerprint = entry
-            .fields
-            .get("emailFp")
-            .map(String::as_str)
-            .filter(|fp| !fp.is_empty());
-        let kind = entry
-            .fields
-            .get("type")
-            .map(String::as_str)
-            .unwrap_or_default();
-        let creation = kind.ends_with(".creation");
-        if kind.ends_with(".deletion") {
+        let fingerprint = event.email_fingerprint.as_deref();
+        let creation = event.kind == EventKind::ContactCreation;
+        if event.kind == EventKind::ContactDeletion {
             store
                 .mark_contact_deleted(contact, self.ctx.settings.contact_wait_horizon)
                 .await?;
