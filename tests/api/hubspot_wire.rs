@@ -11,6 +11,8 @@ use signup_reactor::domain::Email;
 use signup_reactor::hubspot::transactional::{SendVerdict, SingleSend};
 use signup_reactor::hubspot::{ApiVersion, HubSpotClient, HubSpotEndpoints};
 
+use crate::schemas::OfficialSpec;
+
 /// One captured request: path with query, and body.
 #[derive(Debug, Clone)]
 struct Captured {
@@ -68,44 +70,9 @@ impl Receiver {
 }
 
 /// Validates JSON against a component schema of an official spec, strictly
-/// (no undeclared fields). The specs are read from `HUBSPOT_OPENAPI_DIR`;
-/// without it the check is skipped, loudly.
+/// (no undeclared fields), when `HUBSPOT_OPENAPI_DIR` names the specs.
 fn validate_strict(spec: &str, schema: &str, instance: &Value) {
-    let Ok(dir) = std::env::var("HUBSPOT_OPENAPI_DIR") else {
-        eprintln!("HUBSPOT_OPENAPI_DIR unset: {spec}#{schema} not validated");
-        return;
-    };
-    let path = format!("{dir}/{spec}.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let document: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let mut components = document["components"].clone();
-    close_objects(&mut components);
-    let root = json!({"$ref": format!("#/components/schemas/{schema}"), "components": components});
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .build(&root)
-        .unwrap_or_else(|e| panic!("{schema}: {e}"));
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{spec}#{schema} rejects {instance}: {errors:?}"
-    );
-}
-
-fn close_objects(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
-                map.insert("additionalProperties".to_owned(), Value::Bool(false));
-            }
-            map.values_mut().for_each(close_objects);
-        }
-        Value::Array(items) => items.iter_mut().for_each(close_objects),
-        _ => {}
-    }
+    OfficialSpec::load(spec).validate_strict(schema, instance);
 }
 
 fn client(receiver: &Receiver, version: ApiVersion) -> HubSpotClient {

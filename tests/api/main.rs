@@ -3,6 +3,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+/// The simulator's schema validation, shared rather than copied (its own-schema
+/// half resolves paths against the crate that compiles it: use `OfficialSpec` here).
+#[allow(dead_code)]
+#[path = "../../crates/hubspot-simulator/tests/simulator/schemas.rs"]
+mod schemas;
+
 mod check_contact;
 mod cluster;
 mod consumer_group;
