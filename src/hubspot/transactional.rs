@@ -153,6 +153,21 @@ impl HubSpotClient {
 }
 
 #[cfg(test)]
+impl SendStatus {
+    /// An answer as HubSpot gives it, for unit tests.
+    pub(crate) fn example(status: &str, send_result: Option<&str>) -> Self {
+        Self {
+            status: status.to_owned(),
+            status_id: "s".to_owned(),
+            send_result: send_result.map(str::to_owned),
+            requested_at: None,
+            completed_at: None,
+            body_unreadable: false,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -205,14 +205,7 @@ mod tests {
     use super::*;
 
     fn status(status: &str, result: Option<&str>) -> SendStatus {
-        SendStatus {
-            status: status.to_owned(),
-            status_id: "s".to_owned(),
-            send_result: result.map(str::to_owned),
-            requested_at: None,
-            completed_at: None,
-            body_unreadable: false,
-        }
+        SendStatus::example(status, result)
     }
 
     #[test]
