@@ -93,6 +93,20 @@ async fn wait_for(sim: &SimulatorHandle, emails: &[String], limit: Duration) -> 
     }
 }
 
+/// The signup-to-email and overhead percentiles of one phase.
+fn print_latencies(total: &[u64], overhead: &[u64]) {
+    println!(
+        "  signup-to-email p50/p95:    {:.1} s / {:.1} s",
+        percentile(total, 0.5),
+        percentile(total, 0.95)
+    );
+    println!(
+        "  overhead p50/p95:           {:.2} s / {:.2} s",
+        percentile(overhead, 0.5),
+        percentile(overhead, 0.95)
+    );
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let signups = env_number("BENCH_SIGNUPS", 1_000);
@@ -212,16 +226,7 @@ async fn main() -> anyhow::Result<()> {
         "  429s received:              {}",
         sim.stats().quota_rejections
     );
-    println!(
-        "  signup-to-email p50/p95:    {:.1} s / {:.1} s",
-        percentile(&total, 0.5),
-        percentile(&total, 0.95)
-    );
-    println!(
-        "  overhead p50/p95:           {:.2} s / {:.2} s",
-        percentile(&overhead, 0.5),
-        percentile(&overhead, 0.95)
-    );
+    print_latencies(&total, &overhead);
 
     // Steady: one signup per second.
     if steady > 0 {
@@ -250,16 +255,7 @@ async fn main() -> anyhow::Result<()> {
             "  429s received:              {}",
             sim.stats().quota_rejections - rejections
         );
-        println!(
-            "  signup-to-email p50/p95:    {:.1} s / {:.1} s",
-            percentile(&total, 0.5),
-            percentile(&total, 0.95)
-        );
-        println!(
-            "  overhead p50/p95:           {:.2} s / {:.2} s",
-            percentile(&overhead, 0.5),
-            percentile(&overhead, 0.95)
-        );
+        print_latencies(&total, &overhead);
     }
     Ok(())
 }
