@@ -30,6 +30,7 @@ mod webhook_batches;
 mod webhook_recording;
 mod webhook_redis_outage;
 mod webhook_replay;
+mod worker_batches;
 mod worker_flow;
 mod worker_resilience;
 mod worker_signups;

@@ -1,0 +1,312 @@
+//! Batches driven step by step: one claim, one batch read and one confirmation
+//! for many signups; the confirmation strategies; replicas under one quota.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hubspot_simulator::{DEFAULT_FORM_GUID, Simulator, SimulatorHandle};
+use serde_json::json;
+use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
+use signup_reactor::hubspot::HubSpotClient;
+use signup_reactor::startup::Role;
+use signup_reactor::store::{Quota, RedisStore};
+use signup_reactor::worker::{
+    CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker, Verification, WorkerContext,
+};
+
+use crate::support::app::{PORTAL_ID, TestApp};
+use crate::support::redis_server::TestRedis;
+use crate::support::stack::{Stack, eventually, signup_body, sim_config, wire};
+use crate::worker_signups::signup_id;
+
+/// A receiver alone (no worker) on the simulator; the test drives the worker's steps.
+struct Driven {
+    sim: SimulatorHandle,
+    app: TestApp,
+    ctx: Arc<WorkerContext>,
+    store: RedisStore,
+}
+
+async fn driven() -> Driven {
+    let sim = Simulator::start(sim_config()).await.expect("simulator");
+    let app = TestApp::spawn_role(Role::Receiver, TestRedis::start(), |config| {
+        wire(config, &sim);
+        config.worker.form_clock_skew = Duration::ZERO;
+    })
+    .await;
+    sim.set_webhook_target(Some(app.webhook_url()));
+    let config = &app.config;
+    let store = RedisStore::connect(&config.redis).expect("store");
+    let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
+    let ctx = WorkerContext::new(
+        store.clone(),
+        hubspot,
+        config.worker.clone(),
+        Verification {
+            portal_id: config.hubspot.portal_id,
+            form_guid: config.hubspot.signup_form_guid.clone(),
+            email_id: config.hubspot.verification_email_id,
+        },
+        config.signup.pending_ttl,
+    );
+    Driven {
+        sim,
+        app,
+        ctx,
+        store,
+    }
+}
+
+impl Driven {
+    /// A submitted signup that never went through the Forms API.
+    async fn record_only(&self, email: &str) -> SignupRecord {
+        let mut record = SignupRecord::new(
+            Email::parse(email).expect("email"),
+            Default::default(),
+            Default::default(),
+            Default::default(),
+            signup_reactor::clock::now_ms(),
+        );
+        let ttl = Duration::from_secs(3600);
+        self.store
+            .create_signup(&record, ttl)
+            .await
+            .expect("create");
+        record.status = SignupStatus::Submitted;
+        assert!(
+            self.store
+                .signup_submitted(&record, ttl, Duration::ZERO)
+                .await
+                .expect("submitted")
+        );
+        record
+    }
+
+    /// A contact HubSpot has from a form entry that was no signup of ours.
+    async fn import(&self, email: &str) -> u64 {
+        let url = format!(
+            "{}/submissions/v3/integration/submit/{PORTAL_ID}/{DEFAULT_FORM_GUID}",
+            self.sim.base_url()
+        );
+        let body = json!({"fields": [{"objectTypeId": "0-1", "name": "email", "value": email}]});
+        let response = self
+            .app
+            .http
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .expect("submit");
+        assert_eq!(response.status(), 200);
+        let sim = &self.sim;
+        assert!(
+            eventually(Duration::from_secs(10), || async {
+                sim.contact_by_email(email).is_some_and(|c| c.visible_now())
+            })
+            .await
+        );
+        sim.contact_by_email(email).expect("contact").id
+    }
+
+    async fn make_due(&self, id: &str) {
+        let record = self
+            .store
+            .load_signup(id)
+            .await
+            .expect("load")
+            .expect("record");
+        self.store
+            .signup_submitted(&record, Duration::from_secs(3600), Duration::ZERO)
+            .await
+            .expect("due");
+    }
+}
+
+#[tokio::test]
+async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_checks() {
+    let d = driven().await;
+    // Visible with its submission: a real signup through the Forms API.
+    let ready = "ready@example.com";
+    let ready_id = signup_id(d.app.signup(&signup_body(ready), None).await).await;
+    // Imported: HubSpot has the contact, the reactor no signup.
+    let imported = d.import("imported@example.com").await;
+    // Not landed: the contact exists with an older submission only.
+    d.import("notlanded@example.com").await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let not_landed = d.record_only("notlanded@example.com").await;
+    // Invisible: no contact with that address exists.
+    let invisible = d.record_only("invisible@example.com").await;
+    // Already sent: a finished signup left in the queue.
+    let mut done = d.record_only("done@example.com").await;
+    done.status = SignupStatus::Sent;
+    d.store
+        .save_signup(&done, Duration::from_secs(3600))
+        .await
+        .expect("save");
+
+    let sim = &d.sim;
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            sim.contact_by_email(ready)
+                .is_some_and(|c| c.visible_now() && !c.form_submissions.is_empty())
+        })
+        .await
+    );
+    let consumer = EventConsumer::new(d.ctx.clone());
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            d.app.stream_len().await > 0
+        })
+        .await
+    );
+    while let Ok(outcome) = consumer.process_next().await {
+        if outcome == ConsumeOutcome::Idle {
+            break;
+        }
+    }
+    assert!(
+        d.app
+            .all_keys()
+            .await
+            .iter()
+            .all(|k| !k.ends_with(&format!(":contact:{imported}"))),
+        "the import left no state"
+    );
+    d.make_due(&ready_id).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("nothing was due");
+    };
+    assert_eq!(report.claimed, 4, "{report:?}");
+    // HubSpot answers PENDING: the email is requested, its status followed up.
+    assert_eq!(
+        report.deferred,
+        vec![(ready_id.clone(), "send_pending".to_owned())],
+        "{report:?}"
+    );
+    assert!(report.sent.is_empty(), "{report:?}");
+    let mut waiting = report.waiting.clone();
+    waiting.sort();
+    let mut expected = vec![
+        (not_landed.signup_id.clone(), "form_not_landed"),
+        (invisible.signup_id.clone(), "contact_not_visible"),
+        (done.signup_id.clone(), "finished"),
+    ];
+    expected.sort();
+    assert_eq!(waiting, expected);
+    let emails: Vec<String> = sim.emails().into_iter().map(|e| e.to).collect();
+    assert_eq!(
+        emails,
+        vec![ready.to_owned()],
+        "exactly the ready signup's email"
+    );
+
+    // The not-landed signup's contact is deleted: its checks end.
+    let contact = d
+        .store
+        .load_signup(&not_landed.signup_id)
+        .await
+        .expect("load")
+        .and_then(|r| r.contact_id)
+        .expect("contact seen");
+    let deletion = json!([{
+        "eventId": 77, "subscriptionId": 1, "portalId": PORTAL_ID, "appId": 1,
+        "occurredAt": 1_700_000_000_077u64, "subscriptionType": "contact.deletion",
+        "attemptNumber": 0, "objectId": contact.get()
+    }]);
+    assert_eq!(d.app.post_webhook(&deletion).await.status(), 204);
+    while let Ok(outcome) = consumer.process_next().await {
+        if outcome == ConsumeOutcome::Idle {
+            break;
+        }
+    }
+    d.make_due(&not_landed.signup_id).await;
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("the deletion woke nothing");
+    };
+    assert_eq!(
+        report.dead_lettered,
+        vec![(not_landed.signup_id.clone(), "contact deleted".to_owned())]
+    );
+    let letters = d.store.dead_letters(10).await.expect("letters");
+    assert!(
+        letters
+            .iter()
+            .any(|l| matches!(&l.source, signup_reactor::store::DeadLetterSource::Check { signup_id, .. } if *signup_id == not_landed.signup_id)
+                && l.reason == "contact deleted")
+    );
+}
+
+#[tokio::test]
+async fn the_property_strategy_confirms_from_the_batch_read_alone() {
+    let stack = Stack::start(
+        |_| {},
+        |config| {
+            config.worker.form_confirmation = signup_reactor::config::FormConfirmation::Property;
+        },
+    )
+    .await;
+    let emails: Vec<String> = (0..10).map(|i| format!("prop{i}@example.com")).collect();
+    stack.sign_up_all(&emails).await;
+    stack.expect_emails(&emails, Duration::from_secs(30)).await;
+    for email in &emails {
+        let record = stack.sim.emails().into_iter().find(|e| &e.to == email);
+        assert!(record.is_some_and(|r| r.contact_visible && !r.created_contact));
+    }
+}
+
+#[tokio::test]
+async fn three_replicas_batching_at_once_stay_under_the_quota() {
+    let stack = Stack::start(
+        |sim| {
+            // 40 calls per (scaled) 10 s: far fewer than the checks want.
+            sim.rate_limits.api = Some(hubspot_simulator::RateLimit {
+                max: 40,
+                interval_ms: 1_000_000,
+                daily: 1_000_000,
+            });
+        },
+        |config| {
+            // Under the account's limit, as the README advises: a call
+            // reaches HubSpot a moment after its permit.
+            config.worker.api_quota = Quota {
+                max: 32,
+                window: Duration::from_secs(10),
+            };
+            config.worker.check_batch_size = 10;
+        },
+    )
+    .await;
+    let prefix = stack.app.prefix.clone();
+    let mut replicas = Vec::new();
+    for _ in 0..2 {
+        replicas.push(
+            TestApp::spawn_role(Role::All, stack.app.redis.share(), |config| {
+                wire(config, &stack.sim);
+                config.redis.key_prefix = prefix.clone();
+                config.worker.api_quota = Quota {
+                    max: 32,
+                    window: Duration::from_secs(10),
+                };
+                config.worker.check_batch_size = 10;
+            })
+            .await,
+        );
+    }
+    let emails: Vec<String> = (0..60).map(|i| format!("replica{i}@example.com")).collect();
+    for (i, email) in emails.iter().enumerate() {
+        let app = match i % 3 {
+            0 => &stack.app,
+            n => &replicas[n - 1],
+        };
+        assert_eq!(app.signup(&signup_body(email), None).await.status(), 202);
+    }
+    stack.expect_emails(&emails, Duration::from_secs(90)).await;
+    assert_eq!(
+        stack.sim.stats().quota_rejections,
+        0,
+        "HubSpot never had to refuse a call"
+    );
+    let sent = crate::support::stack::sent_per_recipient(&stack.sim);
+    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
+}
