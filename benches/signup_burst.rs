@@ -73,6 +73,68 @@ fn permits_taken() -> f64 {
         .sum()
 }
 
+/// Verification emails the reactor counts as accepted (after any follow-up).
+fn emails_accepted() -> f64 {
+    signup_reactor::telemetry::metrics_handle()
+        .render()
+        .lines()
+        .filter(|l| l.starts_with("emails_sent_total"))
+        .filter_map(|l| l.split_whitespace().last()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// HubSpot requests made so far, by endpoint (all outcomes).
+fn requests_by_endpoint() -> std::collections::BTreeMap<String, f64> {
+    let mut by_endpoint = std::collections::BTreeMap::new();
+    for line in signup_reactor::telemetry::metrics_handle().render().lines() {
+        let Some(labels) = line.strip_prefix("hubspot_requests_total{") else {
+            continue;
+        };
+        let endpoint = labels
+            .split(',')
+            .find_map(|l| l.strip_prefix("endpoint=\""))
+            .and_then(|l| l.split('"').next())
+            .unwrap_or("?");
+        let count: f64 = line
+            .split_whitespace()
+            .last()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_default();
+        *by_endpoint.entry(endpoint.to_owned()).or_default() += count;
+    }
+    by_endpoint
+}
+
+/// Prints the requests per signup of each endpoint since `before`, and the
+/// rate-limited ones by purpose: confirming signups (the batch reads and
+/// profiles) and following `PENDING` sends up (spare quota only).
+fn print_requests(before: &std::collections::BTreeMap<String, f64>, signups: usize) {
+    let per_signup = |n: f64| n / signups as f64;
+    let (mut confirming, mut following) = (0.0, 0.0);
+    for (endpoint, count) in requests_by_endpoint() {
+        let made = count - before.get(&endpoint).copied().unwrap_or_default();
+        if made > 0.0 {
+            println!(
+                "    {endpoint:<24} {made:>6} requests, {:.3} per signup",
+                per_signup(made)
+            );
+        }
+        match endpoint.as_str() {
+            "single_send" => {}
+            "send_status" => following += made,
+            _ => confirming += made,
+        }
+    }
+    println!(
+        "  confirming calls/signup:    {:.3} (batch reads and profiles)",
+        per_signup(confirming)
+    );
+    println!(
+        "  follow-up calls/signup:     {:.3} (send status of PENDING sends, spare quota only)",
+        per_signup(following)
+    );
+}
+
 async fn wait_for(sim: &SimulatorHandle, emails: &[String], limit: Duration) -> bool {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
@@ -222,15 +284,29 @@ async fn main() -> anyhow::Result<()> {
         "  first signup to last email: {:.1} s (Forms ceiling {ceiling:.0} s)",
         last.saturating_sub(started) as f64 / 1000.0
     );
+    print_requests(&std::collections::BTreeMap::new(), signups);
     println!(
         "  429s received:              {}",
         sim.stats().quota_rejections
     );
     print_latencies(&total, &overhead);
 
+    // The burst's PENDING sends are followed up with spare quota: let them
+    // finish, so that the steady phase counts only its own calls.
+    let drained = tokio::time::Instant::now();
+    while emails_accepted() < signups as f64 && drained.elapsed() < Duration::from_secs(300) {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    println!(
+        "  follow-ups done {:.1} s after the last email; in all:",
+        drained.elapsed().as_secs_f64()
+    );
+    print_requests(&std::collections::BTreeMap::new(), signups);
+
     // Steady: one signup per second.
     if steady > 0 {
         let before = permits_taken();
+        let requests_before = requests_by_endpoint();
         let rejections = sim.stats().quota_rejections;
         let mut steady_signups = HashMap::new();
         let mut steady_emails = Vec::new();
@@ -251,6 +327,7 @@ async fn main() -> anyhow::Result<()> {
             "  rate-limited calls/signup:  {:.3}",
             (permits_taken() - before) / steady as f64
         );
+        print_requests(&requests_before, steady);
         println!(
             "  429s received:              {}",
             sim.stats().quota_rejections - rejections

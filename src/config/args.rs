@@ -145,6 +145,14 @@ pub struct SettingsArgs {
     #[arg(long, env = "CHECK_BATCH_SIZE", default_value = "100")]
     pub check_batch_size: String,
 
+    /// When more than half of the API quota is in use, how long a due check may wait for others to share its batch.
+    #[arg(long, env = "CHECK_LINGER", default_value = "1s")]
+    pub check_linger: String,
+
+    /// Wait after a Single Send answered `PENDING` before its send status is read (then doubling).
+    #[arg(long, env = "SEND_STATUS_DELAY", default_value = "5s")]
+    pub send_status_delay: String,
+
     /// How a batch confirms that each signup's form submission landed: `profile` or `property`.
     #[arg(long, env = "FORM_CONFIRMATION", default_value = "profile")]
     pub form_confirmation: String,

@@ -44,6 +44,14 @@ pub struct WorkerSettings {
     pub stream_max_deliveries: u64,
     pub check_lease: Duration,
     pub check_batch_size: usize,
+    /// How long a due check may wait to fill its batch while the quota is scarce.
+    pub check_linger: Duration,
+    /// First wait before a `PENDING` send's status is read.
+    pub send_status_delay: Duration,
+    /// Least time between two early checks of the signups whose contact is
+    /// unseen, however many creation events of unknown contacts arrive:
+    /// `FIRST_CHECK_GRACE` (at least `RETRY_BASE_DELAY`).
+    pub early_check_interval: Duration,
     pub form_confirmation: FormConfirmation,
     pub form_clock_skew: Duration,
     pub send_cooldown: Duration,
@@ -112,6 +120,10 @@ impl WorkerSettings {
             stream_max_deliveries,
             check_lease: positive_duration("CHECK_LEASE", &args.check_lease)?,
             check_batch_size,
+            check_linger: parse_duration("CHECK_LINGER", &args.check_linger)?,
+            send_status_delay: positive_duration("SEND_STATUS_DELAY", &args.send_status_delay)?,
+            early_check_interval: parse_duration("FIRST_CHECK_GRACE", &args.first_check_grace)?
+                .max(retry_base_delay),
             form_confirmation: FormConfirmation::parse(&args.form_confirmation)?,
             form_clock_skew: parse_duration("FORM_CLOCK_SKEW", &args.form_clock_skew)?,
             send_cooldown: parse_duration("CONTACT_SEND_COOLDOWN", &args.contact_send_cooldown)?,

@@ -75,6 +75,9 @@ pub struct SendRecord {
     /// `sendResult` (or `status` when HubSpot gave none).
     pub send_result: String,
     pub sent_at: u64,
+    /// Send status reads made so far (a `PENDING` send is followed up).
+    #[serde(default)]
+    pub status_reads: u32,
 }
 
 /// One signup, from its Forms submission to its verification email. Stored

@@ -14,7 +14,7 @@ pub use super::batch::{BatchItemError, BatchRead, MAX_BATCH_INPUTS};
 pub use super::form_property::{
     CALCULATED_FORM_SUBMISSIONS, CalculatedSubmission, parse_calculated_form_submissions,
 };
-pub use super::profiles::ProfileFormSubmission;
+pub use super::profiles::{ContactProfile, ProfileFormSubmission};
 
 /// A contact as the CRM objects API returns it (the same shape on every version).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

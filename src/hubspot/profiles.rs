@@ -28,6 +28,34 @@ pub struct ProfileFormSubmission {
 struct LegacyProfile {
     #[serde(rename = "form-submissions", default)]
     form_submissions: Vec<ProfileFormSubmission>,
+    /// `{name: {value, versions}}`; only `email` is read.
+    #[serde(default)]
+    properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What the reactor reads of a contact's legacy profile: its address (to
+/// make sure a contact id named by an event is the signup's contact) and its
+/// form submissions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactProfile {
+    /// The `email` property's value, when the profile carries it.
+    pub email: Option<String>,
+    pub form_submissions: Vec<ProfileFormSubmission>,
+}
+
+impl From<LegacyProfile> for ContactProfile {
+    fn from(profile: LegacyProfile) -> Self {
+        let email = profile
+            .properties
+            .get("email")
+            .and_then(|p| p.get("value"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        Self {
+            email,
+            form_submissions: profile.form_submissions,
+        }
+    }
 }
 
 /// Asks for every submission and leaves out what the reactor does not read.
@@ -61,6 +89,19 @@ impl HubSpotClient {
         &self,
         ids: &[ContactId],
     ) -> Result<HashMap<ContactId, Vec<ProfileFormSubmission>>, HubSpotError> {
+        Ok(self
+            .batch_profiles(ids)
+            .await?
+            .into_iter()
+            .map(|(id, profile)| (id, profile.form_submissions))
+            .collect())
+    }
+
+    /// [`Self::batch_form_submissions`] with each contact's address too.
+    pub async fn batch_profiles(
+        &self,
+        ids: &[ContactId],
+    ) -> Result<HashMap<ContactId, ContactProfile>, HubSpotError> {
         let mut vids: Vec<u64> = ids.iter().map(|id| id.get()).collect();
         vids.sort_unstable();
         vids.dedup();
@@ -85,12 +126,10 @@ impl HubSpotClient {
 }
 
 /// Keys the answer by contact id; keys that are not ids are ignored.
-fn by_contact(
-    profiles: HashMap<String, LegacyProfile>,
-) -> HashMap<ContactId, Vec<ProfileFormSubmission>> {
+fn by_contact(profiles: HashMap<String, LegacyProfile>) -> HashMap<ContactId, ContactProfile> {
     profiles
         .into_iter()
-        .filter_map(|(vid, profile)| Some((ContactId::parse(&vid).ok()?, profile.form_submissions)))
+        .filter_map(|(vid, profile)| Some((ContactId::parse(&vid).ok()?, profile.into())))
         .collect()
 }
 
@@ -101,7 +140,8 @@ mod tests {
     #[test]
     fn the_batch_answer_is_keyed_by_contact() {
         let raw = serde_json::json!({
-            "101": {"vid": 101, "form-submissions": [
+            "101": {"vid": 101, "properties": {"email": {"value": "pat@example.com", "versions": []}},
+                "form-submissions": [
                 {"form-id": "f1", "conversion-id": "c1", "timestamp": 1700000000000u64}]},
             "102": {"vid": 102},
             "junk": {"vid": 0}
@@ -110,8 +150,14 @@ mod tests {
         let map = by_contact(profiles);
         assert_eq!(map.len(), 2);
         let first = ContactId::new(101).expect("id");
-        assert_eq!(map[&first][0].form_id, "f1");
-        assert_eq!(map[&first][0].timestamp, Some(1_700_000_000_000));
-        assert!(map[&ContactId::new(102).expect("id")].is_empty());
+        assert_eq!(map[&first].email.as_deref(), Some("pat@example.com"));
+        assert_eq!(map[&first].form_submissions[0].form_id, "f1");
+        assert_eq!(
+            map[&first].form_submissions[0].timestamp,
+            Some(1_700_000_000_000)
+        );
+        let second = &map[&ContactId::new(102).expect("id")];
+        assert!(second.form_submissions.is_empty());
+        assert_eq!(second.email, None);
     }
 }

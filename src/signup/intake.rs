@@ -11,7 +11,7 @@ use crate::config::SignupSettings;
 use crate::domain::{PortalId, SignupRecord, SignupStatus};
 use crate::hubspot::forms::{FormContext, FormField, FormFieldError, FormSubmission, FormsError};
 use crate::hubspot::{HubSpotClient, HubSpotError};
-use crate::store::{Permit, RedisStore, StoreError};
+use crate::store::{RedisStore, Reservation, StoreError};
 
 use super::request::ValidSignup;
 use super::telemetry as signup_metrics;
@@ -117,16 +117,19 @@ impl SignupIntake {
     /// One submission attempt under the shared Forms quota.
     pub async fn attempt(&self, pending: &SignupRecord) -> Result<Attempt, StoreError> {
         let attempt_number = pending.attempts + 1;
-        if let Permit::Wait(wait) = self
+        let permit = match self
             .store
-            .try_acquire(FORMS_LIMITER, self.settings.forms_quota)
+            .reserve(FORMS_LIMITER, self.settings.forms_quota, 1)
             .await?
         {
-            return Ok(Attempt::Later {
-                wait,
-                reason: "local_rate_limit".to_owned(),
-            });
-        }
+            Reservation::Granted(permit) => permit,
+            Reservation::Wait(wait) => {
+                return Ok(Attempt::Later {
+                    wait,
+                    reason: "local_rate_limit".to_owned(),
+                });
+            }
+        };
         let submission = submission_of(pending);
         let target = &self.target;
         let result = self
@@ -138,6 +141,11 @@ impl SignupIntake {
                 &submission,
             )
             .await;
+        // HubSpot counted the call when it arrived, after the permit was
+        // stamped: stamped again now, the window never frees it too early.
+        if let Err(error) = self.store.use_permit(&permit, 1).await {
+            tracing::warn!(error = ?error, "could not re-stamp the Forms permit");
+        }
         Ok(match result {
             Ok(_) => Attempt::Submitted,
             Err(FormsError::Rejected { message, errors }) => Attempt::Rejected { message, errors },

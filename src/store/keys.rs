@@ -59,6 +59,14 @@ impl Keys {
         format!("{}{{signups}}:email:{fingerprint}", self.prefix)
     }
 
+    /// The contact an event last named for an address with open signups
+    /// (string: contact id, TTL = the wait horizon; the key carries the
+    /// address's fingerprint): lets a check read that contact's profile
+    /// directly instead of looking the address up first.
+    pub fn contact_hint(&self, fingerprint: &str) -> String {
+        format!("{}{{signups}}:hint:{fingerprint}", self.prefix)
+    }
+
     /// The open signups seen on one contact (set of signupIds): what an
     /// event for that contact wakes.
     pub fn signups_by_contact(&self, contact: ContactId) -> String {
@@ -168,6 +176,7 @@ mod tests {
             keys.signups_open(),
             keys.send_cooldown(contact),
             keys.deleted_contact(contact),
+            keys.contact_hint(&email.fingerprint()),
         ] {
             assert!(key.starts_with("sr:{signups}:"), "{key}");
             assert!(!key.contains("pat@"), "{key}");

@@ -25,7 +25,7 @@ pub use idempotency::{IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
 pub use rate_limit::{Permit, PermitIds, Reservation};
 pub use server_settings::SettingWarning;
-pub use signup_checks::{CheckEnd, Finish};
+pub use signup_checks::{CheckEnd, DueBacklog, Finish};
 pub use stream::{RecordedEvent, StreamEntry, entry_field};
 pub use stream_group::HANDOFF_CONSUMER;
 

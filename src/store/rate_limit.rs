@@ -67,7 +67,21 @@ impl RedisStore {
         quota: Quota,
         permits: u32,
     ) -> Result<Reservation, StoreError> {
+        self.reserve_leaving(limiter, quota, permits, 0).await
+    }
+
+    /// [`Self::reserve`] for work that may only use spare quota: granted
+    /// only when `keep_free` permits stay free afterwards, so that it never
+    /// takes a permit that more urgent calls are about to need.
+    pub async fn reserve_leaving(
+        &self,
+        limiter: &str,
+        quota: Quota,
+        permits: u32,
+        keep_free: u32,
+    ) -> Result<Reservation, StoreError> {
         let permits = permits.clamp(1, quota.max);
+        let keep_free = keep_free.min(quota.max - permits);
         let id = uuid::Uuid::new_v4().simple().to_string();
         let mut invocation = RATE_LIMIT.prepare_invoke();
         invocation
@@ -75,7 +89,8 @@ impl RedisStore {
             .arg(quota.max)
             .arg(crate::clock::millis(quota.window))
             .arg(&id)
-            .arg(permits);
+            .arg(permits)
+            .arg(keep_free);
         let mut conn = self.connection();
         let wait_ms: u64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
         Ok(if wait_ms == 0 {
@@ -97,6 +112,40 @@ impl RedisStore {
         let mut conn = self.connection();
         let _: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
         Ok(())
+    }
+
+    /// Gives reserved permit `index` (1-based) back: its call will not be
+    /// made after all.
+    pub async fn release_permit(&self, permits: &PermitIds, index: u32) -> Result<(), StoreError> {
+        let mut conn = self.connection();
+        let _: i64 = self
+            .bounded(
+                redis::cmd("ZREM")
+                    .arg(&permits.key)
+                    .arg(format!("{}:{index}", permits.id))
+                    .query_async(&mut conn),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// How many permits of the named limiter are free now (the process's
+    /// clock; an estimate for pacing, not a reservation).
+    pub async fn permits_free(&self, limiter: &str, quota: Quota) -> Result<u32, StoreError> {
+        let since = crate::clock::now_ms().saturating_sub(crate::clock::millis(quota.window));
+        let mut conn = self.connection();
+        let used: u64 = self
+            .bounded(
+                redis::cmd("ZCOUNT")
+                    .arg(self.keys.rate_limit(limiter))
+                    .arg(format!("({since}"))
+                    .arg("+inf")
+                    .query_async(&mut conn),
+            )
+            .await?;
+        Ok(quota
+            .max
+            .saturating_sub(u32::try_from(used).unwrap_or(u32::MAX)))
     }
 
     /// Waits (without busy looping) until the named limiter grants a call, or

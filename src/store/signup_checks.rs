@@ -29,6 +29,30 @@ pub enum CheckEnd {
     Drop,
 }
 
+/// The due queue at a glance, for pacing the claims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueBacklog {
+    /// Signups due now.
+    pub due_now: usize,
+    /// Due time of the earliest queued signup (ms), if any.
+    pub earliest: Option<u64>,
+    /// When this was read (ms).
+    pub now: u64,
+}
+
+impl DueBacklog {
+    /// How long the earliest due signup has been due (zero if none is).
+    pub fn waited(&self) -> Duration {
+        Duration::from_millis(self.earliest.map_or(0, |at| self.now.saturating_sub(at)))
+    }
+
+    /// How long until the earliest queued signup is due, if one is queued.
+    pub fn next_due_in(&self) -> Option<Duration> {
+        self.earliest
+            .map(|at| Duration::from_millis(at.saturating_sub(self.now)))
+    }
+}
+
 /// What a finished check writes.
 #[derive(Debug, Clone, Copy)]
 pub struct Finish<'a> {
@@ -113,6 +137,7 @@ impl RedisStore {
         email_fingerprint: Option<&str>,
         creation: bool,
         early_interval: Duration,
+        hint_ttl: Duration,
     ) -> Result<u64, StoreError> {
         let keys = &self.keys;
         let mut invocation = WAKE.prepare_invoke();
@@ -124,13 +149,56 @@ impl RedisStore {
             .key(keys.early_check())
             .key(keys.signups_by_contact(contact));
         if let Some(fingerprint) = email_fingerprint {
-            invocation.key(keys.signups_by_fingerprint(fingerprint));
+            invocation
+                .key(keys.signups_by_fingerprint(fingerprint))
+                .key(keys.contact_hint(fingerprint));
         }
         invocation
             .arg(if creation { "creation" } else { "change" })
-            .arg(millis(early_interval).max(1));
+            .arg(millis(early_interval).max(1))
+            .arg(contact.get())
+            .arg(millis(hint_ttl).max(1));
         let mut conn = self.connection();
         self.bounded(invocation.invoke_async(&mut conn)).await
+    }
+
+    /// The contact last named by an event for each address (by
+    /// fingerprint), where one was (one `MGET`).
+    pub async fn contact_hints(
+        &self,
+        fingerprints: &[String],
+    ) -> Result<Vec<Option<ContactId>>, StoreError> {
+        if fingerprints.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = fingerprints
+            .iter()
+            .map(|fp| self.keys.contact_hint(fp))
+            .collect();
+        let mut conn = self.connection();
+        let hints: Vec<Option<String>> = self
+            .bounded(redis::cmd("MGET").arg(&keys).query_async(&mut conn))
+            .await?;
+        Ok(hints
+            .into_iter()
+            .map(|hint| hint.and_then(|h| ContactId::parse(&h).ok()))
+            .collect())
+    }
+
+    /// Drops the contact hints of these addresses (by fingerprint).
+    pub async fn forget_contact_hints(&self, fingerprints: &[String]) -> Result<(), StoreError> {
+        if fingerprints.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<String> = fingerprints
+            .iter()
+            .map(|fp| self.keys.contact_hint(fp))
+            .collect();
+        let mut conn = self.connection();
+        let _: i64 = self
+            .bounded(redis::cmd("DEL").arg(&keys).query_async(&mut conn))
+            .await?;
+        Ok(())
     }
 
     /// Marks a contact deleted for `ttl`: checks of its signups end.
@@ -211,6 +279,27 @@ impl RedisStore {
         Ok(first.first().map(|(_, score)| {
             Duration::from_millis((*score as u64).saturating_sub(crate::clock::now_ms()))
         }))
+    }
+
+    /// The signups due now: how many, and since when the earliest is due
+    /// (ms, reactor clock); with none due, when the next one will be.
+    pub async fn due_backlog(&self) -> Result<DueBacklog, StoreError> {
+        let now = crate::clock::now_ms();
+        let key = self.keys.signups_due();
+        let mut conn = self.connection();
+        let (due_now, first): (usize, Vec<(String, f64)>) = self
+            .bounded(
+                redis::pipe()
+                    .zcount(&key, "-inf", now)
+                    .zrange_withscores(&key, 0, 0)
+                    .query_async(&mut conn),
+            )
+            .await?;
+        Ok(DueBacklog {
+            due_now,
+            earliest: first.first().map(|(_, score)| *score as u64),
+            now,
+        })
     }
 
     /// When a signup's check is due (ms, Redis clock), if it is queued.

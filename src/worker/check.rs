@@ -86,6 +86,17 @@ impl SignupChecker {
     pub async fn process_next(&self) -> Result<CheckOutcome, StoreError> {
         let ctx = &self.ctx;
         let store = &ctx.store;
+        let backlog = store.due_backlog().await?;
+        if backlog.due_now == 0 {
+            return Ok(CheckOutcome::Idle {
+                next_due: backlog.next_due_in(),
+            });
+        }
+        if let Some(wait) = self.linger(&backlog).await? {
+            return Ok(CheckOutcome::Idle {
+                next_due: Some(wait),
+            });
+        }
         let token = format!("{}:{}", ctx.name, uuid::Uuid::new_v4().simple());
         let ids = store
             .claim_signups(
@@ -122,8 +133,9 @@ impl SignupChecker {
                 Some(record) => to_check.push(record),
             }
         }
-        for record in to_follow {
-            decided.push(self.follow_up(record).await?);
+        let followed = join_all(to_follow.into_iter().map(|record| self.follow_up(record))).await;
+        for outcome in followed {
+            decided.push(outcome?);
         }
         decided.extend(self.check_batch(to_check).await?);
         let mut report = BatchReport {
@@ -204,6 +216,10 @@ impl SignupChecker {
                 Some(Readiness::NotLanded(contact)) => {
                     record.contact_id = Some(*contact);
                     out.push(self.waiting(record, "form_not_landed").await?);
+                }
+                Some(Readiness::Moved) => {
+                    record.contact_id = None;
+                    out.push(self.waiting(record, "contact_not_visible").await?);
                 }
                 Some(Readiness::NotVisible) | None => {
                     out.push(self.waiting(record, "contact_not_visible").await?);
@@ -301,59 +317,6 @@ impl SignupChecker {
                 recheck: ctx.settings.poll_interval,
             })
             .await?;
-        Ok(())
-    }
-
-    /// Writes one outcome under the claim's token.
-    async fn write(
-        &self,
-        decided: Decided,
-        token: &str,
-        report: &mut BatchReport,
-    ) -> Result<(), StoreError> {
-        let ctx = &self.ctx;
-        let ttl = match decided.end {
-            CheckEnd::Final => ctx.settings.finished_ttl,
-            _ => ctx.pending_ttl,
-        };
-        let written = ctx
-            .store
-            .finish_signup(Finish {
-                signup_id: &decided.record.signup_id,
-                record: Some(&decided.record),
-                token,
-                end: decided.end,
-                ttl,
-                recheck: ctx.settings.poll_interval,
-            })
-            .await?;
-        let id = decided.record.signup_id.clone();
-        if !written {
-            report.fenced += 1;
-            worker_metrics::check("fenced");
-            tracing::warn!(signup_id = %id, "claim lost before the outcome was written; outcome dropped");
-            return Ok(());
-        }
-        match decided.kind {
-            Kind::Sent => {
-                worker_metrics::check("sent");
-                report.sent.push(id);
-            }
-            Kind::Waiting(reason) => {
-                worker_metrics::check("waiting");
-                report.waiting.push((id, reason));
-            }
-            Kind::Deferred(reason) => {
-                worker_metrics::check("deferred");
-                report.deferred.push((id, reason));
-            }
-            Kind::DeadLettered(reason) => {
-                worker_metrics::check("dead_lettered");
-                worker_metrics::dead_letter("checks");
-                tracing::warn!(signup_id = %id, reason = %reason, "signup dead-lettered");
-                report.dead_lettered.push((id, reason));
-            }
-        }
         Ok(())
     }
 }

@@ -19,6 +19,9 @@ use crate::store::StoreError;
 pub(super) enum Readiness {
     /// No contact with its address is visible yet.
     NotVisible,
+    /// The contact it was known by now carries another address: look the
+    /// address up again at the next check.
+    Moved,
     /// The contact is visible; this signup's submission is not on it yet.
     NotLanded(ContactId),
     /// The contact is visible with this signup's submission on it.
@@ -41,42 +44,84 @@ pub(super) struct Landed {
 }
 
 impl SignupChecker {
-    /// Confirms every signup of the batch: one batch read by email and, for
-    /// `profile`, one legacy batch profile call; both permits taken at once.
+    /// Confirms every signup of the batch, taking the permits of all its
+    /// calls at once. `property`: one batch read by email. `profile`: one
+    /// legacy batch profile call, preceded by a batch read by email only for
+    /// the signups whose contact is not known yet (not seen by an earlier
+    /// check, nor named by an event for their address).
     pub(super) async fn confirm(
         &self,
         records: &[SignupRecord],
     ) -> Result<BatchAnswer, StoreError> {
         let ctx = &self.ctx;
         let strategy = ctx.settings.form_confirmation;
-        let permits = match strategy {
-            FormConfirmation::Profile => 2,
-            FormConfirmation::Property => 1,
+        let known = match strategy {
+            FormConfirmation::Property => vec![None; records.len()],
+            FormConfirmation::Profile => self.known_contacts(records).await?,
         };
+        let unknown: Vec<SignupRecord> = records
+            .iter()
+            .zip(&known)
+            .filter(|(_, contact)| contact.is_none())
+            .map(|(record, _)| record.clone())
+            .collect();
+        let read_first = !unknown.is_empty();
+        let permits = u32::from(read_first) + u32::from(strategy == FormConfirmation::Profile);
         let reserved = match ctx.reserve_api_permits(permits).await? {
             Ok(reserved) => reserved,
             Err(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
         };
-        let contacts = match self.read_contacts(records, strategy).await {
-            Call::Done(contacts) => contacts,
-            Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
-            Call::Failed(error) => return Ok(BatchAnswer::Failed(error)),
+        let contacts = if read_first {
+            let read = self.read_contacts(&unknown, strategy).await;
+            // HubSpot counted the call on arrival, after the permit's stamp.
+            ctx.store.use_permit(&reserved, 1).await?;
+            match read {
+                Call::Done(contacts) => contacts,
+                Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
+                Call::Failed(error) => return Ok(BatchAnswer::Failed(error)),
+            }
+        } else {
+            HashMap::new()
         };
+        // Each signup's contact: as the read found it, else as known.
+        let candidates: Vec<Option<ContactId>> = records
+            .iter()
+            .zip(&known)
+            .map(|(record, known)| {
+                contacts
+                    .get(&record.email.fingerprint())
+                    .map(|(id, _)| *id)
+                    .or(*known)
+            })
+            .collect();
+        let mut moved_away = Vec::new();
         let submissions: HashMap<ContactId, Vec<Landed>> = match strategy {
             FormConfirmation::Property => contacts
                 .values()
                 .map(|(id, landed)| (*id, landed.iter().map(clone_landed).collect()))
                 .collect(),
             FormConfirmation::Profile => {
-                let mut visible: Vec<ContactId> = contacts.values().map(|(id, _)| *id).collect();
+                let mut visible: Vec<ContactId> = candidates.iter().flatten().copied().collect();
                 visible.sort_unstable();
                 visible.dedup();
-                // The second call is made now: its permit counts from now.
-                ctx.store.use_permit(&reserved, 2).await?;
-                match self.profile_submissions(&visible).await {
-                    Call::Done(found) => found,
-                    Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
-                    Call::Failed(error) => return Ok(BatchAnswer::Failed(error)),
+                if visible.is_empty() {
+                    // Nothing to look at: the profile call is not made.
+                    ctx.store.release_permit(&reserved, permits).await?;
+                    HashMap::new()
+                } else {
+                    let profiles = self
+                        .profile_submissions(&visible, records, &candidates)
+                        .await;
+                    ctx.store.use_permit(&reserved, permits).await?;
+                    match profiles {
+                        Call::Done((found, moved)) => {
+                            self.forget_moved(records, &candidates, &moved).await?;
+                            moved_away = moved;
+                            found
+                        }
+                        Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
+                        Call::Failed(error) => return Ok(BatchAnswer::Failed(error)),
+                    }
                 }
             }
         };
@@ -84,21 +129,27 @@ impl SignupChecker {
         let skew = crate::clock::millis(ctx.settings.form_clock_skew);
         let readiness = records
             .iter()
-            .map(|record| {
-                let state = match contacts.get(&record.email.fingerprint()) {
+            .zip(&candidates)
+            .map(|(record, candidate)| {
+                let visible = candidate.filter(|c| match strategy {
+                    FormConfirmation::Property => true,
+                    FormConfirmation::Profile => submissions.contains_key(c),
+                });
+                let state = match visible {
+                    None if candidate.is_some_and(|c| moved_away.contains(&c)) => Readiness::Moved,
                     None => Readiness::NotVisible,
-                    Some((contact, _)) => {
+                    Some(contact) => {
                         let earliest = record.submitted_at.saturating_sub(skew);
-                        let own = submissions.get(contact).is_some_and(|list| {
+                        let own = submissions.get(&contact).is_some_and(|list| {
                             list.iter().any(|s| {
                                 s.form_guid.eq_ignore_ascii_case(guid)
                                     && s.at.is_some_and(|at| at >= earliest)
                             })
                         });
                         if own {
-                            Readiness::Landed(*contact)
+                            Readiness::Landed(contact)
                         } else {
-                            Readiness::NotLanded(*contact)
+                            Readiness::NotLanded(contact)
                         }
                     }
                 };
@@ -106,6 +157,24 @@ impl SignupChecker {
             })
             .collect();
         Ok(BatchAnswer::Known(readiness))
+    }
+
+    /// The contact of each signup when it is known without a read: seen by
+    /// an earlier check, or named by an event for its address.
+    async fn known_contacts(
+        &self,
+        records: &[SignupRecord],
+    ) -> Result<Vec<Option<ContactId>>, StoreError> {
+        let unseen: Vec<String> = records
+            .iter()
+            .filter(|r| r.contact_id.is_none())
+            .map(|r| r.email.fingerprint())
+            .collect();
+        let mut hints = self.ctx.store.contact_hints(&unseen).await?.into_iter();
+        Ok(records
+            .iter()
+            .map(|r| r.contact_id.or_else(|| hints.next().flatten()))
+            .collect())
     }
 
     /// The visible contacts of the batch's addresses (one batch read by
@@ -164,39 +233,65 @@ impl SignupChecker {
     }
 
     /// The signup form's submissions on each visible contact (one legacy
-    /// batch profile call).
+    /// batch profile call). A contact whose profile carries another address
+    /// than every signup that expects it comes back apart, as moved (an event
+    /// named it for an address it no longer has).
     async fn profile_submissions(
         &self,
         contacts: &[ContactId],
-    ) -> Call<HashMap<ContactId, Vec<Landed>>> {
+        records: &[SignupRecord],
+        candidates: &[Option<ContactId>],
+    ) -> Call<(HashMap<ContactId, Vec<Landed>>, Vec<ContactId>)> {
         let ctx = &self.ctx;
-        if contacts.is_empty() {
-            return Call::Done(HashMap::new());
-        }
-        match ctx
+        let found = match ctx
             .permitted_call("legacy_batch_profile", || {
-                ctx.hubspot.batch_form_submissions(contacts)
+                ctx.hubspot.batch_profiles(contacts)
             })
             .await
         {
-            Call::Done(found) => Call::Done(
-                found
-                    .into_iter()
-                    .map(|(id, list)| {
-                        let landed = list
-                            .into_iter()
-                            .map(|s| Landed {
-                                form_guid: s.form_id,
-                                at: s.timestamp,
-                            })
-                            .collect();
-                        (id, landed)
-                    })
-                    .collect(),
-            ),
-            Call::Wait(wait) => Call::Wait(wait),
-            Call::Failed(error) => Call::Failed(error),
+            Call::Done(found) => found,
+            Call::Wait(wait) => return Call::Wait(wait),
+            Call::Failed(error) => return Call::Failed(error),
+        };
+        let mut landed = HashMap::new();
+        let mut moved = Vec::new();
+        for (id, profile) in found {
+            let expected = profile.email.as_deref().is_none_or(|email| {
+                records.iter().zip(candidates).any(|(record, candidate)| {
+                    *candidate == Some(id) && record.email.as_str().eq_ignore_ascii_case(email)
+                })
+            });
+            if !expected {
+                moved.push(id);
+                continue;
+            }
+            let submissions = profile
+                .form_submissions
+                .into_iter()
+                .map(|s| Landed {
+                    form_guid: s.form_id,
+                    at: s.timestamp,
+                })
+                .collect();
+            landed.insert(id, submissions);
         }
+        Call::Done((landed, moved))
+    }
+
+    /// Drops the hints that named a contact which carries another address.
+    async fn forget_moved(
+        &self,
+        records: &[SignupRecord],
+        candidates: &[Option<ContactId>],
+        moved: &[ContactId],
+    ) -> Result<(), StoreError> {
+        let stale: Vec<String> = records
+            .iter()
+            .zip(candidates)
+            .filter(|(_, c)| c.is_some_and(|c| moved.contains(&c)))
+            .map(|(r, _)| r.email.fingerprint())
+            .collect();
+        self.ctx.store.forget_contact_hints(&stale).await
     }
 }
 

@@ -217,7 +217,8 @@ impl EventConsumer {
                 contact,
                 fingerprint,
                 creation,
-                self.ctx.settings.retry_base_delay,
+                self.ctx.settings.early_check_interval,
+                self.ctx.settings.contact_wait_horizon,
             )
             .await?;
         if woken > 0 {

@@ -25,15 +25,6 @@ pub enum Call<T> {
 }
 
 impl WorkerContext {
-    /// Takes `permits` from the shared API quota at once; the wait when
-    /// they are not all free.
-    pub(super) async fn take_api_permits(
-        &self,
-        permits: u32,
-    ) -> Result<Option<Duration>, StoreError> {
-        Ok(self.reserve_api_permits(permits).await?.err())
-    }
-
     /// Reserves `permits` from the shared API quota at once (a later call
     /// re-stamps its permit with `RedisStore::use_permit`); the wait when
     /// they are not all free.
@@ -55,6 +46,23 @@ impl WorkerContext {
                     .increment(1);
                 Ok(Err(wait))
             }
+        }
+    }
+
+    /// Takes one permit of spare quota: only while more than half of the
+    /// API quota stays free for confirmations; the wait otherwise.
+    pub(super) async fn take_spare_api_permit(&self) -> Result<Option<Duration>, StoreError> {
+        let quota = self.settings.api_quota;
+        match self
+            .store
+            .reserve_leaving(API_LIMITER, quota, 1, quota.max / 2)
+            .await?
+        {
+            Reservation::Granted(_) => {
+                super::telemetry::api_permits(1);
+                Ok(None)
+            }
+            Reservation::Wait(wait) => Ok(Some(wait)),
         }
     }
 

@@ -3,11 +3,13 @@
 //! exactly once per signup; recorded events only wake the signups they concern.
 
 mod check;
+mod check_write;
 mod confirm;
 mod consumer;
 mod forms_retry;
 mod gauges;
 mod hubspot_call;
+mod pacing;
 mod run_loop;
 mod send;
 mod sweep;

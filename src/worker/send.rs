@@ -96,19 +96,22 @@ impl SignupChecker {
             status_id: status.status_id.clone(),
             send_result: result_of(&status),
             sent_at: now_ms(),
+            status_reads: 0,
         });
         let next = next_of(&status);
         self.apply(record, next).await
     }
 
-    /// Follows up a send HubSpot answered `PENDING` (one status read).
+    /// Follows up a send HubSpot answered `PENDING` (one status read), with
+    /// spare quota only: a status read never takes a permit that a
+    /// confirmation is about to need, so it never delays an email.
     pub(super) async fn follow_up(&self, record: SignupRecord) -> Result<Decided, StoreError> {
         let ctx = &self.ctx;
         let Some(status_id) = record.send.as_ref().map(|s| s.status_id.clone()) else {
             return self.apply(record, Next::Sent).await;
         };
-        if let Some(wait) = ctx.take_api_permits(1).await? {
-            return Ok(deferred(record, wait, "rate_limited"));
+        if let Some(wait) = ctx.take_spare_api_permit().await? {
+            return Ok(deferred(record, wait, "waiting_for_spare_quota"));
         }
         match ctx
             .permitted_call("send_status", || ctx.hubspot.send_status(&status_id))
@@ -119,6 +122,7 @@ impl SignupChecker {
                 let mut record = record;
                 if let Some(send) = record.send.as_mut() {
                     send.send_result = result_of(&status);
+                    send.status_reads = send.status_reads.saturating_add(1);
                 }
                 self.apply(record, next).await
             }
@@ -164,8 +168,13 @@ impl SignupChecker {
             }
             Next::Pending => {
                 record.status = SignupStatus::SendPending;
-                record.checks = record.checks.saturating_add(1);
-                let delay = self.ctx.backoff().delay(record.checks);
+                let reads = record.send.as_ref().map_or(0, |s| s.status_reads);
+                let settings = &self.ctx.settings;
+                let delay = crate::backoff::Backoff {
+                    base: settings.send_status_delay,
+                    max: settings.retry_max_delay.max(settings.send_status_delay),
+                }
+                .delay(reads.saturating_add(1));
                 Ok(deferred(record, delay, "send_pending"))
             }
             Next::RetryLater(reason) => {

@@ -31,6 +31,8 @@ mod webhook_recording;
 mod webhook_redis_outage;
 mod webhook_replay;
 mod worker_batches;
+mod worker_driven;
 mod worker_flow;
+mod worker_pacing;
 mod worker_resilience;
 mod worker_signups;

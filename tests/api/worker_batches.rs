@@ -1,126 +1,18 @@
 //! Batches driven step by step: one claim, one batch read and one confirmation
 //! for many signups; the confirmation strategies; replicas under one quota.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use hubspot_simulator::{DEFAULT_FORM_GUID, Simulator, SimulatorHandle};
 use serde_json::json;
-use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
-use signup_reactor::hubspot::HubSpotClient;
+use signup_reactor::domain::SignupStatus;
 use signup_reactor::startup::Role;
-use signup_reactor::store::{Quota, RedisStore};
-use signup_reactor::worker::{
-    CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker, Verification, WorkerContext,
-};
+use signup_reactor::store::Quota;
+use signup_reactor::worker::{CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker};
 
 use crate::support::app::{PORTAL_ID, TestApp};
-use crate::support::redis_server::TestRedis;
-use crate::support::stack::{Stack, eventually, signup_body, sim_config, wire};
+use crate::support::stack::{Stack, eventually, signup_body, wire};
+use crate::worker_driven::driven;
 use crate::worker_signups::signup_id;
-
-/// A receiver alone (no worker) on the simulator; the test drives the worker's steps.
-struct Driven {
-    sim: SimulatorHandle,
-    app: TestApp,
-    ctx: Arc<WorkerContext>,
-    store: RedisStore,
-}
-
-async fn driven() -> Driven {
-    let sim = Simulator::start(sim_config()).await.expect("simulator");
-    let app = TestApp::spawn_role(Role::Receiver, TestRedis::start(), |config| {
-        wire(config, &sim);
-        config.worker.form_clock_skew = Duration::ZERO;
-    })
-    .await;
-    sim.set_webhook_target(Some(app.webhook_url()));
-    let config = &app.config;
-    let store = RedisStore::connect(&config.redis).expect("store");
-    let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
-    let ctx = WorkerContext::new(
-        store.clone(),
-        hubspot,
-        config.worker.clone(),
-        Verification {
-            portal_id: config.hubspot.portal_id,
-            form_guid: config.hubspot.signup_form_guid.clone(),
-            email_id: config.hubspot.verification_email_id,
-        },
-        config.signup.pending_ttl,
-    );
-    Driven {
-        sim,
-        app,
-        ctx,
-        store,
-    }
-}
-
-impl Driven {
-    /// A submitted signup that never went through the Forms API.
-    async fn record_only(&self, email: &str) -> SignupRecord {
-        let mut record = SignupRecord::new(
-            Email::parse(email).expect("email"),
-            Default::default(),
-            Default::default(),
-            Default::default(),
-            signup_reactor::clock::now_ms(),
-        );
-        let ttl = Duration::from_secs(3600);
-        self.store
-            .create_signup(&record, ttl)
-            .await
-            .expect("create");
-        record.status = SignupStatus::Submitted;
-        assert!(
-            self.store
-                .signup_submitted(&record, ttl, Duration::ZERO)
-                .await
-                .expect("submitted")
-        );
-        record
-    }
-
-    /// A contact HubSpot has from a form entry that was no signup of ours.
-    async fn import(&self, email: &str) -> u64 {
-        let url = format!(
-            "{}/submissions/v3/integration/submit/{PORTAL_ID}/{DEFAULT_FORM_GUID}",
-            self.sim.base_url()
-        );
-        let body = json!({"fields": [{"objectTypeId": "0-1", "name": "email", "value": email}]});
-        let response = self
-            .app
-            .http
-            .post(url)
-            .json(&body)
-            .send()
-            .await
-            .expect("submit");
-        assert_eq!(response.status(), 200);
-        let sim = &self.sim;
-        assert!(
-            eventually(Duration::from_secs(10), || async {
-                sim.contact_by_email(email).is_some_and(|c| c.visible_now())
-            })
-            .await
-        );
-        sim.contact_by_email(email).expect("contact").id
-    }
-
-    async fn make_due(&self, id: &str) {
-        let record = self
-            .store
-            .load_signup(id)
-            .await
-            .expect("load")
-            .expect("record");
-        self.store
-            .signup_submitted(&record, Duration::from_secs(3600), Duration::ZERO)
-            .await
-            .expect("due");
-    }
-}
 
 #[tokio::test]
 async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_checks() {

@@ -63,6 +63,7 @@ pub fn test_config(redis_url: &str) -> Config {
         .set("SIGNUP_FINISHED_TTL", "1d")
         .set("FIRST_CHECK_GRACE", "200ms")
         .set("CONTACT_SEND_COOLDOWN", "0s")
+        .set("SEND_STATUS_DELAY", "50ms")
         .build()
         .expect("the test configuration is valid")
 }

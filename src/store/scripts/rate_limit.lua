@@ -1,13 +1,15 @@
 #!lua
 -- Sliding-window rate limiter shared by every replica: allows at most ARGV[1]
 -- calls per ARGV[2] milliseconds, timed by the Redis clock. Takes ARGV[4]
--- permits at once, or none.
+-- permits at once, or none; with ARGV[5], only when at least that many more
+-- stay free afterwards (low-priority calls leave room for the others).
 --
 -- KEYS[1] the window log (sorted set of call ids by time)
 -- ARGV[1] max calls per window
 -- ARGV[2] window in milliseconds
 -- ARGV[3] a unique id for this acquisition
 -- ARGV[4] permits wanted (1 to ARGV[1])
+-- ARGV[5] permits that must stay free after this acquisition (default 0)
 -- Returns 0 when the calls may proceed, else the milliseconds until enough
 -- permits are free.
 local t = redis.call('TIME')
@@ -15,16 +17,21 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local max = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local wanted = tonumber(ARGV[4] or '1')
+local keep_free = tonumber(ARGV[5] or '0')
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local used = redis.call('ZCARD', KEYS[1])
-if used + wanted <= max then
+if used + wanted + keep_free <= max then
   for i = 1, wanted do
     redis.call('ZADD', KEYS[1], now, ARGV[3] .. ':' .. i)
   end
   redis.call('PEXPIRE', KEYS[1], window)
   return 0
 end
-local nth = redis.call('ZRANGE', KEYS[1], used + wanted - max - 1, used + wanted - max - 1, 'WITHSCORES')
+local oldest = used + wanted + keep_free - max - 1
+local nth = redis.call('ZRANGE', KEYS[1], oldest, oldest, 'WITHSCORES')
+if not nth[2] then
+  return window
+end
 local wait = tonumber(nth[2]) + window - now
 if wait < 1 then wait = 1 end
 return wait

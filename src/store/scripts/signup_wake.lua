@@ -5,19 +5,27 @@
 -- running check. A creation event of a contact that no signup is known on
 -- may trigger one early check of the signups whose contact is still unseen,
 -- at most once per ARGV[2] ms however many such events arrive; otherwise an
--- event for a contact without open signups writes nothing.
+-- event for a contact without open signups writes nothing. An `email` change
+-- that names an address with open signups also leaves a hint: that the
+-- contact is the address's (checks then read its profile directly).
 --
 -- KEYS[1] due checks, KEYS[2] claim tokens, KEYS[3] woken during a check,
 -- KEYS[4] unseen signups, KEYS[5] early-check marker, KEYS[6] the contact's
--- index, KEYS[7] the address's index (only for `email` changes)
--- ARGV[1] 'creation' or 'change', ARGV[2] early-check interval ms
+-- index, KEYS[7] the address's index and KEYS[8] its contact hint (both
+-- only for `email` changes)
+-- ARGV[1] 'creation' or 'change', ARGV[2] early-check interval ms,
+-- ARGV[3] the contact id, ARGV[4] the hint's TTL ms
 -- Returns how many signups were woken.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ids = redis.call('SMEMBERS', KEYS[6])
 if KEYS[7] then
-  for _, id in ipairs(redis.call('SMEMBERS', KEYS[7])) do
+  local by_address = redis.call('SMEMBERS', KEYS[7])
+  for _, id in ipairs(by_address) do
     ids[#ids + 1] = id
+  end
+  if #by_address > 0 then
+    redis.call('SET', KEYS[8], ARGV[3], 'PX', tonumber(ARGV[4]))
   end
 end
 if #ids == 0 and ARGV[1] == 'creation' then

@@ -1,0 +1,297 @@
+//! What a check costs under HubSpot's quota: a contact named by an event is
+//! confirmed by its profile alone, a stale hint is dropped, due signups
+//! linger to share a batch only while the quota is scarce, and send status
+//! reads take only spare quota.
+
+use std::time::Duration;
+
+use hubspot_simulator::{Endpoint as FaultEndpoint, FaultRule};
+use signup_reactor::domain::{ContactId, Email};
+use signup_reactor::store::{Quota, Reservation};
+use signup_reactor::worker::{API_LIMITER, CheckOutcome, SignupChecker};
+
+use crate::support::stack::{eventually, signup_body};
+use crate::worker_driven::{Driven, driven, driven_with};
+use crate::worker_signups::signup_id;
+
+/// A signup through the Forms API whose contact is visible with its
+/// submission, and whose events (an `email` change among them) were consumed.
+async fn landed_signup(d: &Driven, email: &str) -> String {
+    let id = signup_id(d.app.signup(&signup_body(email), None).await).await;
+    let sim = &d.sim;
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            sim.contact_by_email(email)
+                .is_some_and(|c| c.visible_now() && !c.form_submissions.is_empty())
+        })
+        .await
+    );
+    let contact = sim.contact_by_email(email).expect("contact").id;
+    let wanted = sim
+        .events()
+        .iter()
+        .filter(|e| e.object_id == contact)
+        .count();
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            d.app
+                .stream_contacts()
+                .await
+                .iter()
+                .filter(|c| **c == contact.to_string())
+                .count()
+                >= wanted
+        })
+        .await,
+        "every event of the contact was delivered"
+    );
+    d.consume_all().await;
+    id
+}
+
+/// Takes more than half of the API quota, as a busy launch would.
+async fn use_most_of_the_quota(d: &Driven) {
+    let quota = d.ctx.settings.api_quota;
+    let granted = d
+        .store
+        .reserve(API_LIMITER, quota, quota.max / 2 + 1)
+        .await
+        .expect("reserve");
+    assert!(matches!(granted, Reservation::Granted(_)));
+}
+
+async fn free_the_quota(d: &Driven) {
+    let mut conn = d.app.redis_conn().await;
+    let key = d.store.keys().rate_limit(API_LIMITER);
+    let _: i64 = redis::cmd("DEL")
+        .arg(key)
+        .query_async(&mut conn)
+        .await
+        .expect("del");
+}
+
+fn fingerprint(email: &str) -> String {
+    Email::parse(email).expect("email").fingerprint()
+}
+
+#[tokio::test]
+async fn a_contact_named_by_an_event_is_confirmed_by_its_profile_alone() {
+    let d = driven().await;
+    let email = "hinted@example.com";
+    let id = landed_signup(&d, email).await;
+    let contact = d.sim.contact_by_email(email).expect("contact").id;
+    let hints = d
+        .store
+        .contact_hints(&[fingerprint(email)])
+        .await
+        .expect("hints");
+    assert_eq!(hints, vec![Some(ContactId::new(contact).expect("id"))]);
+
+    // From now on every batch read fails: only a check that makes none sends.
+    d.sim.add_fault(FaultRule {
+        remaining: None,
+        ..FaultRule::server_errors(FaultEndpoint::CrmBatchRead, 500, 1)
+    });
+    d.make_due(&id).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("nothing was due");
+    };
+    assert_eq!(
+        report.deferred,
+        vec![(id.clone(), "send_pending".to_owned())],
+        "{report:?}"
+    );
+    let sent: Vec<String> = d.sim.emails().into_iter().map(|e| e.to).collect();
+    assert_eq!(sent, vec![email.to_owned()]);
+
+    // A signup no event named needs the batch read, which fails.
+    let unnamed = d.record_only("unnamed@example.com").await;
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("nothing was due");
+    };
+    assert_eq!(
+        report.deferred,
+        vec![(unnamed.signup_id.clone(), "hubspot_failing".to_owned())],
+        "{report:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
+    let d = driven().await;
+    let owner = d.import("owner@example.com").await;
+    let record = d.record_only("moved@example.com").await;
+    // An event said the contact had this address; it has another one now.
+    // (The signup is due already: the event wakes nothing, it leaves a hint.)
+    d.store
+        .wake_signups(
+            ContactId::new(owner).expect("id"),
+            Some(&fingerprint("moved@example.com")),
+            false,
+            Duration::from_secs(1),
+            Duration::from_secs(3600),
+        )
+        .await
+        .expect("wake");
+    let fp = fingerprint("moved@example.com");
+    assert!(d.store.contact_hints(&[fp.clone()]).await.expect("hints")[0].is_some());
+
+    let checker = SignupChecker::new(d.ctx.clone());
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("nothing was due");
+    };
+    assert_eq!(
+        report.waiting,
+        vec![(record.signup_id.clone(), "contact_not_visible")],
+        "{report:?}"
+    );
+    assert!(
+        d.sim.emails().is_empty(),
+        "no email to another address's contact"
+    );
+    assert_eq!(
+        d.store.contact_hints(&[fp]).await.expect("hints"),
+        vec![None],
+        "the stale hint is gone"
+    );
+    let stored = d
+        .store
+        .load_signup(&record.signup_id)
+        .await
+        .expect("load")
+        .expect("record");
+    assert_eq!(stored.contact_id, None);
+}
+
+#[tokio::test]
+async fn due_signups_linger_to_share_a_batch_only_while_the_quota_is_scarce() {
+    let d = driven_with(|config| {
+        config.worker.check_linger = Duration::from_secs(30);
+        config.worker.check_batch_size = 3;
+    })
+    .await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    // Plentiful: a lone due signup is checked at once.
+    d.record_only("alone@example.com").await;
+    let outcome = checker.process_next().await.expect("check");
+    assert!(
+        matches!(&outcome, CheckOutcome::Batch(r) if r.claimed == 1),
+        "{outcome:?}"
+    );
+
+    // Scarce: a due signup waits for others, up to CHECK_LINGER.
+    use_most_of_the_quota(&d).await;
+    d.record_only("first@example.com").await;
+    let outcome = checker.process_next().await.expect("check");
+    let CheckOutcome::Idle {
+        next_due: Some(wait),
+    } = outcome
+    else {
+        panic!("expected the signup to linger: {outcome:?}");
+    };
+    assert!(
+        wait > Duration::from_secs(20) && wait <= Duration::from_secs(30),
+        "{wait:?}"
+    );
+    // A full batch goes at once.
+    d.record_only("second@example.com").await;
+    d.record_only("third@example.com").await;
+    let outcome = checker.process_next().await.expect("check");
+    assert!(
+        matches!(&outcome, CheckOutcome::Batch(r) if r.claimed == 3),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn send_status_reads_take_only_spare_quota() {
+    let d = driven().await;
+    let email = "pending@example.com";
+    let id = landed_signup(&d, email).await;
+    d.make_due(&id).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("nothing was due");
+    };
+    assert_eq!(
+        report.deferred,
+        vec![(id.clone(), "send_pending".to_owned())]
+    );
+    // The status is read SEND_STATUS_DELAY later (with jitter: half of it at least).
+    let due = d
+        .store
+        .signup_due_at(&id)
+        .await
+        .expect("due")
+        .expect("queued");
+    let delay = d.ctx.settings.send_status_delay.as_millis() as u64;
+    assert!(due + 5 >= signup_reactor::clock::now_ms() + delay / 2 - 100);
+
+    // With more than half of the quota in use, no status read is made: a
+    // read would hit this fault and come back as `server_error`.
+    d.sim.add_fault(FaultRule {
+        remaining: None,
+        ..FaultRule::server_errors(FaultEndpoint::SendStatus, 500, 1)
+    });
+    use_most_of_the_quota(&d).await;
+    d.make_due(&id).await;
+    // The signup has waited long enough not to linger.
+    tokio::time::sleep(d.ctx.settings.check_linger).await;
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("nothing was due");
+    };
+    assert_eq!(
+        report.deferred,
+        vec![(id.clone(), "waiting_for_spare_quota".to_owned())]
+    );
+
+    // With the quota free again, the status is read: delivered.
+    d.sim.set_faults(Vec::new());
+    free_the_quota(&d).await;
+    d.make_due(&id).await;
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("nothing was due");
+    };
+    assert_eq!(report.sent, vec![id.clone()], "{report:?}");
+    let stored = d
+        .store
+        .load_signup(&id)
+        .await
+        .expect("load")
+        .expect("record");
+    let send = stored.send.expect("send recorded");
+    assert_eq!(send.send_result, "SENT");
+    assert_eq!(send.status_reads, 1);
+}
+
+#[tokio::test]
+async fn spare_quota_leaves_room_and_a_released_permit_returns() {
+    let d = driven().await;
+    let quota = Quota {
+        max: 10,
+        window: Duration::from_secs(60),
+    };
+    let store = &d.store;
+    for _ in 0..5 {
+        let granted = store
+            .reserve_leaving("spare", quota, 1, 5)
+            .await
+            .expect("reserve");
+        assert!(matches!(granted, Reservation::Granted(_)));
+    }
+    let refused = store
+        .reserve_leaving("spare", quota, 1, 5)
+        .await
+        .expect("reserve");
+    assert!(matches!(refused, Reservation::Wait(w) if w > Duration::ZERO));
+    assert_eq!(store.permits_free("spare", quota).await.expect("free"), 5);
+    // Urgent work still gets the rest.
+    let Reservation::Granted(urgent) = store.reserve("spare", quota, 2).await.expect("reserve")
+    else {
+        panic!("the free half is there for urgent work");
+    };
+    assert_eq!(store.permits_free("spare", quota).await.expect("free"), 3);
+    store.release_permit(&urgent, 2).await.expect("release");
+    assert_eq!(store.permits_free("spare", quota).await.expect("free"), 4);
+}
