@@ -145,7 +145,7 @@ pub struct SettingsArgs {
     #[arg(long, env = "CHECK_BATCH_SIZE", default_value = "100")]
     pub check_batch_size: String,
 
-    /// When more than half of the API quota is in use, how long a due check may wait for others to share its batch.
+    /// When more than a quarter of the API quota is in use, how long a due check may wait for others to share its batch.
     #[arg(long, env = "CHECK_LINGER", default_value = "1s")]
     pub check_linger: String,
 

@@ -11,6 +11,7 @@ use super::confirm::{BatchAnswer, Readiness};
 use super::telemetry as worker_metrics;
 use super::{Step, WorkerContext};
 use crate::clock::now_ms;
+use crate::config::FormConfirmation;
 use crate::domain::{SignupRecord, SignupStatus};
 use crate::store::{CheckEnd, Finish, StoreError};
 use crate::store::{DeadLetter, DeadLetterSource};
@@ -92,7 +93,8 @@ impl SignupChecker {
                 next_due: backlog.next_due_in(),
             });
         }
-        if let Some(wait) = self.linger(&backlog).await? {
+        let scarce = self.quota_scarce().await?;
+        if let Some(wait) = self.linger(&backlog, scarce) {
             return Ok(CheckOutcome::Idle {
                 next_due: Some(wait),
             });
@@ -137,7 +139,7 @@ impl SignupChecker {
         for outcome in followed {
             decided.push(outcome?);
         }
-        decided.extend(self.check_batch(to_check).await?);
+        decided.extend(self.check_batch(to_check, scarce).await?);
         let mut report = BatchReport {
             claimed: ids.len(),
             ..BatchReport::default()
@@ -156,8 +158,14 @@ impl SignupChecker {
         Ok(CheckOutcome::Batch(report))
     }
 
-    /// Confirms a batch of submitted signups and sends the ready ones.
-    async fn check_batch(&self, records: Vec<SignupRecord>) -> Result<Vec<Decided>, StoreError> {
+    /// Confirms a batch of submitted signups and sends the ready ones. While
+    /// the quota is `scarce`, young signups no event has named yet wait for
+    /// their event instead of costing a read.
+    async fn check_batch(
+        &self,
+        records: Vec<SignupRecord>,
+        scarce: bool,
+    ) -> Result<Vec<Decided>, StoreError> {
         if records.is_empty() {
             return Ok(Vec::new());
         }
@@ -180,7 +188,25 @@ impl SignupChecker {
                 return Ok(out);
             }
         }
-        let answer = self.confirm(&records).await?;
+        let known = self.known_contacts(&records).await?;
+        let profile = self.ctx.settings.form_confirmation == FormConfirmation::Profile;
+        let (records, known) = if scarce && profile {
+            self.hold_unnamed(records, known, &mut out)
+        } else {
+            (records, known)
+        };
+        if records.is_empty() {
+            return Ok(out);
+        }
+        // Named by an event but not visible yet: HubSpot's visibility lag is
+        // short, so these are checked again soon rather than after backoff.
+        let named: Vec<String> = records
+            .iter()
+            .zip(&known)
+            .filter(|(r, k)| r.contact_id.is_none() && k.is_some())
+            .map(|(r, _)| r.signup_id.clone())
+            .collect();
+        let answer = self.confirm(&records, &known).await?;
         let readiness = match answer {
             BatchAnswer::Known(readiness) => readiness,
             BatchAnswer::Wait(wait, reason) => {
@@ -215,14 +241,15 @@ impl SignupChecker {
                 }
                 Some(Readiness::NotLanded(contact)) => {
                     record.contact_id = Some(*contact);
-                    out.push(self.waiting(record, "form_not_landed").await?);
+                    out.push(self.waiting(record, "form_not_landed", false).await?);
                 }
                 Some(Readiness::Moved) => {
                     record.contact_id = None;
-                    out.push(self.waiting(record, "contact_not_visible").await?);
+                    out.push(self.waiting(record, "contact_not_visible", false).await?);
                 }
                 Some(Readiness::NotVisible) | None => {
-                    out.push(self.waiting(record, "contact_not_visible").await?);
+                    let soon = named.contains(&record.signup_id);
+                    out.push(self.waiting(record, "contact_not_visible", soon).await?);
                 }
             }
         }
@@ -233,12 +260,14 @@ impl SignupChecker {
         Ok(out)
     }
 
-    /// Not ready: check again after its backoff (or at its contact's next
-    /// event), until the wait horizon; then dead-letter it with the reason.
+    /// Not ready: check again after its backoff (`soon`: after the first
+    /// step of it), or at its contact's next event, until the wait horizon;
+    /// then dead-letter it with the reason.
     async fn waiting(
         &self,
         mut record: SignupRecord,
         reason: &'static str,
+        soon: bool,
     ) -> Result<Decided, StoreError> {
         let settings = &self.ctx.settings;
         let waited = Duration::from_millis(now_ms().saturating_sub(record.waiting_since()));
@@ -248,7 +277,10 @@ impl SignupChecker {
         }
         record.checks = record.checks.saturating_add(1);
         record.last_error = Some(reason.to_owned());
-        let delay = self.ctx.backoff().delay(record.checks);
+        let delay = self
+            .ctx
+            .backoff()
+            .delay(if soon { 1 } else { record.checks });
         Ok(Decided {
             record,
             end: CheckEnd::Wait(delay),

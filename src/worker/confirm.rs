@@ -52,16 +52,13 @@ impl SignupChecker {
     pub(super) async fn confirm(
         &self,
         records: &[SignupRecord],
+        known: &[Option<ContactId>],
     ) -> Result<BatchAnswer, StoreError> {
         let ctx = &self.ctx;
         let strategy = ctx.settings.form_confirmation;
-        let known = match strategy {
-            FormConfirmation::Property => vec![None; records.len()],
-            FormConfirmation::Profile => self.known_contacts(records).await?,
-        };
         let unknown: Vec<SignupRecord> = records
             .iter()
-            .zip(&known)
+            .zip(known)
             .filter(|(_, contact)| contact.is_none())
             .map(|(record, _)| record.clone())
             .collect();
@@ -86,7 +83,7 @@ impl SignupChecker {
         // Each signup's contact: as the read found it, else as known.
         let candidates: Vec<Option<ContactId>> = records
             .iter()
-            .zip(&known)
+            .zip(known)
             .map(|(record, known)| {
                 contacts
                     .get(&record.email.fingerprint())
@@ -160,11 +157,15 @@ impl SignupChecker {
     }
 
     /// The contact of each signup when it is known without a read: seen by
-    /// an earlier check, or named by an event for its address.
-    async fn known_contacts(
+    /// an earlier check, or named by an event for its address. (`property`
+    /// reads every address anyway: none is known.)
+    pub(super) async fn known_contacts(
         &self,
         records: &[SignupRecord],
     ) -> Result<Vec<Option<ContactId>>, StoreError> {
+        if self.ctx.settings.form_confirmation == FormConfirmation::Property {
+            return Ok(vec![None; records.len()]);
+        }
         let unseen: Vec<String> = records
             .iter()
             .filter(|r| r.contact_id.is_none())

@@ -16,6 +16,11 @@ use crate::domain::{ContactId, EventKind};
 use crate::store::{DeadLetter, DeadLetterSource};
 use crate::store::{StoreError, StreamEntry};
 
+/// How long the contact an `email` change named for an address is kept as a
+/// hint for its signups' checks (they are due at once; a hinted contact not
+/// visible yet is checked again soon, for this long at most).
+const CONTACT_HINT_TTL: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The consumer group every replica's workers join.
 pub const CONSUMER_GROUP: &str = "reactor-workers";
 
@@ -218,7 +223,7 @@ impl EventConsumer {
                 fingerprint,
                 creation,
                 self.ctx.settings.early_check_interval,
-                self.ctx.settings.contact_wait_horizon,
+                CONTACT_HINT_TTL,
             )
             .await?;
         if woken > 0 {

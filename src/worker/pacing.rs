@@ -1,37 +1,69 @@
-//! Pacing the claims of signup checks by the API quota: with the quota
-//! plentiful a due signup is checked at once (latency); with more than half
-//! of it in use, due signups wait a little for others to share their batch
-//! (throughput: a batch costs the same calls for 1 signup as for 100).
+//! Pacing the checks by the API quota: with the quota plentiful a due signup
+//! is checked at once (latency); with more than a quarter of it in use, due
+//! signups wait a little for others to share their batch (throughput: a
+//! batch costs the same calls for 1 signup as for 100), and young signups no
+//! event has named yet wait for their event rather than cost a read.
 
 use std::time::Duration;
 
-use super::check::SignupChecker;
+use super::check::{Decided, Kind, SignupChecker};
 use super::hubspot_call::API_LIMITER;
-use crate::store::{DueBacklog, StoreError};
+use crate::clock::now_ms;
+use crate::domain::{ContactId, SignupRecord};
+use crate::store::{CheckEnd, DueBacklog, StoreError};
+
+/// How long HubSpot usually takes to process a submission and send its
+/// contact's events: while the quota is scarce, a signup no event has named
+/// waits this long for its event before a read looks its address up.
+pub const EVENT_WINDOW: Duration = Duration::from_secs(15);
 
 impl SignupChecker {
+    /// Whether more than a quarter of the API quota is in use (the rest
+    /// belongs to the other work, and to the next batches).
+    pub(super) async fn quota_scarce(&self) -> Result<bool, StoreError> {
+        let quota = self.ctx.settings.api_quota;
+        let free = self.ctx.store.permits_free(API_LIMITER, quota).await?;
+        Ok(u64::from(free) * 4 < u64::from(quota.max) * 3)
+    }
+
     /// How long the due signups should wait for others to share their batch:
-    /// never while more than half of the API quota is free (a small batch
-    /// goes at once), else until the batch is full or the earliest has
-    /// waited `CHECK_LINGER`.
-    pub(super) async fn linger(
-        &self,
-        backlog: &DueBacklog,
-    ) -> Result<Option<Duration>, StoreError> {
+    /// never while the quota is plentiful (a small batch goes at once), else
+    /// until the batch is full or the earliest has waited `CHECK_LINGER`.
+    pub(super) fn linger(&self, backlog: &DueBacklog, scarce: bool) -> Option<Duration> {
         let settings = &self.ctx.settings;
         let linger = settings.check_linger;
-        if linger.is_zero() || backlog.due_now >= settings.check_batch_size {
-            return Ok(None);
+        if !scarce || linger.is_zero() || backlog.due_now >= settings.check_batch_size {
+            return None;
         }
         let waited = backlog.waited();
-        if waited >= linger {
-            return Ok(None);
+        (waited < linger).then(|| linger - waited)
+    }
+
+    /// Sets aside the signups that no event has named yet and that are
+    /// younger than [`EVENT_WINDOW`]: each waits for its event (or the end of
+    /// the window) instead of a read. Returns the others.
+    pub(super) fn hold_unnamed(
+        &self,
+        records: Vec<SignupRecord>,
+        known: Vec<Option<ContactId>>,
+        out: &mut Vec<Decided>,
+    ) -> (Vec<SignupRecord>, Vec<Option<ContactId>>) {
+        let now = now_ms();
+        let mut kept = (Vec::new(), Vec::new());
+        for (mut record, contact) in records.into_iter().zip(known) {
+            let age = Duration::from_millis(now.saturating_sub(record.waiting_since()));
+            if contact.is_none() && age < EVENT_WINDOW {
+                record.last_error = Some("waiting_for_event".to_owned());
+                out.push(Decided {
+                    record,
+                    end: CheckEnd::Wait(EVENT_WINDOW - age),
+                    kind: Kind::Waiting("waiting_for_event"),
+                });
+            } else {
+                kept.0.push(record);
+                kept.1.push(contact);
+            }
         }
-        let quota = settings.api_quota;
-        let free = self.ctx.store.permits_free(API_LIMITER, quota).await?;
-        if free.saturating_mul(2) > quota.max {
-            return Ok(None);
-        }
-        Ok(Some(linger - waited))
+        kept
     }
 }

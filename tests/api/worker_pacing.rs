@@ -295,3 +295,37 @@ async fn spare_quota_leaves_room_and_a_released_permit_returns() {
     store.release_permit(&urgent, 2).await.expect("release");
     assert_eq!(store.permits_free("spare", quota).await.expect("free"), 4);
 }
+
+#[tokio::test]
+async fn under_a_scarce_quota_young_unnamed_signups_wait_for_their_event() {
+    let d = driven_with(|config| config.worker.check_linger = Duration::ZERO).await;
+    let named = landed_signup(&d, "named@example.com").await;
+    let unnamed = d.record_only("unnamed@example.com").await;
+    use_most_of_the_quota(&d).await;
+    d.make_due(&named).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("nothing was due");
+    };
+    assert_eq!(report.claimed, 2, "{report:?}");
+    assert_eq!(
+        report.deferred,
+        vec![(named.clone(), "send_pending".to_owned())],
+        "the signup its event named is confirmed and sent"
+    );
+    assert_eq!(
+        report.waiting,
+        vec![(unnamed.signup_id.clone(), "waiting_for_event")],
+        "the other one costs no read"
+    );
+    let due = d
+        .store
+        .signup_due_at(&unnamed.signup_id)
+        .await
+        .expect("due")
+        .expect("queued");
+    assert!(
+        due > signup_reactor::clock::now_ms() + 10_000,
+        "it waits for its event up to 15 s after its submission"
+    );
+}
