@@ -105,8 +105,9 @@ pub struct SignupRecord {
     /// The contact HubSpot created or matched, once seen.
     #[serde(default)]
     pub contact_id: Option<ContactId>,
-    /// When its wait for the contact (re)started, if not at `submitted_at`
-    /// (an operator replayed it): the wait horizon counts from here.
+    /// When its wait for the contact started: when the Forms API accepted
+    /// its submission (or an operator replayed it); `submitted_at` when
+    /// unset. The wait horizon counts from here.
     #[serde(default)]
     pub waiting_since: Option<u64>,
     /// When the contact was first seen with this signup's submission on it.

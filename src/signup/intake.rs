@@ -171,6 +171,9 @@ impl SignupIntake {
     /// due after `FIRST_CHECK_GRACE`.
     pub async fn mark_submitted(&self, mut record: SignupRecord) -> Result<(), StoreError> {
         record.status = SignupStatus::Submitted;
+        // The wait for its contact starts now that HubSpot has the submission
+        // (a queued signup may have waited for the Forms quota first).
+        record.waiting_since.get_or_insert(now_ms());
         record.last_error = None;
         self.store
             .signup_submitted(

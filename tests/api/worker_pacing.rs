@@ -329,3 +329,47 @@ async fn under_a_scarce_quota_young_unnamed_signups_wait_for_their_event() {
         "it waits for its event up to 15 s after its submission"
     );
 }
+
+#[tokio::test]
+async fn a_named_contact_not_visible_yet_is_checked_again_soon() {
+    let d = driven().await;
+    // A signup checked many times already: its backoff is long.
+    let mut record = d.record_only("lagging@example.com").await;
+    record.checks = 8;
+    d.store
+        .save_signup(&record, Duration::from_secs(3600))
+        .await
+        .expect("save");
+    // An event named its contact, which HubSpot does not show yet.
+    d.store
+        .wake_signups(
+            ContactId::new(987_654_321).expect("id"),
+            Some(&fingerprint("lagging@example.com")),
+            false,
+            Duration::from_secs(1),
+            Duration::from_secs(3600),
+        )
+        .await
+        .expect("wake");
+    let checker = SignupChecker::new(d.ctx.clone());
+    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
+        panic!("nothing was due");
+    };
+    assert_eq!(
+        report.waiting,
+        vec![(record.signup_id.clone(), "contact_not_visible")]
+    );
+    let due = d
+        .store
+        .signup_due_at(&record.signup_id)
+        .await
+        .expect("due")
+        .expect("queued");
+    let first_step = d.ctx.settings.retry_base_delay.as_millis() as u64;
+    let long = d.ctx.backoff().delay(9).as_millis() as u64;
+    assert!(first_step < long / 2, "the test needs a long backoff");
+    assert!(
+        due <= signup_reactor::clock::now_ms() + first_step,
+        "checked again after the first backoff step, not the ninth"
+    );
+}
