@@ -11,6 +11,7 @@ mod rate_limit;
 mod readiness;
 mod server_settings;
 mod signup_checks;
+mod signup_scripts;
 mod signups;
 mod stream;
 mod stream_group;

@@ -2,21 +2,14 @@
 //! token, an outcome only the claim holder can write, events that wake the
 //! signups waiting for their contact or address, and the per-contact cooldown.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use redis::{AsyncCommands, Script};
+use redis::AsyncCommands;
 
+use super::signup_scripts::{CLAIM, FINISH, WAKE, finish_mode, wake_kind};
 use super::{RedisStore, StoreError};
 use crate::clock::millis;
 use crate::domain::{ContactId, SignupRecord};
-
-static CLAIM: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_claim.lua")));
-static FINISH: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_finish.lua")));
-static WAKE: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_wake.lua")));
 
 /// How a claimed signup's check ended, for the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,9 +66,9 @@ impl Checks<'_> {
     pub async fn finish(&self, finish: Finish<'_>) -> Result<bool, StoreError> {
         let keys = &self.store.keys;
         let (mode, delay) = match finish.end {
-            CheckEnd::Wait(delay) => ("wait", delay),
-            CheckEnd::Final => ("final", Duration::ZERO),
-            CheckEnd::Drop => ("drop", Duration::ZERO),
+            CheckEnd::Wait(delay) => (finish_mode::WAIT, delay),
+            CheckEnd::Final => (finish_mode::FINAL, Duration::ZERO),
+            CheckEnd::Drop => (finish_mode::DROP, Duration::ZERO),
         };
         let mut invocation = FINISH.prepare_invoke();
         invocation
@@ -136,7 +129,11 @@ impl Checks<'_> {
             invocation.key(keys.signups_by_fingerprint(fingerprint));
         }
         invocation
-            .arg(if creation { "creation" } else { "change" })
+            .arg(if creation {
+                wake_kind::CREATION
+            } else {
+                wake_kind::CHANGE
+            })
             .arg(millis(early_interval).max(1));
         let mut conn = self.store.connection();
         self.store.bounded(invocation.invoke_async(&mut conn)).await

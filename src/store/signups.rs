@@ -1,19 +1,14 @@
 //! Signup records: one per `signupId`, written whole (the JSON of
 //! `SignupRecord`), indexed by email fingerprint and among the open signups.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use redis::{AsyncCommands, Script};
+use redis::AsyncCommands;
 
+use super::signup_scripts::{CREATE, SUBMITTED};
 use super::{RedisStore, StoreError};
 use crate::clock::millis;
 use crate::domain::{Email, SignupRecord};
-
-static CREATE: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_create.lua")));
-static SUBMITTED: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_submitted.lua")));
 
 /// The signup records and their indexes; see [`RedisStore::signups`].
 #[derive(Debug, Clone, Copy)]
