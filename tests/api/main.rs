@@ -34,3 +34,4 @@ mod worker_batches;
 mod worker_flow;
 mod worker_resilience;
 mod worker_signups;
+mod worker_sweep;
