@@ -7,11 +7,16 @@ fn all() -> [&'static SignupScript; 5] {
 }
 
 /// A header role: its text without parentheses or joining words, and
-/// whether the header says it is passed only sometimes.
+/// whether the header says it is passed only sometimes (`(only ...)`, or
+/// `a and b (both only ...)` for two).
 #[derive(Debug, PartialEq)]
 struct Role {
     text: String,
     optional: bool,
+    /// Ends with "and": a following "(both only ...)" covers it too.
+    joined: bool,
+    /// Its note says "both only".
+    both: bool,
 }
 
 /// The roles `KEYS[i]` / `ARGV[i]` the header names, from `KEYS[1]` to the
@@ -36,7 +41,13 @@ fn header_roles(source: &str, array: &str) -> Vec<Role> {
         let end = next_marker(after).unwrap_or(after.len());
         if is_wanted {
             assert_eq!(index, roles.len() + 1, "{array}[{index}] out of order");
-            roles.push(role(&after[..end]));
+            let next = role(&after[..end]);
+            if next.both
+                && let Some(previous) = roles.last_mut().filter(|r: &&mut Role| r.joined)
+            {
+                previous.optional = true;
+            }
+            roles.push(next);
         }
         rest = &after[end..];
     }
@@ -54,6 +65,7 @@ fn role(raw: &str) -> Role {
     let mut text = String::new();
     let mut depth = 0;
     let mut optional = false;
+    let mut both = false;
     let mut inner = String::new();
     for c in raw.chars() {
         match c {
@@ -61,19 +73,20 @@ fn role(raw: &str) -> Role {
             ')' => {
                 depth -= 1;
                 optional |= inner.contains("only");
+                both |= inner.contains("both only");
                 inner.clear();
             }
             c if depth > 0 => inner.push(c),
             c => text.push(c),
         }
     }
-    let mut text = text.trim().trim_end_matches(',').trim();
-    if let Some(stripped) = text.strip_suffix(" and") {
-        text = stripped.trim();
-    }
+    let text = text.trim().trim_end_matches(',').trim();
+    let joined = text.ends_with(" and");
     Role {
-        text: text.to_owned(),
+        text: text.trim_end_matches(" and").trim().to_owned(),
         optional,
+        joined,
+        both,
     }
 }
 
@@ -198,7 +211,7 @@ fn the_role_parser_reads_parentheses_and_joins() {
     assert_eq!(texts, ["a", "b", "c"]);
     assert_eq!(
         keys.iter().map(|r| r.optional).collect::<Vec<_>>(),
-        [false, false, true]
+        [false, true, true]
     );
     let args: Vec<String> = header_roles(header, "ARGV")
         .into_iter()
