@@ -87,7 +87,7 @@ impl SignupChecker {
     pub async fn process_next(&self) -> Result<CheckOutcome, StoreError> {
         let ctx = &self.ctx;
         let store = &ctx.store;
-        let backlog = store.due_backlog().await?;
+        let backlog = store.checks().due_backlog().await?;
         if backlog.due_now == 0 {
             return Ok(CheckOutcome::Idle {
                 next_due: backlog.next_due_in(),
@@ -101,18 +101,19 @@ impl SignupChecker {
         }
         let token = format!("{}:{}", ctx.name, uuid::Uuid::new_v4().simple());
         let ids = store
-            .claim_signups(
+            .checks()
+            .claim(
                 ctx.settings.check_batch_size,
                 ctx.settings.check_lease,
                 &token,
             )
             .await?;
         if ids.is_empty() {
-            let next_due = store.next_signup_due_in().await?;
+            let next_due = store.checks().next_due_in().await?;
             return Ok(CheckOutcome::Idle { next_due });
         }
         worker_metrics::batch_claimed(ids.len());
-        let records = store.load_signups(&ids).await?;
+        let records = store.signups().load_many(&ids).await?;
         let mut decided = Vec::new();
         let mut to_check = Vec::new();
         let mut to_follow = Vec::new();
@@ -170,7 +171,7 @@ impl SignupChecker {
             return Ok(Vec::new());
         }
         let known: Vec<_> = records.iter().filter_map(|r| r.contact_id).collect();
-        let deleted = self.ctx.store.deleted_contacts(&known).await?;
+        let deleted = self.ctx.store.checks().deleted_contacts(&known).await?;
         let mut out = Vec::new();
         let mut records = records;
         if !deleted.is_empty() {
@@ -308,7 +309,8 @@ impl SignupChecker {
     ) -> Result<Decided, StoreError> {
         self.ctx
             .store
-            .dead_letter(&DeadLetter::new(
+            .dead_letters()
+            .append(&DeadLetter::new(
                 DeadLetterSource::Check {
                     signup_id: record.signup_id.clone(),
                     contact: record.contact_id.map(|c| c.to_string()),
@@ -330,7 +332,8 @@ impl SignupChecker {
         let ctx = &self.ctx;
         let reason = "signup record expired or unreadable".to_owned();
         ctx.store
-            .dead_letter(&DeadLetter::new(
+            .dead_letters()
+            .append(&DeadLetter::new(
                 DeadLetterSource::Check {
                     signup_id: signup_id.to_owned(),
                     contact: None,
@@ -340,7 +343,8 @@ impl SignupChecker {
             .await?;
         worker_metrics::dead_letter("checks");
         ctx.store
-            .finish_signup(Finish {
+            .checks()
+            .finish(Finish {
                 signup_id,
                 record: None,
                 token,

@@ -20,7 +20,8 @@ impl SignupChecker {
         };
         let written = ctx
             .store
-            .finish_signup(Finish {
+            .checks()
+            .finish(Finish {
                 signup_id: &decided.record.signup_id,
                 record: Some(&decided.record),
                 token,

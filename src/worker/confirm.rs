@@ -71,7 +71,7 @@ impl SignupChecker {
         let contacts = if read_first {
             let read = self.read_contacts(&unknown, strategy).await;
             // HubSpot counted the call on arrival, after the permit's stamp.
-            ctx.store.use_permit(&reserved, 1).await?;
+            ctx.store.rate_limits().use_permit(&reserved, 1).await?;
             match read {
                 Call::Done(contacts) => contacts,
                 Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),
@@ -103,13 +103,19 @@ impl SignupChecker {
                 visible.dedup();
                 if visible.is_empty() {
                     // Nothing to look at: the profile call is not made.
-                    ctx.store.release_permit(&reserved, permits).await?;
+                    ctx.store
+                        .rate_limits()
+                        .release_permit(&reserved, permits)
+                        .await?;
                     HashMap::new()
                 } else {
                     let profiles = self
                         .profile_submissions(&visible, records, &candidates)
                         .await;
-                    ctx.store.use_permit(&reserved, permits).await?;
+                    ctx.store
+                        .rate_limits()
+                        .use_permit(&reserved, permits)
+                        .await?;
                     match profiles {
                         Call::Done((found, moved)) => {
                             self.forget_moved(records, &candidates, &moved).await?;
@@ -171,7 +177,13 @@ impl SignupChecker {
             .filter(|r| r.contact_id.is_none())
             .map(|r| r.email.fingerprint())
             .collect();
-        let mut hints = self.ctx.store.contact_hints(&unseen).await?.into_iter();
+        let mut hints = self
+            .ctx
+            .store
+            .checks()
+            .contact_hints(&unseen)
+            .await?
+            .into_iter();
         Ok(records
             .iter()
             .map(|r| r.contact_id.or_else(|| hints.next().flatten()))
@@ -292,7 +304,7 @@ impl SignupChecker {
             .filter(|(_, c)| c.is_some_and(|c| moved.contains(&c)))
             .map(|(r, _)| r.email.fingerprint())
             .collect();
-        self.ctx.store.forget_contact_hints(&stale).await
+        self.ctx.store.checks().forget_contact_hints(&stale).await
     }
 }
 

@@ -26,7 +26,7 @@ pub enum Call<T> {
 
 impl WorkerContext {
     /// Reserves `permits` from the shared API quota at once (a later call
-    /// re-stamps its permit with `RedisStore::use_permit`); the wait when
+    /// re-stamps its permit with `RateLimits::use_permit`); the wait when
     /// they are not all free.
     pub(super) async fn reserve_api_permits(
         &self,
@@ -34,6 +34,7 @@ impl WorkerContext {
     ) -> Result<Result<PermitIds, Duration>, StoreError> {
         match self
             .store
+            .rate_limits()
             .reserve(API_LIMITER, self.settings.api_quota, permits)
             .await?
         {
@@ -55,6 +56,7 @@ impl WorkerContext {
         let quota = self.settings.api_quota;
         match self
             .store
+            .rate_limits()
             .reserve_leaving(API_LIMITER, quota, 1, quota.max / 2)
             .await?
         {

@@ -22,7 +22,12 @@ impl SignupChecker {
     /// belongs to the other work, and to the next batches).
     pub(super) async fn quota_scarce(&self) -> Result<bool, StoreError> {
         let quota = self.ctx.settings.api_quota;
-        let free = self.ctx.store.permits_free(API_LIMITER, quota).await?;
+        let free = self
+            .ctx
+            .store
+            .rate_limits()
+            .permits_free(API_LIMITER, quota)
+            .await?;
         Ok(u64::from(free) * 4 < u64::from(quota.max) * 3)
     }
 

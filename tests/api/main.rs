@@ -9,7 +9,6 @@ mod support;
 #[path = "../../crates/hubspot-simulator/tests/simulator/schemas.rs"]
 mod schemas;
 
-mod check_contact;
 mod cluster;
 mod consumer_group;
 mod forms_answers;
@@ -19,6 +18,7 @@ mod hubspot_wire;
 mod idempotency_lease;
 mod metrics_bounds;
 mod ops;
+mod preflight_contact;
 mod project_app;
 mod shutdown;
 mod signup_data;
@@ -36,3 +36,4 @@ mod worker_flow;
 mod worker_pacing;
 mod worker_resilience;
 mod worker_signups;
+mod worker_sweep;

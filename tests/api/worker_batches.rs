@@ -32,7 +32,8 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     let mut done = d.record_only("done@example.com").await;
     done.status = SignupStatus::Sent;
     d.store
-        .save_signup(&done, Duration::from_secs(3600))
+        .signups()
+        .save(&done, Duration::from_secs(3600))
         .await
         .expect("save");
 
@@ -96,7 +97,8 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     // The not-landed signup's contact is deleted: its checks end.
     let contact = d
         .store
-        .load_signup(&not_landed.signup_id)
+        .signups()
+        .load(&not_landed.signup_id)
         .await
         .expect("load")
         .and_then(|r| r.contact_id)
@@ -120,7 +122,7 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
         report.dead_lettered,
         vec![(not_landed.signup_id.clone(), "contact deleted".to_owned())]
     );
-    let letters = d.store.dead_letters(10).await.expect("letters");
+    let letters = d.store.dead_letters().list(10).await.expect("letters");
     assert!(
         letters
             .iter()

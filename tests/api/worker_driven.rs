@@ -72,13 +72,15 @@ impl Driven {
         );
         let ttl = Duration::from_secs(3600);
         self.store
-            .create_signup(&record, ttl)
+            .signups()
+            .create(&record, ttl)
             .await
             .expect("create");
         record.status = SignupStatus::Submitted;
         assert!(
             self.store
-                .signup_submitted(&record, ttl, Duration::ZERO)
+                .signups()
+                .submitted(&record, ttl, Duration::ZERO)
                 .await
                 .expect("submitted")
         );
@@ -114,12 +116,14 @@ impl Driven {
     pub async fn make_due(&self, id: &str) {
         let record = self
             .store
-            .load_signup(id)
+            .signups()
+            .load(id)
             .await
             .expect("load")
             .expect("record");
         self.store
-            .signup_submitted(&record, Duration::from_secs(3600), Duration::ZERO)
+            .signups()
+            .submitted(&record, Duration::from_secs(3600), Duration::ZERO)
             .await
             .expect("due");
     }

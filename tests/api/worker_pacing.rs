@@ -54,6 +54,7 @@ async fn use_most_of_the_quota(d: &Driven) {
     let quota = d.ctx.settings.api_quota;
     let granted = d
         .store
+        .rate_limits()
         .reserve(API_LIMITER, quota, quota.max / 2 + 1)
         .await
         .expect("reserve");
@@ -82,6 +83,7 @@ async fn a_contact_named_by_an_event_is_confirmed_by_its_profile_alone() {
     let contact = d.sim.contact_by_email(email).expect("contact").id;
     let hints = d
         .store
+        .checks()
         .contact_hints(&[fingerprint(email)])
         .await
         .expect("hints");
@@ -125,7 +127,8 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
     // An event said the contact had this address; it has another one now.
     // (The signup is due already: the event wakes nothing, it leaves a hint.)
     d.store
-        .wake_signups(
+        .checks()
+        .wake(
             ContactId::new(owner).expect("id"),
             Some(&fingerprint("moved@example.com")),
             false,
@@ -135,7 +138,14 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
         .await
         .expect("wake");
     let fp = fingerprint("moved@example.com");
-    assert!(d.store.contact_hints(&[fp.clone()]).await.expect("hints")[0].is_some());
+    assert!(
+        d.store
+            .checks()
+            .contact_hints(&[fp.clone()])
+            .await
+            .expect("hints")[0]
+            .is_some()
+    );
 
     let checker = SignupChecker::new(d.ctx.clone());
     let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
@@ -151,13 +161,14 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
         "no email to another address's contact"
     );
     assert_eq!(
-        d.store.contact_hints(&[fp]).await.expect("hints"),
+        d.store.checks().contact_hints(&[fp]).await.expect("hints"),
         vec![None],
         "the stale hint is gone"
     );
     let stored = d
         .store
-        .load_signup(&record.signup_id)
+        .signups()
+        .load(&record.signup_id)
         .await
         .expect("load")
         .expect("record");
@@ -221,7 +232,8 @@ async fn send_status_reads_take_only_spare_quota() {
     // The status is read SEND_STATUS_DELAY later (with jitter: half of it at least).
     let due = d
         .store
-        .signup_due_at(&id)
+        .checks()
+        .due_at(&id)
         .await
         .expect("due")
         .expect("queued");
@@ -256,7 +268,8 @@ async fn send_status_reads_take_only_spare_quota() {
     assert_eq!(report.sent, vec![id.clone()], "{report:?}");
     let stored = d
         .store
-        .load_signup(&id)
+        .signups()
+        .load(&id)
         .await
         .expect("load")
         .expect("record");
@@ -275,25 +288,56 @@ async fn spare_quota_leaves_room_and_a_released_permit_returns() {
     let store = &d.store;
     for _ in 0..5 {
         let granted = store
+            .rate_limits()
             .reserve_leaving("spare", quota, 1, 5)
             .await
             .expect("reserve");
         assert!(matches!(granted, Reservation::Granted(_)));
     }
     let refused = store
+        .rate_limits()
         .reserve_leaving("spare", quota, 1, 5)
         .await
         .expect("reserve");
     assert!(matches!(refused, Reservation::Wait(w) if w > Duration::ZERO));
-    assert_eq!(store.permits_free("spare", quota).await.expect("free"), 5);
+    assert_eq!(
+        store
+            .rate_limits()
+            .permits_free("spare", quota)
+            .await
+            .expect("free"),
+        5
+    );
     // Urgent work still gets the rest.
-    let Reservation::Granted(urgent) = store.reserve("spare", quota, 2).await.expect("reserve")
+    let Reservation::Granted(urgent) = store
+        .rate_limits()
+        .reserve("spare", quota, 2)
+        .await
+        .expect("reserve")
     else {
         panic!("the free half is there for urgent work");
     };
-    assert_eq!(store.permits_free("spare", quota).await.expect("free"), 3);
-    store.release_permit(&urgent, 2).await.expect("release");
-    assert_eq!(store.permits_free("spare", quota).await.expect("free"), 4);
+    assert_eq!(
+        store
+            .rate_limits()
+            .permits_free("spare", quota)
+            .await
+            .expect("free"),
+        3
+    );
+    store
+        .rate_limits()
+        .release_permit(&urgent, 2)
+        .await
+        .expect("release");
+    assert_eq!(
+        store
+            .rate_limits()
+            .permits_free("spare", quota)
+            .await
+            .expect("free"),
+        4
+    );
 }
 
 #[tokio::test]
@@ -320,7 +364,8 @@ async fn under_a_scarce_quota_young_unnamed_signups_wait_for_their_event() {
     );
     let due = d
         .store
-        .signup_due_at(&unnamed.signup_id)
+        .checks()
+        .due_at(&unnamed.signup_id)
         .await
         .expect("due")
         .expect("queued");
@@ -337,12 +382,14 @@ async fn a_named_contact_not_visible_yet_is_checked_again_soon() {
     let mut record = d.record_only("lagging@example.com").await;
     record.checks = 8;
     d.store
-        .save_signup(&record, Duration::from_secs(3600))
+        .signups()
+        .save(&record, Duration::from_secs(3600))
         .await
         .expect("save");
     // An event named its contact, which HubSpot does not show yet.
     d.store
-        .wake_signups(
+        .checks()
+        .wake(
             ContactId::new(987_654_321).expect("id"),
             Some(&fingerprint("lagging@example.com")),
             false,
@@ -361,7 +408,8 @@ async fn a_named_contact_not_visible_yet_is_checked_again_soon() {
     );
     let due = d
         .store
-        .signup_due_at(&record.signup_id)
+        .checks()
+        .due_at(&record.signup_id)
         .await
         .expect("due")
         .expect("queued");

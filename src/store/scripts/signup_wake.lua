@@ -9,6 +9,9 @@
 -- that names an address with open signups also leaves a hint: that the
 -- contact is the address's (checks then read its profile directly).
 --
+-- The record JSON is opaque here (stored, never decoded); the roles of KEYS
+-- and ARGV below, and the values compared, are declared once in
+-- src/store/signup_scripts.rs, whose tests hold this header to them.
 -- KEYS[1] due checks, KEYS[2] claim tokens, KEYS[3] woken during a check,
 -- KEYS[4] unseen signups, KEYS[5] early-check marker, KEYS[6] the contact's
 -- index, KEYS[7] the address's index and KEYS[8] its contact hint (both
