@@ -146,7 +146,7 @@ pub struct SettingsArgs {
     pub check_batch_size: String,
 
     /// When more than a quarter of the API quota is in use, how long a due check may wait for others to share its batch.
-    #[arg(long, env = "CHECK_LINGER", default_value = "1s")]
+    #[arg(long, env = "CHECK_LINGER", default_value = "2s")]
     pub check_linger: String,
 
     /// Wait after a Single Send answered `PENDING` before its send status is read (then doubling).

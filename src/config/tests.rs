@@ -41,7 +41,7 @@ fn valid_args() -> SettingsArgs {
         check_lease: "60s".into(),
         contact_wait_horizon: "24h".into(),
         check_batch_size: "100".into(),
-        check_linger: "1s".into(),
+        check_linger: "2s".into(),
         send_status_delay: "5s".into(),
         form_confirmation: "profile".into(),
         form_clock_skew: "30s".into(),

@@ -62,7 +62,7 @@ pub fn reactor_config(
         .set("CONTACT_WAIT_HORIZON", "1h")
         .set("SIGNUP_FINISHED_TTL", "1h")
         .set("FIRST_CHECK_GRACE", scaled(2))
-        .set("CHECK_LINGER", scaled(1))
+        .set("CHECK_LINGER", scaled(2))
         .set("SEND_STATUS_DELAY", scaled(5))
         .set("SWEEP_AFTER", scaled(600))
         .set("SWEEP_INTERVAL", scaled(60))
@@ -86,7 +86,7 @@ mod tests {
         assert_eq!(config.signup.forms_quota.window, Duration::from_millis(200));
         assert_eq!(config.worker.sweep_after, Duration::from_secs(12));
         assert_eq!(config.worker.retry_base_delay, Duration::from_millis(20));
-        assert_eq!(config.worker.check_linger, Duration::from_millis(20));
+        assert_eq!(config.worker.check_linger, Duration::from_millis(40));
         assert_eq!(config.worker.send_status_delay, Duration::from_millis(100));
         assert_eq!(config.redis.key_prefix, "sr-demo:x:");
         assert_eq!(config.hubspot.portal_id.get(), sim.portal_id);

@@ -242,14 +242,15 @@ impl SignupChecker {
                 }
                 Some(Readiness::NotLanded(contact)) => {
                     record.contact_id = Some(*contact);
-                    out.push(self.waiting(record, "form_not_landed", false).await?);
+                    let soon = !scarce && young(&record);
+                    out.push(self.waiting(record, "form_not_landed", soon).await?);
                 }
                 Some(Readiness::Moved) => {
                     record.contact_id = None;
                     out.push(self.waiting(record, "contact_not_visible", false).await?);
                 }
                 Some(Readiness::NotVisible) | None => {
-                    let soon = named.contains(&record.signup_id);
+                    let soon = named.contains(&record.signup_id) || (!scarce && young(&record));
                     out.push(self.waiting(record, "contact_not_visible", soon).await?);
                 }
             }
@@ -355,4 +356,12 @@ impl SignupChecker {
             .await?;
         Ok(())
     }
+}
+
+/// Whether HubSpot may still be processing the signup's submission: while
+/// the quota is plentiful, such a signup is checked again soon (latency)
+/// rather than after a growing backoff.
+fn young(record: &SignupRecord) -> bool {
+    now_ms().saturating_sub(record.waiting_since())
+        < crate::clock::millis(super::pacing::EVENT_WINDOW)
 }
