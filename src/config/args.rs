@@ -209,4 +209,8 @@ pub struct RedisArgs {
     /// Time limit of one Redis command; past it a webhook gets 503 (HubSpot retries).
     #[arg(long, env = "REDIS_COMMAND_TIMEOUT", default_value = "2s")]
     pub redis_command_timeout: String,
+
+    /// Streams the recorded events are spread over, by contact id (1 to 1024).
+    #[arg(long, env = "EVENT_STREAM_PARTITIONS", default_value = "8")]
+    pub event_stream_partitions: String,
 }

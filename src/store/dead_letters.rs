@@ -193,14 +193,19 @@ impl RedisStore {
         Ok(removed > 0)
     }
 
-    /// Puts an event back on the event stream (replaying a dead-lettered event).
+    /// Puts an event back on the event stream, in its contact's partition
+    /// (replaying a dead-lettered event).
     pub async fn re_record_event(
         &self,
         fields: &BTreeMap<String, String>,
     ) -> Result<String, StoreError> {
+        let partition = fields
+            .get(super::entry_field::CONTACT)
+            .and_then(|contact| crate::domain::ContactId::parse(contact).ok())
+            .map_or(0, |contact| self.keys.event_partition_of(contact));
         let fields: Vec<(&String, &String)> = fields.iter().collect();
         let mut conn = self.connection();
-        self.bounded(conn.xadd(self.keys.event_stream(), "*", &fields))
+        self.bounded(conn.xadd(self.keys.event_stream(partition), "*", &fields))
             .await
     }
 }

@@ -12,7 +12,9 @@ mod server_settings;
 mod signup_checks;
 mod signups;
 mod stream;
+mod stream_entry;
 mod stream_group;
+mod stream_wait;
 
 use std::future::Future;
 use std::time::Duration;
@@ -26,8 +28,9 @@ pub use keys::Keys;
 pub use rate_limit::{Permit, PermitIds, Reservation};
 pub use server_settings::SettingWarning;
 pub use signup_checks::{CheckEnd, Finish};
-pub use stream::{RecordedEvent, StreamEntry, entry_field};
+pub use stream_entry::{RecordedEvent, StreamEntry, entry_field};
 pub use stream_group::HANDOFF_CONSUMER;
+pub use stream_wait::StreamWaiter;
 
 use crate::config::RedisSettings;
 
@@ -49,6 +52,8 @@ pub struct RedisStore {
     conn: RedisConnection,
     keys: Keys,
     timeout: Duration,
+    /// Set once this process has registered its event partition count.
+    partitions_registered: std::sync::Arc<tokio::sync::OnceCell<()>>,
 }
 
 impl RedisStore {
@@ -58,8 +63,10 @@ impl RedisStore {
         let conn = RedisConnection::new(settings)?;
         Ok(Self {
             conn,
-            keys: Keys::new(settings.key_prefix.clone()),
+            keys: Keys::new(settings.key_prefix.clone())
+                .with_event_partitions(settings.event_partitions),
             timeout: settings.command_timeout,
+            partitions_registered: Default::default(),
         })
     }
 

@@ -38,7 +38,9 @@ impl GaugeReporter {
     pub async fn refresh(&self) -> Result<Depths, StoreError> {
         let store = &self.ctx.store;
         let keys = store.keys();
-        let (stream_length, stream_pending) = store.stream_depth(CONSUMER_GROUP).await?;
+        let partitions = store.event_partitions_in_use().await?;
+        let (stream_length, stream_pending) =
+            store.stream_depth(CONSUMER_GROUP, partitions).await?;
         let (open_signups, due_signups) = store.signup_depths().await?;
         let depths = Depths {
             stream_length,
