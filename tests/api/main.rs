@@ -11,6 +11,8 @@ mod schemas;
 
 mod check_contact;
 mod cluster;
+mod cluster_partitions;
+mod cluster_workers;
 mod consumer_group;
 mod forms_answers;
 mod health;

@@ -130,6 +130,11 @@ impl TestApp {
             .expect("redis connection")
     }
 
+    /// A connection for assertions that works on one node and on a cluster.
+    pub fn any_conn(&self) -> signup_reactor::store::RedisConnection {
+        signup_reactor::store::RedisConnection::new(&self.config.redis).expect("redis connection")
+    }
+
     /// The event stream's partitions, as this app names them.
     pub fn event_streams(&self) -> Vec<String> {
         let keys = signup_reactor::store::Keys::new(self.prefix.clone())
@@ -141,7 +146,7 @@ impl TestApp {
 
     /// Number of entries in the event stream, over every partition.
     pub async fn stream_len(&self) -> usize {
-        let mut conn = self.redis_conn().await;
+        let mut conn = self.any_conn();
         let mut total = 0;
         for stream in self.event_streams() {
             let len: usize = redis::cmd("XLEN")
@@ -157,7 +162,7 @@ impl TestApp {
     /// Every stream entry of every partition, in recording order (by entry
     /// id; entries of one contact share a partition, so their order is exact).
     pub async fn stream_entries(&self) -> Vec<redis::streams::StreamId> {
-        let mut conn = self.redis_conn().await;
+        let mut conn = self.any_conn();
         let mut entries = Vec::new();
         for stream in self.event_streams() {
             let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
