@@ -203,19 +203,20 @@ async fn main() -> anyhow::Result<()> {
             .await
         }
     };
-    if let (Some(before), Some(stream_bytes)) = (memory_before, stream_bytes) {
-        if let Some(after) = used_memory(&nodes).await {
-            let recorded = events.max(1) as f64;
-            let markers = after.saturating_sub(before).saturating_sub(stream_bytes) as f64;
-            println!(
-                "| Redis bytes per dedupe marker (kept for WEBHOOK_DEDUPE_WINDOW) | {:.0} |",
-                markers / recorded
-            );
-            println!(
-                "| Redis bytes per stream entry (until consumed) | {:.0} |",
-                stream_bytes as f64 / recorded
-            );
-        }
+    let memory_after = used_memory(&nodes).await;
+    if let (Some(before), Some(after), Some(stream_bytes)) =
+        (memory_before, memory_after, stream_bytes)
+    {
+        let recorded = events.max(1) as f64;
+        let markers = after.saturating_sub(before).saturating_sub(stream_bytes) as f64;
+        println!(
+            "| Redis bytes per dedupe marker (kept for WEBHOOK_DEDUPE_WINDOW) | {:.0} |",
+            markers / recorded
+        );
+        println!(
+            "| Redis bytes per stream entry (until consumed) | {:.0} |",
+            stream_bytes as f64 / recorded
+        );
     }
     if let Some(kib) = peak_rss_kib() {
         println!(
