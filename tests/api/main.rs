@@ -22,6 +22,7 @@ mod idempotency_lease;
 mod metrics_bounds;
 mod ops;
 mod project_app;
+mod redis_tls;
 mod shutdown;
 mod signup_data;
 mod signups;
