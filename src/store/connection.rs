@@ -101,6 +101,11 @@ impl RedisConnection {
         }
     }
 
+    /// The first seed node's URL.
+    pub fn seed(&self) -> &str {
+        self.first_node()
+    }
+
     fn first_node(&self) -> &str {
         self.nodes.first().map(String::as_str).unwrap_or_default()
     }

@@ -5,6 +5,7 @@ mod dead_letters;
 mod delay;
 mod events;
 mod idempotency;
+mod key_scan;
 pub mod keys;
 mod rate_limit;
 mod readiness;
