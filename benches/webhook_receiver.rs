@@ -4,7 +4,7 @@
 //!
 //! `cargo bench --bench webhook_receiver` (BENCH_REQUESTS, BENCH_BATCH and
 //! BENCH_CONCURRENCY override the defaults, EVENT_STREAM_PARTITIONS the
-//! partition count; `BENCH_REDIS=cluster` runs it against a private 3-master
+//! partition count, BENCH_PREFIX the key prefix (default `sr:`); `BENCH_REDIS=cluster` runs it against a private 3-master
 //! Redis Cluster instead of one node).
 
 #[path = "../tests/support/mod.rs"]
@@ -113,6 +113,9 @@ async fn main() -> anyhow::Result<()> {
     if let Ok(partitions) = std::env::var("EVENT_STREAM_PARTITIONS") {
         config.redis.event_partitions = partitions.parse()?;
     }
+    // Key names as in production (the default prefix) unless BENCH_PREFIX
+    // says otherwise: the Redis is private, and key length is memory.
+    config.redis.key_prefix = std::env::var("BENCH_PREFIX").unwrap_or_else(|_| "sr:".to_owned());
     let keys = signup_reactor::store::Keys::new(config.redis.key_prefix.clone())
         .with_event_partitions(config.redis.event_partitions);
     let streams: Vec<String> = (0..keys.event_partitions())
