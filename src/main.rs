@@ -26,7 +26,7 @@ enum Command {
     /// deploy theirs with `hs project upload` from deploy/hubspot/).
     Subscriptions(signup_reactor::ops::subscriptions::SubscriptionsArgs),
     /// Check configuration, Redis and HubSpot credentials, one line each.
-    Check(Box<signup_reactor::ops::check::CheckArgs>),
+    Check(Box<signup_reactor::ops::preflight::PreflightArgs>),
     /// Probe a running reactor's /healthz (for container health checks).
     Healthcheck(signup_reactor::commands::HealthcheckArgs),
     /// Reproduce the signup race and show the reactor fixing it, against a
@@ -45,7 +45,7 @@ async fn main() -> ExitCode {
         Command::Subscriptions(args) => {
             signup_reactor::ops::subscriptions::subscriptions(args).await
         }
-        Command::Check(args) => signup_reactor::ops::check::check(*args).await,
+        Command::Check(args) => signup_reactor::ops::preflight::preflight(*args).await,
         Command::Healthcheck(args) => signup_reactor::commands::healthcheck(args).await,
         #[cfg(feature = "demo")]
         Command::Demo(args) => signup_reactor::demo::run(args).await,

@@ -200,7 +200,7 @@ fn http_server(
 
 /// Warns, once at start-up, when Redis could evict or lose the reactor's keys.
 async fn log_redis_settings(store: RedisStore) {
-    match store.check_server_settings().await {
+    match store.server_settings().warnings().await {
         Ok(warnings) if warnings.is_empty() => {
             tracing::info!("redis: noeviction and append-only persistence are set")
         }

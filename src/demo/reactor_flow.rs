@@ -117,7 +117,7 @@ async fn worker_idle(store: &RedisStore) -> bool {
         return false;
     };
     let stream = store.stream_depth(CONSUMER_GROUP, partitions).await;
-    let signups = store.signup_depths().await;
+    let signups = store.signups().depths().await;
     matches!((stream, signups), (Ok((0, _)), Ok((0, _))))
 }
 

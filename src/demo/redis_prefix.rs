@@ -43,7 +43,7 @@ pub async fn check_reachable(url: &str, prefix: &str) -> anyhow::Result<RedisSto
         .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted(url)))?;
     let store = RedisStore::connect(&settings)
         .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted(url)))?;
-    let error = match store.ping().await {
+    let error = match store.readiness().ping().await {
         Ok(()) => return Ok(store),
         Err(crate::store::StoreError::Redis(error)) => error.to_string(),
         Err(error) => error.to_string(),

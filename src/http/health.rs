@@ -15,7 +15,7 @@ pub async fn healthz() -> HttpResponse {
 /// Ready: Redis (every slot of a cluster) takes writes and scripts, so
 /// deliveries can be recorded and the work done.
 pub async fn readyz(store: Data<RedisStore>) -> HttpResponse {
-    match store.ready().await {
+    match store.readiness().probe().await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "redis": "ok" })),
         Err(error) => {
             metrics::counter!(catalog::REDIS_ERRORS, "operation" => "ping").increment(1);

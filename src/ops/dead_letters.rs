@@ -49,7 +49,7 @@ pub async fn dead_letters(args: DeadLettersArgs) -> anyhow::Result<()> {
     let store = connect(&args.redis).await?;
     match args.command {
         DeadLettersCommand::List { count, json } => {
-            let letters = store.dead_letters(count).await?;
+            let letters = store.dead_letters().list(count).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&letters)?);
             } else if letters.is_empty() {
@@ -65,7 +65,7 @@ pub async fn dead_letters(args: DeadLettersArgs) -> anyhow::Result<()> {
             all,
             signup_pending_ttl,
         } => {
-            let letters = store.dead_letters(usize::MAX).await?;
+            let letters = store.dead_letters().list(usize::MAX).await?;
             let chosen: Vec<&DeadLetter> = letters
                 .iter()
                 .filter(|l| all || id.as_deref() == Some(&l.id))
@@ -122,13 +122,13 @@ pub async fn replay(
 ) -> anyhow::Result<String> {
     let done = match &letter.source {
         DeadLetterSource::Event { fields, .. } => {
-            let entry = store.re_record_event(fields).await?;
+            let entry = store.dead_letters().re_record_event(fields).await?;
             format!("event recorded again as {entry}")
         }
         DeadLetterSource::Check { signup_id: id, .. }
         | DeadLetterSource::Forms { signup_id: id } => {
             let to_forms = matches!(letter.source, DeadLetterSource::Forms { .. });
-            let mut signup = store.load_signup(id).await?.ok_or_else(|| {
+            let mut signup = store.signups().load(id).await?.ok_or_else(|| {
                 anyhow::anyhow!("dead letter {}: signup {id:?} has expired", letter.id)
             })?;
             signup.status = if to_forms {
@@ -143,19 +143,22 @@ pub async fn replay(
                 signup.attempts = 0;
                 signup.submitted_at = now_ms();
             }
-            store.reopen_signup(&signup, pending_ttl).await?;
+            store.signups().reopen(&signup, pending_ttl).await?;
             if to_forms {
-                let queue = store.keys().forms_retry_queue();
-                store.delay_schedule(&queue, id, Duration::ZERO).await?;
+                store
+                    .forms_retry_queue()
+                    .schedule(id, Duration::ZERO)
+                    .await?;
                 format!("signup {id} queued for the Forms API again")
             } else {
                 store
-                    .signup_submitted(&signup, pending_ttl, Duration::ZERO)
+                    .signups()
+                    .submitted(&signup, pending_ttl, Duration::ZERO)
                     .await?;
                 format!("signup {id} checked again")
             }
         }
     };
-    store.remove_dead_letter(&letter.id).await?;
+    store.dead_letters().remove(&letter.id).await?;
     Ok(done)
 }

@@ -58,21 +58,22 @@ pub struct InspectReport {
 /// Gathers the report.
 pub async fn gather(store: &RedisStore, subject: Subject<'_>) -> anyhow::Result<InspectReport> {
     let records = match subject {
-        Subject::Email(email) => store.signups_of_email(email).await?,
+        Subject::Email(email) => store.signups().of_email(email).await?,
         Subject::Contact(contact) => {
-            let ids = store.signups_of_contact(contact).await?;
+            let ids = store.checks().signups_of_contact(contact).await?;
             store
-                .load_signups(&ids)
+                .signups()
+                .load_many(&ids)
                 .await?
                 .into_iter()
                 .flatten()
                 .collect()
         }
-        Subject::Signup(id) => store.load_signup(id).await?.into_iter().collect(),
+        Subject::Signup(id) => store.signups().load(id).await?.into_iter().collect(),
     };
     let mut signups = Vec::new();
     for record in records {
-        let next_check_at = store.signup_due_at(&record.signup_id).await?;
+        let next_check_at = store.checks().due_at(&record.signup_id).await?;
         signups.push(SignupView {
             record,
             next_check_at,

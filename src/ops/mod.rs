@@ -1,10 +1,10 @@
 //! Operator commands: look at a contact, handle dead letters, set up HubSpot's
-//! webhook subscriptions, and check a deployment's configuration.
+//! webhook subscriptions, and a deployment's preflight (`check`).
 
-pub mod check;
-mod check_contact;
 pub mod dead_letters;
 pub mod inspect;
+pub mod preflight;
+mod preflight_contact;
 pub mod subscriptions;
 
 use std::time::{Duration, UNIX_EPOCH};
@@ -17,7 +17,7 @@ use crate::store::RedisStore;
 pub async fn connect(args: &RedisArgs) -> anyhow::Result<RedisStore> {
     let settings = RedisSettings::from_args(args)?;
     let store = RedisStore::connect(&settings)?;
-    store.ping().await.map_err(|error| {
+    store.readiness().ping().await.map_err(|error| {
         anyhow::anyhow!(
             "Redis at {} does not answer ({error}); is REDIS_URL right?",
             settings.url

@@ -53,7 +53,8 @@ pub async fn create_signup(
     let deadline = tokio::time::Instant::now() + IN_PROGRESS_WAIT;
     loop {
         match store
-            .idempotency_claim(&key, &request_digest, lease)
+            .idempotency()
+            .claim(&key, &request_digest, lease)
             .await?
         {
             IdempotencyClaim::Claimed => break,
@@ -68,7 +69,8 @@ pub async fn create_signup(
     match process(&state, signup).await {
         Ok(stored) => {
             if let Err(error) = store
-                .idempotency_complete(&key, &request_digest, stored.clone(), ttl)
+                .idempotency()
+                .complete(&key, &request_digest, stored.clone(), ttl)
                 .await
             {
                 tracing::warn!(error = ?error, "could not store the idempotent response");
@@ -76,7 +78,7 @@ pub async fn create_signup(
             Ok(replay(&stored, false))
         }
         Err(error) => {
-            if let Err(release) = store.idempotency_release(&key).await {
+            if let Err(release) = store.idempotency().release(&key).await {
                 tracing::warn!(error = ?release, "could not release an Idempotency-Key");
             }
             Err(error)

@@ -83,7 +83,7 @@ impl SignupIntake {
             now_ms(),
         );
         let ttl = self.settings.pending_ttl;
-        self.store.create_signup(&record, ttl).await?;
+        self.store.signups().create(&record, ttl).await?;
         let signup_id = record.signup_id.clone();
         match self.attempt(&record).await? {
             Attempt::Submitted => {
@@ -97,7 +97,7 @@ impl SignupIntake {
             }
             Attempt::Rejected { message, errors } => {
                 signup_metrics::rejected(&errors);
-                self.store.discard_signup(&record).await?;
+                self.store.signups().discard(&record).await?;
                 Err(IntakeError::Rejected { message, errors })
             }
             Attempt::Later { wait, reason } => {
@@ -105,9 +105,11 @@ impl SignupIntake {
                 record.status = SignupStatus::Queued;
                 record.attempts = 1;
                 record.last_error = Some(reason.clone());
-                self.store.save_signup(&record, ttl).await?;
-                let queue = self.store.keys().forms_retry_queue();
-                self.store.delay_schedule(&queue, &signup_id, wait).await?;
+                self.store.signups().save(&record, ttl).await?;
+                self.store
+                    .forms_retry_queue()
+                    .schedule(&signup_id, wait)
+                    .await?;
                 tracing::info!(signup_id = %signup_id, reason = %reason, "signup queued for a Forms retry");
                 Ok(Accepted::Queued { signup_id })
             }
@@ -119,6 +121,7 @@ impl SignupIntake {
         let attempt_number = pending.attempts + 1;
         if let Permit::Wait(wait) = self
             .store
+            .rate_limits()
             .try_acquire(FORMS_LIMITER, self.settings.forms_quota)
             .await?
         {
@@ -165,7 +168,8 @@ impl SignupIntake {
         record.status = SignupStatus::Submitted;
         record.last_error = None;
         self.store
-            .signup_submitted(
+            .signups()
+            .submitted(
                 &record,
                 self.settings.pending_ttl,
                 self.settings.first_check_grace,

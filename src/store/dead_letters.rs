@@ -151,24 +151,30 @@ impl DeadLetter {
     }
 }
 
-impl RedisStore {
-    /// Appends a dead letter. The stream keeps about the newest [`DEAD_LETTERS_KEPT`].
-    pub async fn dead_letter(&self, letter: &DeadLetter) -> Result<String, StoreError> {
-        let fields = letter.to_fields();
-        let mut conn = self.connection();
-        let cap = redis::streams::StreamMaxlen::Approx(DEAD_LETTERS_KEPT);
-        self.bounded(conn.xadd_maxlen(self.keys.dead_letters(), cap, "*", &fields))
-            .await
-    }
+/// The dead-letter stream; see [`RedisStore::dead_letters`].
+#[derive(Debug, Clone, Copy)]
+pub struct DeadLetters<'a> {
+    pub(super) store: &'a RedisStore,
 }
 
-impl RedisStore {
+impl DeadLetters<'_> {
+    /// Appends a dead letter. The stream keeps about the newest [`DEAD_LETTERS_KEPT`].
+    pub async fn append(&self, letter: &DeadLetter) -> Result<String, StoreError> {
+        let fields = letter.to_fields();
+        let mut conn = self.store.connection();
+        let cap = redis::streams::StreamMaxlen::Approx(DEAD_LETTERS_KEPT);
+        self.store
+            .bounded(conn.xadd_maxlen(self.store.keys.dead_letters(), cap, "*", &fields))
+            .await
+    }
+
     /// Dead letters, oldest first, at most `count` (entries of no known source
     /// are skipped).
-    pub async fn dead_letters(&self, count: usize) -> Result<Vec<DeadLetter>, StoreError> {
-        let mut conn = self.connection();
+    pub async fn list(&self, count: usize) -> Result<Vec<DeadLetter>, StoreError> {
+        let mut conn = self.store.connection();
         let reply: StreamRangeReply = self
-            .bounded(conn.xrange_count(self.keys.dead_letters(), "-", "+", count))
+            .store
+            .bounded(conn.xrange_count(self.store.keys.dead_letters(), "-", "+", count))
             .await?;
         Ok(reply
             .ids
@@ -185,10 +191,11 @@ impl RedisStore {
     }
 
     /// Removes a dead letter (after a replay).
-    pub async fn remove_dead_letter(&self, id: &str) -> Result<bool, StoreError> {
-        let mut conn = self.connection();
+    pub async fn remove(&self, id: &str) -> Result<bool, StoreError> {
+        let mut conn = self.store.connection();
         let removed: i64 = self
-            .bounded(conn.xdel(self.keys.dead_letters(), &[id]))
+            .store
+            .bounded(conn.xdel(self.store.keys.dead_letters(), &[id]))
             .await?;
         Ok(removed > 0)
     }
@@ -202,10 +209,11 @@ impl RedisStore {
         let partition = fields
             .get(super::entry_field::CONTACT)
             .and_then(|contact| crate::domain::ContactId::parse(contact).ok())
-            .map_or(0, |contact| self.keys.event_partition_of(contact));
+            .map_or(0, |contact| self.store.keys.event_partition_of(contact));
         let fields: Vec<(&String, &String)> = fields.iter().collect();
-        let mut conn = self.connection();
-        self.bounded(conn.xadd(self.keys.event_stream(partition), "*", &fields))
+        let mut conn = self.store.connection();
+        self.store
+            .bounded(conn.xadd(self.store.keys.event_stream(partition), "*", &fields))
             .await
     }
 }

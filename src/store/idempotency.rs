@@ -41,15 +41,21 @@ pub enum IdempotencyClaim {
     Mismatch,
 }
 
-impl RedisStore {
+/// `Idempotency-Key` records; see [`RedisStore::idempotency`].
+#[derive(Debug, Clone, Copy)]
+pub struct Idempotency<'a> {
+    pub(super) store: &'a RedisStore,
+}
+
+impl Idempotency<'_> {
     /// Claims `key_digest` for the request with digest `request`, for `lease`.
-    pub async fn idempotency_claim(
+    pub async fn claim(
         &self,
         key_digest: &str,
         request: &str,
         lease: Duration,
     ) -> Result<IdempotencyClaim, StoreError> {
-        let key = self.keys.idempotency(key_digest);
+        let key = self.store.keys.idempotency(key_digest);
         let record = Record {
             request: request.to_owned(),
             response: None,
@@ -60,8 +66,11 @@ impl RedisStore {
             .conditional_set(redis::ExistenceCheck::NX)
             .get(true)
             .with_expiration(redis::SetExpiry::PX(millis(lease)));
-        let mut conn = self.connection();
-        let previous: Option<String> = self.bounded(conn.set_options(&key, value, options)).await?;
+        let mut conn = self.store.connection();
+        let previous: Option<String> = self
+            .store
+            .bounded(conn.set_options(&key, value, options))
+            .await?;
         let Some(previous) = previous else {
             return Ok(IdempotencyClaim::Claimed);
         };
@@ -78,14 +87,14 @@ impl RedisStore {
     }
 
     /// Stores the response of a claimed key, kept for `ttl` from now.
-    pub async fn idempotency_complete(
+    pub async fn complete(
         &self,
         key_digest: &str,
         request: &str,
         response: StoredResponse,
         ttl: Duration,
     ) -> Result<(), StoreError> {
-        let key = self.keys.idempotency(key_digest);
+        let key = self.store.keys.idempotency(key_digest);
         let record = Record {
             request: request.to_owned(),
             response: Some(response),
@@ -94,16 +103,20 @@ impl RedisStore {
             serde_json::to_string(&record).map_err(|e| StoreError::Unexpected(e.to_string()))?;
         let options =
             redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(millis(ttl)));
-        let mut conn = self.connection();
-        let _: Option<String> = self.bounded(conn.set_options(&key, value, options)).await?;
+        let mut conn = self.store.connection();
+        let _: Option<String> = self
+            .store
+            .bounded(conn.set_options(&key, value, options))
+            .await?;
         Ok(())
     }
 
     /// Gives a claimed key up (the request failed and may be retried).
-    pub async fn idempotency_release(&self, key_digest: &str) -> Result<(), StoreError> {
-        let mut conn = self.connection();
+    pub async fn release(&self, key_digest: &str) -> Result<(), StoreError> {
+        let mut conn = self.store.connection();
         let _: i64 = self
-            .bounded(conn.del(self.keys.idempotency(key_digest)))
+            .store
+            .bounded(conn.del(self.store.keys.idempotency(key_digest)))
             .await?;
         Ok(())
     }

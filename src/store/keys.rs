@@ -60,6 +60,11 @@ impl Keys {
         format!("{}{{{}}}:stream", self.prefix, event_tag(partition))
     }
 
+    /// The hash tag of one event partition (`events`, `events:1`, ...).
+    pub fn event_tag(&self, partition: u16) -> String {
+        event_tag(partition)
+    }
+
     /// Dedupe marker of one event identity in its partition (string `1`, TTL
     /// = dedupe window). The identity's 128 bits are written in base64url
     /// (22 characters rather than 32 in hex): markers are the bulk of the

@@ -7,10 +7,12 @@ mod events;
 mod idempotency;
 mod key_scan;
 pub mod keys;
+mod lock;
 mod rate_limit;
 mod readiness;
 mod server_settings;
 mod signup_checks;
+mod signup_scripts;
 mod signups;
 mod stream;
 mod stream_entry;
@@ -22,13 +24,17 @@ use std::time::Duration;
 
 pub use crate::config::Quota;
 pub use connection::RedisConnection;
-pub use dead_letters::{DeadLetter, DeadLetterSource};
+pub use dead_letters::{DeadLetter, DeadLetterSource, DeadLetters};
+pub use delay::DelayQueue;
 pub use events::RecordOutcome;
-pub use idempotency::{IdempotencyClaim, StoredResponse};
+pub use idempotency::{Idempotency, IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
-pub use rate_limit::{Permit, PermitIds, Reservation};
-pub use server_settings::SettingWarning;
-pub use signup_checks::{CheckEnd, Finish};
+pub use lock::Lock;
+pub use rate_limit::{Permit, PermitIds, RateLimits, Reservation};
+pub use readiness::Readiness;
+pub use server_settings::{ServerSettings, SettingWarning};
+pub use signup_checks::{CheckEnd, Checks, Finish};
+pub use signups::Signups;
 pub use stream_entry::{RecordedEvent, StreamEntry, entry_field};
 pub use stream_group::HANDOFF_CONSUMER;
 pub use stream_wait::StreamWaiter;
@@ -47,7 +53,10 @@ pub enum StoreError {
 }
 
 /// A shared handle to Redis (one node or a cluster): one multiplexed
-/// connection that reconnects by itself.
+/// connection that reconnects by itself, the key names and the command
+/// timeout. Each concern reaches Redis through a handle of its own
+/// ([`Self::signups`], [`Self::checks`], ...), so the operations of one
+/// concern live together and read without the others.
 #[derive(Clone)]
 pub struct RedisStore {
     conn: RedisConnection,
@@ -76,17 +85,55 @@ impl RedisStore {
         &self.keys
     }
 
-    /// Checks that Redis answers (readiness).
-    pub async fn ping(&self) -> Result<(), StoreError> {
-        let mut conn = self.conn.clone();
-        let reply: String = self
-            .bounded(redis::cmd("PING").query_async(&mut conn))
-            .await?;
-        if reply == "PONG" {
-            Ok(())
-        } else {
-            Err(StoreError::Unexpected(reply))
+    /// Signup records and their indexes.
+    pub fn signups(&self) -> Signups<'_> {
+        Signups { store: self }
+    }
+
+    /// The check queue: claims, outcomes, wake-ups and cooldowns of checks.
+    pub fn checks(&self) -> Checks<'_> {
+        Checks { store: self }
+    }
+
+    /// The dead-letter stream.
+    pub fn dead_letters(&self) -> DeadLetters<'_> {
+        DeadLetters { store: self }
+    }
+
+    /// `Idempotency-Key` claims and stored responses.
+    pub fn idempotency(&self) -> Idempotency<'_> {
+        Idempotency { store: self }
+    }
+
+    /// The rate limiters shared by every replica.
+    pub fn rate_limits(&self) -> RateLimits<'_> {
+        RateLimits { store: self }
+    }
+
+    /// The delay queue of signups waiting for a Forms retry.
+    pub fn forms_retry_queue(&self) -> DelayQueue<'_> {
+        DelayQueue {
+            store: self,
+            queue: self.keys.forms_retry_queue(),
         }
+    }
+
+    /// The lease that lets one process at a time sweep.
+    pub fn sweep_lock(&self) -> Lock<'_> {
+        Lock {
+            store: self,
+            key: self.keys.sweep_lock(),
+        }
+    }
+
+    /// Whether Redis answers and can serve the reactor.
+    pub fn readiness(&self) -> Readiness<'_> {
+        Readiness { store: self }
+    }
+
+    /// The Redis server's eviction and persistence settings.
+    pub fn server_settings(&self) -> ServerSettings<'_> {
+        ServerSettings { store: self }
     }
 
     /// Runs one Redis operation under the command timeout.

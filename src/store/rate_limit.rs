@@ -37,7 +37,13 @@ pub enum Permit {
     Wait(Duration),
 }
 
-impl RedisStore {
+/// The shared rate limiters; see [`RedisStore::rate_limits`].
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits<'a> {
+    pub(super) store: &'a RedisStore,
+}
+
+impl RateLimits<'_> {
     /// Takes one call from the named limiter's quota, if any is left.
     pub async fn try_acquire(&self, limiter: &str, quota: Quota) -> Result<Permit, StoreError> {
         self.try_acquire_many(limiter, quota, 1).await
@@ -71,16 +77,19 @@ impl RedisStore {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let mut invocation = RATE_LIMIT.prepare_invoke();
         invocation
-            .key(self.keys.rate_limit(limiter))
+            .key(self.store.keys.rate_limit(limiter))
             .arg(quota.max)
             .arg(crate::clock::millis(quota.window))
             .arg(&id)
             .arg(permits);
-        let mut conn = self.connection();
-        let wait_ms: u64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+        let mut conn = self.store.connection();
+        let wait_ms: u64 = self
+            .store
+            .bounded(invocation.invoke_async(&mut conn))
+            .await?;
         Ok(if wait_ms == 0 {
             Reservation::Granted(PermitIds {
-                key: self.keys.rate_limit(limiter),
+                key: self.store.keys.rate_limit(limiter),
                 id,
             })
         } else {
@@ -94,8 +103,11 @@ impl RedisStore {
         invocation
             .key(&permits.key)
             .arg(format!("{}:{index}", permits.id));
-        let mut conn = self.connection();
-        let _: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+        let mut conn = self.store.connection();
+        let _: i64 = self
+            .store
+            .bounded(invocation.invoke_async(&mut conn))
+            .await?;
         Ok(())
     }
 

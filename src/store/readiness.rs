@@ -6,8 +6,8 @@ use redis::AsyncCommands;
 
 use super::{RedisStore, StoreError};
 
-/// The hash tags whose slots the reactor's scripts and queues live in.
-pub const HASH_TAGS: [&str; 2] = ["events", "signups"];
+/// The hash tag of the signup keys; each event partition has its own too.
+const SIGNUPS_TAG: &str = "signups";
 
 /// How long a readiness probe key lives.
 const PROBE_TTL_MS: u64 = 10_000;
@@ -15,12 +15,33 @@ const PROBE_TTL_MS: u64 = 10_000;
 /// A trivial script: loading it proves scripting works on every master.
 const PROBE_SCRIPT: &str = "return 1";
 
-impl RedisStore {
+/// Readiness of Redis for the reactor; see [`RedisStore::readiness`].
+#[derive(Debug, Clone, Copy)]
+pub struct Readiness<'a> {
+    pub(super) store: &'a RedisStore,
+}
+
+impl Readiness<'_> {
+    /// Checks that Redis answers at all (a `PING`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.store.connection();
+        let reply: String = self
+            .store
+            .bounded(redis::cmd("PING").query_async(&mut conn))
+            .await?;
+        if reply == "PONG" {
+            Ok(())
+        } else {
+            Err(StoreError::Unexpected(reply))
+        }
+    }
+
     /// Checks that Redis can serve the reactor (readiness).
-    pub async fn ready(&self) -> Result<(), StoreError> {
-        let mut conn = self.connection();
-        if self.bounded(conn.is_cluster()).await? {
+    pub async fn probe(&self) -> Result<(), StoreError> {
+        let mut conn = self.store.connection();
+        if self.store.bounded(conn.is_cluster()).await? {
             let info: String = self
+                .store
                 .bounded(redis::cmd("CLUSTER").arg("INFO").query_async(&mut conn))
                 .await?;
             if !info.lines().any(|line| line.trim() == "cluster_state:ok") {
@@ -30,6 +51,7 @@ impl RedisStore {
             }
         }
         let _: String = self
+            .store
             .bounded(
                 redis::cmd("SCRIPT")
                     .arg("LOAD")
@@ -38,14 +60,20 @@ impl RedisStore {
             )
             .await?;
         let token = uuid::Uuid::new_v4().simple().to_string();
-        for tag in HASH_TAGS {
-            let key = self.keys.readiness_probe(tag);
+        // Every slot the reactor's scripts and queues live in: the signups'
+        // and each event partition's (on a cluster, spread over the masters).
+        let keys = &self.store.keys;
+        let tags = std::iter::once(SIGNUPS_TAG.to_owned())
+            .chain((0..keys.event_partitions()).map(|p| keys.event_tag(p)));
+        for tag in tags {
+            let key = self.store.keys.readiness_probe(&tag);
             let options =
                 redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(PROBE_TTL_MS));
             let () = self
+                .store
                 .bounded(conn.set_options(&key, &token, options))
                 .await?;
-            let read: Option<String> = self.bounded(conn.get(&key)).await?;
+            let read: Option<String> = self.store.bounded(conn.get(&key)).await?;
             if read.as_deref() != Some(token.as_str()) {
                 return Err(StoreError::Unexpected(format!(
                     "the readiness probe in {{{tag}}} did not read back"

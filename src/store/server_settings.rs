@@ -13,14 +13,21 @@ pub struct SettingWarning {
     pub risk: &'static str,
 }
 
-impl RedisStore {
+/// The Redis server's own settings; see [`RedisStore::server_settings`].
+#[derive(Debug, Clone, Copy)]
+pub struct ServerSettings<'a> {
+    pub(super) store: &'a RedisStore,
+}
+
+impl ServerSettings<'_> {
     /// Reads `maxmemory-policy`, `appendonly` and `save`, and says what is risky.
     /// Servers that refuse `CONFIG GET` (managed Redis) are reported as unknown.
-    pub async fn check_server_settings(&self) -> Result<Vec<SettingWarning>, StoreError> {
-        let mut conn = self.connection();
+    pub async fn warnings(&self) -> Result<Vec<SettingWarning>, StoreError> {
+        let mut conn = self.store.connection();
         let mut settings = HashMap::new();
         for name in ["maxmemory-policy", "appendonly", "save"] {
             let reply: Result<HashMap<String, String>, StoreError> = self
+                .store
                 .bounded(
                     redis::cmd("CONFIG")
                         .arg("GET")

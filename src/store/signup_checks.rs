@@ -2,21 +2,14 @@
 //! token, an outcome only the claim holder can write, events that wake the
 //! signups waiting for their contact or address, and the per-contact cooldown.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use redis::{AsyncCommands, Script};
+use redis::AsyncCommands;
 
+use super::signup_scripts::{CLAIM, FINISH, WAKE, finish_mode, wake_kind};
 use super::{RedisStore, StoreError};
 use crate::clock::millis;
 use crate::domain::{ContactId, SignupRecord};
-
-static CLAIM: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_claim.lua")));
-static FINISH: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_finish.lua")));
-static WAKE: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_wake.lua")));
 
 /// How a claimed signup's check ended, for the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,9 +36,15 @@ pub struct Finish<'a> {
     pub recheck: Duration,
 }
 
-impl RedisStore {
+/// The check queue of signups; see [`RedisStore::checks`].
+#[derive(Debug, Clone, Copy)]
+pub struct Checks<'a> {
+    pub(super) store: &'a RedisStore,
+}
+
+impl Checks<'_> {
     /// Claims up to `max` due signups under `lease` with the fencing `token`.
-    pub async fn claim_signups(
+    pub async fn claim(
         &self,
         max: usize,
         lease: Duration,
@@ -53,23 +52,23 @@ impl RedisStore {
     ) -> Result<Vec<String>, StoreError> {
         let mut invocation = CLAIM.prepare_invoke();
         invocation
-            .key(self.keys.signups_due())
-            .key(self.keys.signup_claims())
+            .key(self.store.keys.signups_due())
+            .key(self.store.keys.signup_claims())
             .arg(millis(lease))
             .arg(max.max(1))
             .arg(token);
-        let mut conn = self.connection();
-        self.bounded(invocation.invoke_async(&mut conn)).await
+        let mut conn = self.store.connection();
+        self.store.bounded(invocation.invoke_async(&mut conn)).await
     }
 
     /// Writes a check's outcome; false when the claim was lost (lease over
     /// and claimed again), in which case nothing was written.
-    pub async fn finish_signup(&self, finish: Finish<'_>) -> Result<bool, StoreError> {
-        let keys = &self.keys;
+    pub async fn finish(&self, finish: Finish<'_>) -> Result<bool, StoreError> {
+        let keys = &self.store.keys;
         let (mode, delay) = match finish.end {
-            CheckEnd::Wait(delay) => ("wait", delay),
-            CheckEnd::Final => ("final", Duration::ZERO),
-            CheckEnd::Drop => ("drop", Duration::ZERO),
+            CheckEnd::Wait(delay) => (finish_mode::WAIT, delay),
+            CheckEnd::Final => (finish_mode::FINAL, Duration::ZERO),
+            CheckEnd::Drop => (finish_mode::DROP, Duration::ZERO),
         };
         let mut invocation = FINISH.prepare_invoke();
         invocation
@@ -98,8 +97,11 @@ impl RedisStore {
             .arg(millis(delay))
             .arg(millis(finish.ttl))
             .arg(millis(finish.recheck));
-        let mut conn = self.connection();
-        let written: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+        let mut conn = self.store.connection();
+        let written: i64 = self
+            .store
+            .bounded(invocation.invoke_async(&mut conn))
+            .await?;
         Ok(written == 1)
     }
 
@@ -107,14 +109,14 @@ impl RedisStore {
     /// address with this fingerprint; for a creation event of a contact no
     /// signup is known on, at most one early check of the unseen signups
     /// per `early_interval`. Returns how many signups were woken.
-    pub async fn wake_signups(
+    pub async fn wake(
         &self,
         contact: ContactId,
         email_fingerprint: Option<&str>,
         creation: bool,
         early_interval: Duration,
     ) -> Result<u64, StoreError> {
-        let keys = &self.keys;
+        let keys = &self.store.keys;
         let mut invocation = WAKE.prepare_invoke();
         invocation
             .key(keys.signups_due())
@@ -127,10 +129,14 @@ impl RedisStore {
             invocation.key(keys.signups_by_fingerprint(fingerprint));
         }
         invocation
-            .arg(if creation { "creation" } else { "change" })
+            .arg(if creation {
+                wake_kind::CREATION
+            } else {
+                wake_kind::CHANGE
+            })
             .arg(millis(early_interval).max(1));
-        let mut conn = self.connection();
-        self.bounded(invocation.invoke_async(&mut conn)).await
+        let mut conn = self.store.connection();
+        self.store.bounded(invocation.invoke_async(&mut conn)).await
     }
 
     /// Marks a contact deleted for `ttl`: checks of its signups end.
@@ -139,9 +145,10 @@ impl RedisStore {
         contact: ContactId,
         ttl: Duration,
     ) -> Result<(), StoreError> {
-        let mut conn = self.connection();
+        let mut conn = self.store.connection();
         let _: () = self
-            .bounded(conn.pset_ex(self.keys.deleted_contact(contact), 1, millis(ttl)))
+            .store
+            .bounded(conn.pset_ex(self.store.keys.deleted_contact(contact), 1, millis(ttl)))
             .await?;
         Ok(())
     }
@@ -156,10 +163,11 @@ impl RedisStore {
         }
         let keys: Vec<String> = contacts
             .iter()
-            .map(|c| self.keys.deleted_contact(*c))
+            .map(|c| self.store.keys.deleted_contact(*c))
             .collect();
-        let mut conn = self.connection();
+        let mut conn = self.store.connection();
         let marks: Vec<Option<String>> = self
+            .store
             .bounded(redis::cmd("MGET").arg(&keys).query_async(&mut conn))
             .await?;
         Ok(contacts
@@ -171,8 +179,9 @@ impl RedisStore {
 
     /// The open signups seen on a contact.
     pub async fn signups_of_contact(&self, contact: ContactId) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.connection();
-        self.bounded(conn.smembers(self.keys.signups_by_contact(contact)))
+        let mut conn = self.store.connection();
+        self.store
+            .bounded(conn.smembers(self.store.keys.signups_by_contact(contact)))
             .await
     }
 
@@ -186,16 +195,19 @@ impl RedisStore {
         if cooldown.is_zero() {
             return Ok(None);
         }
-        let key = self.keys.send_cooldown(contact);
+        let key = self.store.keys.send_cooldown(contact);
         let options = redis::SetOptions::default()
             .conditional_set(redis::ExistenceCheck::NX)
             .with_expiration(redis::SetExpiry::PX(millis(cooldown)));
-        let mut conn = self.connection();
-        let set: Option<String> = self.bounded(conn.set_options(&key, 1, options)).await?;
+        let mut conn = self.store.connection();
+        let set: Option<String> = self
+            .store
+            .bounded(conn.set_options(&key, 1, options))
+            .await?;
         if set.is_some() {
             return Ok(None);
         }
-        let left: i64 = self.bounded(conn.pttl(&key)).await?;
+        let left: i64 = self.store.bounded(conn.pttl(&key)).await?;
         Ok(Some(Duration::from_millis(
             u64::try_from(left).unwrap_or(1).max(1),
         )))
@@ -203,10 +215,11 @@ impl RedisStore {
 
     /// How long until the earliest signup check is due (zero if one is
     /// due now), if any is queued. Reactor clock.
-    pub async fn next_signup_due_in(&self) -> Result<Option<Duration>, StoreError> {
-        let mut conn = self.connection();
+    pub async fn next_due_in(&self) -> Result<Option<Duration>, StoreError> {
+        let mut conn = self.store.connection();
         let first: Vec<(String, f64)> = self
-            .bounded(conn.zrange_withscores(self.keys.signups_due(), 0, 0))
+            .store
+            .bounded(conn.zrange_withscores(self.store.keys.signups_due(), 0, 0))
             .await?;
         Ok(first.first().map(|(_, score)| {
             Duration::from_millis((*score as u64).saturating_sub(crate::clock::now_ms()))
@@ -214,10 +227,11 @@ impl RedisStore {
     }
 
     /// When a signup's check is due (ms, Redis clock), if it is queued.
-    pub async fn signup_due_at(&self, signup_id: &str) -> Result<Option<u64>, StoreError> {
-        let mut conn = self.connection();
+    pub async fn due_at(&self, signup_id: &str) -> Result<Option<u64>, StoreError> {
+        let mut conn = self.store.connection();
         let score: Option<f64> = self
-            .bounded(conn.zscore(self.keys.signups_due(), signup_id))
+            .store
+            .bounded(conn.zscore(self.store.keys.signups_due(), signup_id))
             .await?;
         Ok(score.map(|s| s as u64))
     }

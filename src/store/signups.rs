@@ -1,54 +1,51 @@
 //! Signup records: one per `signupId`, written whole (the JSON of
 //! `SignupRecord`), indexed by email fingerprint and among the open signups.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use redis::{AsyncCommands, Script};
+use redis::AsyncCommands;
 
+use super::signup_scripts::{CREATE, SUBMITTED};
 use super::{RedisStore, StoreError};
 use crate::clock::millis;
 use crate::domain::{Email, SignupRecord};
 
-static CREATE: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_create.lua")));
-static SUBMITTED: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/signup_submitted.lua")));
+/// The signup records and their indexes; see [`RedisStore::signups`].
+#[derive(Debug, Clone, Copy)]
+pub struct Signups<'a> {
+    pub(super) store: &'a RedisStore,
+}
 
-impl RedisStore {
+impl Signups<'_> {
     /// Records a new signup (before its Forms call) with its indexes, atomically.
-    pub async fn create_signup(
-        &self,
-        record: &SignupRecord,
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
+    pub async fn create(&self, record: &SignupRecord, ttl: Duration) -> Result<(), StoreError> {
         let mut invocation = CREATE.prepare_invoke();
         invocation
-            .key(self.keys.signup(&record.signup_id))
-            .key(self.keys.signups_open())
-            .key(self.keys.signups_by_email(&record.email))
+            .key(self.store.keys.signup(&record.signup_id))
+            .key(self.store.keys.signups_open())
+            .key(self.store.keys.signups_by_email(&record.email))
             .arg(&record.signup_id)
             .arg(record.encode())
             .arg(millis(ttl))
             .arg(record.submitted_at);
-        let mut conn = self.connection();
-        let _: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+        let mut conn = self.store.connection();
+        let _: i64 = self
+            .store
+            .bounded(invocation.invoke_async(&mut conn))
+            .await?;
         Ok(())
     }
 
     /// Rewrites a signup's record, only if it still exists (never resurrects one).
-    pub async fn save_signup(
-        &self,
-        record: &SignupRecord,
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
+    pub async fn save(&self, record: &SignupRecord, ttl: Duration) -> Result<(), StoreError> {
         let options = redis::SetOptions::default()
             .conditional_set(redis::ExistenceCheck::XX)
             .with_expiration(redis::SetExpiry::PX(millis(ttl)));
-        let mut conn = self.connection();
+        let mut conn = self.store.connection();
         let _: Option<String> = self
+            .store
             .bounded(conn.set_options(
-                self.keys.signup(&record.signup_id),
+                self.store.keys.signup(&record.signup_id),
                 record.encode(),
                 options,
             ))
@@ -58,7 +55,7 @@ impl RedisStore {
 
     /// Stores a signup whose Forms call went through and makes its first
     /// check due after `grace`. False when the record was gone.
-    pub async fn signup_submitted(
+    pub async fn submitted(
         &self,
         record: &SignupRecord,
         ttl: Duration,
@@ -66,44 +63,43 @@ impl RedisStore {
     ) -> Result<bool, StoreError> {
         let mut invocation = SUBMITTED.prepare_invoke();
         invocation
-            .key(self.keys.signup(&record.signup_id))
-            .key(self.keys.signups_due())
-            .key(self.keys.signups_unseen())
+            .key(self.store.keys.signup(&record.signup_id))
+            .key(self.store.keys.signups_due())
+            .key(self.store.keys.signups_unseen())
             .arg(&record.signup_id)
             .arg(record.encode())
             .arg(millis(ttl))
             .arg(millis(grace));
-        let mut conn = self.connection();
-        let stored: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+        let mut conn = self.store.connection();
+        let stored: i64 = self
+            .store
+            .bounded(invocation.invoke_async(&mut conn))
+            .await?;
         Ok(stored == 1)
     }
 
     /// Removes a signup HubSpot rejected: its own record and index entries,
     /// nothing of any other signup.
-    pub async fn discard_signup(&self, record: &SignupRecord) -> Result<(), StoreError> {
+    pub async fn discard(&self, record: &SignupRecord) -> Result<(), StoreError> {
         let id = &record.signup_id;
         let mut pipe = redis::pipe();
         pipe.atomic()
-            .del(self.keys.signup(id))
+            .del(self.store.keys.signup(id))
             .ignore()
-            .zrem(self.keys.signups_open(), id)
+            .zrem(self.store.keys.signups_open(), id)
             .ignore()
-            .srem(self.keys.signups_by_email(&record.email), id)
+            .srem(self.store.keys.signups_by_email(&record.email), id)
             .ignore();
-        let mut conn = self.connection();
-        self.bounded(pipe.query_async::<()>(&mut conn)).await
+        let mut conn = self.store.connection();
+        self.store.bounded(pipe.query_async::<()>(&mut conn)).await
     }
 
     /// Parks a signup that ended outside a check (rejected on a Forms retry,
     /// past a horizon in the sweep): its record is kept for `ttl` and it
     /// leaves every queue and index.
-    pub async fn retire_signup(
-        &self,
-        record: &SignupRecord,
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
+    pub async fn retire(&self, record: &SignupRecord, ttl: Duration) -> Result<(), StoreError> {
         let id = &record.signup_id;
-        let keys = &self.keys;
+        let keys = &self.store.keys;
         let mut pipe = redis::pipe();
         pipe.atomic()
             .set_options(
@@ -123,22 +119,18 @@ impl RedisStore {
         if let Some(contact) = record.contact_id {
             pipe.srem(keys.signups_by_contact(contact), id).ignore();
         }
-        let mut conn = self.connection();
-        self.bounded(pipe.query_async::<()>(&mut conn)).await
+        let mut conn = self.store.connection();
+        self.store.bounded(pipe.query_async::<()>(&mut conn)).await
     }
 
     /// Opens a parked signup again (an operator's replay of its dead letter).
-    pub async fn reopen_signup(
-        &self,
-        record: &SignupRecord,
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
-        self.create_signup(record, ttl).await
+    pub async fn reopen(&self, record: &SignupRecord, ttl: Duration) -> Result<(), StoreError> {
+        self.create(record, ttl).await
     }
 
     /// Forgets an open signup whose record is gone (after its dead letter).
-    pub async fn forget_signup(&self, signup_id: &str) -> Result<(), StoreError> {
-        let keys = &self.keys;
+    pub async fn forget(&self, signup_id: &str) -> Result<(), StoreError> {
+        let keys = &self.store.keys;
         let mut pipe = redis::pipe();
         pipe.atomic()
             .zrem(keys.signups_open(), signup_id)
@@ -147,29 +139,30 @@ impl RedisStore {
             .ignore()
             .srem(keys.signups_unseen(), signup_id)
             .ignore();
-        let mut conn = self.connection();
-        self.bounded(pipe.query_async::<()>(&mut conn)).await
+        let mut conn = self.store.connection();
+        self.store.bounded(pipe.query_async::<()>(&mut conn)).await
     }
 
     /// One signup's record, if it exists and can be read.
-    pub async fn load_signup(&self, signup_id: &str) -> Result<Option<SignupRecord>, StoreError> {
-        let mut conn = self.connection();
-        let raw: Option<String> = self.bounded(conn.get(self.keys.signup(signup_id))).await?;
+    pub async fn load(&self, signup_id: &str) -> Result<Option<SignupRecord>, StoreError> {
+        let mut conn = self.store.connection();
+        let raw: Option<String> = self
+            .store
+            .bounded(conn.get(self.store.keys.signup(signup_id)))
+            .await?;
         raw.map(|raw| decode(&raw)).transpose()
     }
 
     /// Several records at once (one `MGET`), in order; `None` for a record
     /// that is gone or cannot be read.
-    pub async fn load_signups(
-        &self,
-        ids: &[String],
-    ) -> Result<Vec<Option<SignupRecord>>, StoreError> {
+    pub async fn load_many(&self, ids: &[String]) -> Result<Vec<Option<SignupRecord>>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let keys: Vec<String> = ids.iter().map(|id| self.keys.signup(id)).collect();
-        let mut conn = self.connection();
+        let keys: Vec<String> = ids.iter().map(|id| self.store.keys.signup(id)).collect();
+        let mut conn = self.store.connection();
         let raws: Vec<Option<String>> = self
+            .store
             .bounded(redis::cmd("MGET").arg(&keys).query_async(&mut conn))
             .await?;
         Ok(raws
@@ -179,37 +172,43 @@ impl RedisStore {
     }
 
     /// The open signups of an address (for operators), oldest first.
-    pub async fn signups_of_email(&self, email: &Email) -> Result<Vec<SignupRecord>, StoreError> {
-        let mut conn = self.connection();
+    pub async fn of_email(&self, email: &Email) -> Result<Vec<SignupRecord>, StoreError> {
+        let mut conn = self.store.connection();
         let ids: Vec<String> = self
-            .bounded(conn.smembers(self.keys.signups_by_email(email)))
+            .store
+            .bounded(conn.smembers(self.store.keys.signups_by_email(email)))
             .await?;
-        let mut records: Vec<SignupRecord> = self
-            .load_signups(&ids)
-            .await?
-            .into_iter()
-            .flatten()
-            .collect();
+        let mut records: Vec<SignupRecord> =
+            self.load_many(&ids).await?.into_iter().flatten().collect();
         records.sort_by_key(|r| r.submitted_at);
         Ok(records)
     }
 
     /// Open signups submitted before `cutoff_ms`, oldest first.
-    pub async fn open_signups_before(
-        &self,
-        cutoff_ms: u64,
-        max: isize,
-    ) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.connection();
-        self.bounded(conn.zrangebyscore_limit(self.keys.signups_open(), "-inf", cutoff_ms, 0, max))
+    pub async fn open_before(&self, cutoff_ms: u64, max: isize) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.store.connection();
+        self.store
+            .bounded(conn.zrangebyscore_limit(
+                self.store.keys.signups_open(),
+                "-inf",
+                cutoff_ms,
+                0,
+                max,
+            ))
             .await
     }
 
     /// How many signups are open, and how many of them are due for a check.
-    pub async fn signup_depths(&self) -> Result<(u64, u64), StoreError> {
-        let mut conn = self.connection();
-        let open: u64 = self.bounded(conn.zcard(self.keys.signups_open())).await?;
-        let due: u64 = self.bounded(conn.zcard(self.keys.signups_due())).await?;
+    pub async fn depths(&self) -> Result<(u64, u64), StoreError> {
+        let mut conn = self.store.connection();
+        let open: u64 = self
+            .store
+            .bounded(conn.zcard(self.store.keys.signups_open()))
+            .await?;
+        let due: u64 = self
+            .store
+            .bounded(conn.zcard(self.store.keys.signups_due()))
+            .await?;
         Ok((open, due))
     }
 }

@@ -88,18 +88,19 @@ impl SignupChecker {
         let store = &ctx.store;
         let token = format!("{}:{}", ctx.name, uuid::Uuid::new_v4().simple());
         let ids = store
-            .claim_signups(
+            .checks()
+            .claim(
                 ctx.settings.check_batch_size,
                 ctx.settings.check_lease,
                 &token,
             )
             .await?;
         if ids.is_empty() {
-            let next_due = store.next_signup_due_in().await?;
+            let next_due = store.checks().next_due_in().await?;
             return Ok(CheckOutcome::Idle { next_due });
         }
         worker_metrics::batch_claimed(ids.len());
-        let records = store.load_signups(&ids).await?;
+        let records = store.signups().load_many(&ids).await?;
         let mut decided = Vec::new();
         let mut to_check = Vec::new();
         let mut to_follow = Vec::new();
@@ -150,7 +151,7 @@ impl SignupChecker {
             return Ok(Vec::new());
         }
         let known: Vec<_> = records.iter().filter_map(|r| r.contact_id).collect();
-        let deleted = self.ctx.store.deleted_contacts(&known).await?;
+        let deleted = self.ctx.store.checks().deleted_contacts(&known).await?;
         let mut out = Vec::new();
         let mut records = records;
         if !deleted.is_empty() {
@@ -260,7 +261,8 @@ impl SignupChecker {
     ) -> Result<Decided, StoreError> {
         self.ctx
             .store
-            .dead_letter(&DeadLetter::new(
+            .dead_letters()
+            .append(&DeadLetter::new(
                 DeadLetterSource::Check {
                     signup_id: record.signup_id.clone(),
                     contact: record.contact_id.map(|c| c.to_string()),
@@ -282,7 +284,8 @@ impl SignupChecker {
         let ctx = &self.ctx;
         let reason = "signup record expired or unreadable".to_owned();
         ctx.store
-            .dead_letter(&DeadLetter::new(
+            .dead_letters()
+            .append(&DeadLetter::new(
                 DeadLetterSource::Check {
                     signup_id: signup_id.to_owned(),
                     contact: None,
@@ -292,7 +295,8 @@ impl SignupChecker {
             .await?;
         worker_metrics::dead_letter("checks");
         ctx.store
-            .finish_signup(Finish {
+            .checks()
+            .finish(Finish {
                 signup_id,
                 record: None,
                 token,
@@ -318,7 +322,8 @@ impl SignupChecker {
         };
         let written = ctx
             .store
-            .finish_signup(Finish {
+            .checks()
+            .finish(Finish {
                 signup_id: &decided.record.signup_id,
                 record: Some(&decided.record),
                 token,

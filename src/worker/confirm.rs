@@ -72,7 +72,7 @@ impl SignupChecker {
                 visible.sort_unstable();
                 visible.dedup();
                 // The second call is made now: its permit counts from now.
-                ctx.store.use_permit(&reserved, 2).await?;
+                ctx.store.rate_limits().use_permit(&reserved, 2).await?;
                 match self.profile_submissions(&visible).await {
                     Call::Done(found) => found,
                     Call::Wait(wait) => return Ok(BatchAnswer::Wait(wait, "rate_limited")),

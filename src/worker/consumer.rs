@@ -334,7 +334,7 @@ impl EventConsumer {
                 },
                 reason.clone(),
             );
-            store.dead_letter(&letter).await?;
+            store.dead_letters().append(&letter).await?;
             store.ack_stream_entry(CONSUMER_GROUP, &entry).await?;
             worker_metrics::dead_letter("events");
             tracing::warn!(entry = %entry.id, reason, "event dead-lettered");
@@ -347,11 +347,13 @@ impl EventConsumer {
         let creation = event.kind == EventKind::ContactCreation;
         if event.kind == EventKind::ContactDeletion {
             store
+                .checks()
                 .mark_contact_deleted(contact, self.ctx.settings.contact_wait_horizon)
                 .await?;
         }
         let woken = store
-            .wake_signups(
+            .checks()
+            .wake(
                 contact,
                 fingerprint,
                 creation,

@@ -41,26 +41,21 @@ impl FormsRetry {
     /// Processes at most one due retry.
     pub async fn process_next(&self) -> Result<RetryOutcome, StoreError> {
         let store = &self.intake.store;
-        let queue = store.keys().forms_retry_queue();
-        let Some(signup_id) = store
-            .delay_claim(&queue, LEASE, 1)
-            .await?
-            .into_iter()
-            .next()
-        else {
+        let queue = store.forms_retry_queue();
+        let Some(signup_id) = queue.claim(LEASE, 1).await?.into_iter().next() else {
             return Ok(RetryOutcome::Idle);
         };
-        let record = match store.load_signup(&signup_id).await {
+        let record = match store.signups().load(&signup_id).await {
             Ok(Some(record)) if record.status.awaits_forms() => record,
             Ok(_) | Err(StoreError::Unexpected(_)) => {
-                store.delay_remove(&queue, &signup_id).await?;
+                queue.remove(&signup_id).await?;
                 return Ok(RetryOutcome::Vanished);
             }
             Err(error) => return Err(error),
         };
         let outcome = self.retry(record).await?;
         if outcome != RetryOutcome::Rescheduled {
-            store.delay_remove(&queue, &signup_id).await?;
+            queue.remove(&signup_id).await?;
         }
         crate::signup::telemetry::retried(outcome_label(&outcome));
         Ok(outcome)
@@ -102,11 +97,12 @@ impl FormsRetry {
                     record.status = SignupStatus::Queued;
                     record.last_error = Some(reason);
                     store
-                        .save_signup(&record, intake.settings.pending_ttl)
+                        .signups()
+                        .save(&record, intake.settings.pending_ttl)
                         .await?;
-                    let queue = store.keys().forms_retry_queue();
                     store
-                        .delay_schedule(&queue, &record.signup_id, wait)
+                        .forms_retry_queue()
+                        .schedule(&record.signup_id, wait)
                         .await?;
                     RetryOutcome::Rescheduled
                 }
@@ -117,7 +113,8 @@ impl FormsRetry {
     async fn dead_letter(&self, mut record: SignupRecord, reason: &str) -> Result<(), StoreError> {
         let store = &self.intake.store;
         store
-            .dead_letter(&DeadLetter::new(
+            .dead_letters()
+            .append(&DeadLetter::new(
                 DeadLetterSource::Forms {
                     signup_id: record.signup_id.clone(),
                 },
@@ -127,7 +124,8 @@ impl FormsRetry {
         record.status = SignupStatus::DeadLettered;
         record.last_error = Some(reason.to_owned());
         store
-            .retire_signup(&record, self.intake.settings.pending_ttl)
+            .signups()
+            .retire(&record, self.intake.settings.pending_ttl)
             .await?;
         crate::worker::dead_letter_counted("forms");
         tracing::warn!(signup_id = %record.signup_id, reason, "signup dead-lettered");

@@ -37,17 +37,16 @@ impl GaugeReporter {
     /// Reads the depths and publishes them as gauges.
     pub async fn refresh(&self) -> Result<Depths, StoreError> {
         let store = &self.ctx.store;
-        let keys = store.keys();
         let partitions = store.event_partitions_in_use().await?;
         let (stream_length, stream_pending) =
             store.stream_depth(CONSUMER_GROUP, partitions).await?;
-        let (open_signups, due_signups) = store.signup_depths().await?;
+        let (open_signups, due_signups) = store.signups().depths().await?;
         let depths = Depths {
             stream_length,
             stream_pending,
             open_signups,
             due_signups,
-            forms_retry_queue: store.delay_len(&keys.forms_retry_queue()).await?,
+            forms_retry_queue: store.forms_retry_queue().depth().await?,
         };
         metrics::gauge!(catalog::EVENT_STREAM_LENGTH).set(depths.stream_length as f64);
         metrics::gauge!(catalog::EVENT_STREAM_PENDING).set(depths.stream_pending as f64);

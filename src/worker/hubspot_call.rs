@@ -35,7 +35,7 @@ impl WorkerContext {
     }
 
     /// Reserves `permits` from the shared API quota at once (a later call
-    /// re-stamps its permit with `RedisStore::use_permit`); the wait when
+    /// re-stamps its permit with `RateLimits::use_permit`); the wait when
     /// they are not all free.
     pub(super) async fn reserve_api_permits(
         &self,
@@ -43,6 +43,7 @@ impl WorkerContext {
     ) -> Result<Result<PermitIds, Duration>, StoreError> {
         match self
             .store
+            .rate_limits()
             .reserve(API_LIMITER, self.settings.api_quota, permits)
             .await?
         {

@@ -49,6 +49,7 @@ impl SignupChecker {
         };
         if let Some(wait) = ctx
             .store
+            .checks()
             .take_send_cooldown(contact, ctx.settings.send_cooldown)
             .await?
         {
@@ -56,7 +57,11 @@ impl SignupChecker {
             return Ok(deferred(record, wait, "cooldown"));
         }
         if let Some(quota) = ctx.settings.send_quota
-            && let Permit::Wait(wait) = ctx.store.try_acquire(SEND_LIMITER, quota).await?
+            && let Permit::Wait(wait) = ctx
+                .store
+                .rate_limits()
+                .try_acquire(SEND_LIMITER, quota)
+                .await?
         {
             return Ok(deferred(record, wait, "send_rate_limited"));
         }

@@ -55,9 +55,9 @@ impl Sweeper {
     pub async fn sweep_once(&self) -> Result<SweepReport, StoreError> {
         let ctx = &self.ctx;
         let store = &ctx.store;
-        let keys = store.keys();
         if !store
-            .try_lock(&keys.sweep_lock(), &ctx.name, ctx.settings.sweep_interval)
+            .sweep_lock()
+            .try_take(&ctx.name, ctx.settings.sweep_interval)
             .await?
         {
             return Ok(SweepReport {
@@ -66,17 +66,18 @@ impl Sweeper {
             });
         }
         let cutoff = now_ms().saturating_sub(crate::clock::millis(ctx.settings.sweep_after));
-        let open = store.open_signups_before(cutoff, SWEEP_BATCH).await?;
-        let records = store.load_signups(&open).await?;
+        let open = store.signups().open_before(cutoff, SWEEP_BATCH).await?;
+        let records = store.signups().load_many(&open).await?;
         let mut report = SweepReport {
             examined: open.len(),
             ..SweepReport::default()
         };
-        let forms_queue = keys.forms_retry_queue();
+        let forms_queue = store.forms_retry_queue();
         for (id, record) in open.iter().zip(records) {
             let Some(mut record) = record else {
                 store
-                    .dead_letter(&DeadLetter::new(
+                    .dead_letters()
+                    .append(&DeadLetter::new(
                         DeadLetterSource::Check {
                             signup_id: id.clone(),
                             contact: None,
@@ -84,7 +85,7 @@ impl Sweeper {
                         "signup record expired or unreadable",
                     ))
                     .await?;
-                store.forget_signup(id).await?;
+                store.signups().forget(id).await?;
                 worker_metrics::dead_letter("checks");
                 report.dead_lettered += 1;
                 continue;
@@ -92,23 +93,23 @@ impl Sweeper {
             match record.status {
                 status if status.is_final() => {
                     store
-                        .retire_signup(&record, ctx.settings.finished_ttl)
+                        .signups()
+                        .retire(&record, ctx.settings.finished_ttl)
                         .await?;
                 }
                 status if status.awaits_forms() => {
-                    if !store.is_scheduled(&forms_queue, id).await? {
+                    if !forms_queue.contains(id).await? {
                         record.status = SignupStatus::Queued;
-                        store.save_signup(&record, ctx.pending_ttl).await?;
-                        store
-                            .delay_schedule(&forms_queue, id, Duration::ZERO)
-                            .await?;
+                        store.signups().save(&record, ctx.pending_ttl).await?;
+                        forms_queue.schedule(id, Duration::ZERO).await?;
                         report.requeued += 1;
                     }
                 }
                 _ => {
-                    if store.signup_due_at(id).await?.is_none() {
+                    if store.checks().due_at(id).await?.is_none() {
                         store
-                            .signup_submitted(&record, ctx.pending_ttl, Duration::ZERO)
+                            .signups()
+                            .submitted(&record, ctx.pending_ttl, Duration::ZERO)
                             .await?;
                         tracing::info!(signup_id = %id, "sweep found a signup outside the check queue");
                         report.rescheduled.push(id.clone());

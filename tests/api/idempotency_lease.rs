@@ -29,7 +29,8 @@ async fn a_claim_never_completed_expires_after_the_lease_and_a_retry_succeeds() 
     let key_digest = hex::encode(&Sha256::digest(key.as_bytes())[..16]);
     let request_digest = hex::encode(Sha256::digest(serde_json::to_vec(&body).expect("json")));
     let claim = store
-        .idempotency_claim(&key_digest, &request_digest, lease)
+        .idempotency()
+        .claim(&key_digest, &request_digest, lease)
         .await
         .expect("claim");
     assert_eq!(claim, IdempotencyClaim::Claimed);

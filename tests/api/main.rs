@@ -9,7 +9,6 @@ mod support;
 #[path = "../../crates/hubspot-simulator/tests/simulator/schemas.rs"]
 mod schemas;
 
-mod check_contact;
 mod cluster;
 mod cluster_partitions;
 mod cluster_workers;
@@ -21,6 +20,7 @@ mod hubspot_wire;
 mod idempotency_lease;
 mod metrics_bounds;
 mod ops;
+mod preflight_contact;
 mod project_app;
 mod redis_tls;
 mod shutdown;
@@ -37,3 +37,4 @@ mod worker_batches;
 mod worker_flow;
 mod worker_resilience;
 mod worker_signups;
+mod worker_sweep;

@@ -123,14 +123,15 @@ pub async fn dead_letters_list_and_replay(redis: TestRedis) {
     let store = RedisStore::connect(&stack.app.config.redis).expect("store");
     let dead = eventually(Duration::from_secs(10), || async {
         store
-            .dead_letters(10)
+            .dead_letters()
+            .list(10)
             .await
             .map(|l| !l.is_empty())
             .unwrap_or(false)
     })
     .await;
     assert!(dead, "the invisible contact was never dead-lettered");
-    let letters = store.dead_letters(10).await.expect("list");
+    let letters = store.dead_letters().list(10).await.expect("list");
     assert_eq!(letters[0].source_label(), "checks");
     assert!(
         matches!(letters[0].source, DeadLetterSource::Check { .. }),
@@ -169,7 +170,12 @@ pub async fn dead_letters_list_and_replay(redis: TestRedis) {
         .await;
     assert_eq!(sent_per_recipient(&stack.sim).get(&email), Some(&1));
     assert!(
-        store.dead_letters(10).await.expect("list").is_empty(),
+        store
+            .dead_letters()
+            .list(10)
+            .await
+            .expect("list")
+            .is_empty(),
         "replayed letters are removed"
     );
 }

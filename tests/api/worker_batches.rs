@@ -69,13 +69,15 @@ impl Driven {
         );
         let ttl = Duration::from_secs(3600);
         self.store
-            .create_signup(&record, ttl)
+            .signups()
+            .create(&record, ttl)
             .await
             .expect("create");
         record.status = SignupStatus::Submitted;
         assert!(
             self.store
-                .signup_submitted(&record, ttl, Duration::ZERO)
+                .signups()
+                .submitted(&record, ttl, Duration::ZERO)
                 .await
                 .expect("submitted")
         );
@@ -111,12 +113,14 @@ impl Driven {
     async fn make_due(&self, id: &str) {
         let record = self
             .store
-            .load_signup(id)
+            .signups()
+            .load(id)
             .await
             .expect("load")
             .expect("record");
         self.store
-            .signup_submitted(&record, Duration::from_secs(3600), Duration::ZERO)
+            .signups()
+            .submitted(&record, Duration::from_secs(3600), Duration::ZERO)
             .await
             .expect("due");
     }
@@ -140,7 +144,8 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     let mut done = d.record_only("done@example.com").await;
     done.status = SignupStatus::Sent;
     d.store
-        .save_signup(&done, Duration::from_secs(3600))
+        .signups()
+        .save(&done, Duration::from_secs(3600))
         .await
         .expect("save");
 
@@ -204,7 +209,8 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     // The not-landed signup's contact is deleted: its checks end.
     let contact = d
         .store
-        .load_signup(&not_landed.signup_id)
+        .signups()
+        .load(&not_landed.signup_id)
         .await
         .expect("load")
         .and_then(|r| r.contact_id)
@@ -228,7 +234,7 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
         report.dead_lettered,
         vec![(not_landed.signup_id.clone(), "contact deleted".to_owned())]
     );
-    let letters = d.store.dead_letters(10).await.expect("letters");
+    let letters = d.store.dead_letters().list(10).await.expect("letters");
     assert!(
         letters
             .iter()

@@ -154,7 +154,8 @@ async fn a_worker_that_died_after_sending_but_before_recording_causes_no_second_
     let record = stack.app.signup_record(&signup_id).await.expect("record");
     assert!(
         store
-            .signup_submitted(
+            .signups()
+            .submitted(
                 &record,
                 Duration::from_secs(3600),
                 Duration::from_secs(3600)
@@ -187,7 +188,8 @@ async fn a_worker_that_died_after_sending_but_before_recording_causes_no_second_
 
     // Its lease ends: the signup is due again and the live worker takes it.
     store
-        .signup_submitted(&record, Duration::from_secs(3600), Duration::ZERO)
+        .signups()
+        .submitted(&record, Duration::from_secs(3600), Duration::ZERO)
         .await
         .expect("due now");
     let recorded = eventually(Duration::from_secs(10), || async {
@@ -241,18 +243,21 @@ async fn a_claimer_whose_lease_ran_out_cannot_write_the_outcome() {
     stack.app.shutdown.cancel();
     tokio::time::sleep(Duration::from_millis(100)).await;
     store
-        .signup_submitted(&record, Duration::from_secs(3600), Duration::ZERO)
+        .signups()
+        .submitted(&record, Duration::from_secs(3600), Duration::ZERO)
         .await
         .expect("due now");
     let lease = Duration::from_millis(100);
     let first = store
-        .claim_signups(100, lease, "slow")
+        .checks()
+        .claim(100, lease, "slow")
         .await
         .expect("claim");
     assert_eq!(first, vec![signup_id.clone()]);
     tokio::time::sleep(Duration::from_millis(200)).await;
     let second = store
-        .claim_signups(100, Duration::from_secs(3600), "fast")
+        .checks()
+        .claim(100, Duration::from_secs(3600), "fast")
         .await
         .expect("claim");
     assert_eq!(
@@ -271,7 +276,8 @@ async fn a_claimer_whose_lease_ran_out_cannot_write_the_outcome() {
         recheck: Duration::ZERO,
     };
     let written = store
-        .finish_signup(finish("slow", &late))
+        .checks()
+        .finish(finish("slow", &late))
         .await
         .expect("finish");
     assert!(!written, "a lost claim writes nothing");
@@ -283,7 +289,8 @@ async fn a_claimer_whose_lease_ran_out_cannot_write_the_outcome() {
     );
     assert!(
         store
-            .finish_signup(finish("fast", &record))
+            .checks()
+            .finish(finish("fast", &record))
             .await
             .expect("finish")
     );

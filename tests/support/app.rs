@@ -217,6 +217,6 @@ impl TestApp {
         signup_id: &str,
     ) -> Option<signup_reactor::domain::SignupRecord> {
         let store = signup_reactor::store::RedisStore::connect(&self.config.redis).expect("store");
-        store.load_signup(signup_id).await.expect("load signup")
+        store.signups().load(signup_id).await.expect("load signup")
     }
 }

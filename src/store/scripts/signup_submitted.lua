@@ -4,6 +4,9 @@
 -- signup was in no check queue, so its contact is never checked while its own
 -- Forms call is queued or in flight.
 --
+-- The record JSON is opaque here (stored, never decoded); the roles of KEYS
+-- and ARGV below, and the values compared, are declared once in
+-- src/store/signup_scripts.rs, whose tests hold this header to them.
 -- KEYS[1] the signup's record, KEYS[2] due checks, KEYS[3] unseen signups
 -- ARGV[1] signupId, ARGV[2] record JSON, ARGV[3] record TTL ms, ARGV[4] grace ms
 -- Returns 1, or 0 when the record was gone (expired or finished elsewhere).

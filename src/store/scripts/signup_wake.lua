@@ -7,6 +7,9 @@
 -- at most once per ARGV[2] ms however many such events arrive; otherwise an
 -- event for a contact without open signups writes nothing.
 --
+-- The record JSON is opaque here (stored, never decoded); the roles of KEYS
+-- and ARGV below, and the values compared, are declared once in
+-- src/store/signup_scripts.rs, whose tests hold this header to them.
 -- KEYS[1] due checks, KEYS[2] claim tokens, KEYS[3] woken during a check,
 -- KEYS[4] unseen signups, KEYS[5] early-check marker, KEYS[6] the contact's
 -- index, KEYS[7] the address's index (only for `email` changes)

@@ -1,5 +1,7 @@
-//! `signup-reactor check`: validates a deployment's configuration, Redis and
-//! HubSpot credentials, one line per check; non-zero exit when one fails.
+//! The deployment preflight behind `signup-reactor check`: validates a
+//! deployment's configuration, Redis and HubSpot credentials, one line per
+//! item; non-zero exit when one fails. (A "check" elsewhere in the code is the
+//! worker's check of a signup, never this.)
 
 use crate::config::{Config, SettingsArgs};
 use crate::domain::ContactId;
@@ -8,7 +10,7 @@ use crate::store::RedisStore;
 
 /// Options of `check`: the same settings as `serve`.
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
+pub struct PreflightArgs {
     #[command(flatten)]
     pub settings: SettingsArgs,
 
@@ -18,7 +20,7 @@ pub struct CheckArgs {
     pub contact: Option<String>,
 }
 
-/// How one check came out.
+/// How one preflight item came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Ok,
@@ -28,13 +30,13 @@ pub enum Verdict {
 
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckLine {
+pub struct PreflightLine {
     pub verdict: Verdict,
     pub name: &'static str,
     pub detail: String,
 }
 
-impl std::fmt::Display for CheckLine {
+impl std::fmt::Display for PreflightLine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let verdict = match self.verdict {
             Verdict::Ok => "ok  ",
@@ -45,16 +47,20 @@ impl std::fmt::Display for CheckLine {
     }
 }
 
-pub(crate) fn line(verdict: Verdict, name: &'static str, detail: impl Into<String>) -> CheckLine {
-    CheckLine {
+pub(crate) fn line(
+    verdict: Verdict,
+    name: &'static str,
+    detail: impl Into<String>,
+) -> PreflightLine {
+    PreflightLine {
         verdict,
         name,
         detail: detail.into(),
     }
 }
 
-/// Runs every check that the configuration allows, then probes `contact`.
-pub async fn run_checks(args: &SettingsArgs, contact: Option<&str>) -> Vec<CheckLine> {
+/// Runs every preflight item that the configuration allows, then probes `contact`.
+pub async fn run_preflight(args: &SettingsArgs, contact: Option<&str>) -> Vec<PreflightLine> {
     let config = match Config::from_args(args) {
         Ok(config) => config,
         Err(error) => return vec![line(Verdict::Fail, "configuration", error.to_string())],
@@ -64,7 +70,7 @@ pub async fn run_checks(args: &SettingsArgs, contact: Option<&str>) -> Vec<Check
         "configuration",
         "every variable is valid",
     )];
-    lines.extend(check_redis(&config).await);
+    lines.extend(preflight_redis(&config).await);
     lines.push(line(
         Verdict::Ok,
         "hubspot api version",
@@ -81,19 +87,19 @@ pub async fn run_checks(args: &SettingsArgs, contact: Option<&str>) -> Vec<Check
             return lines;
         }
     };
-    lines.push(check_hubspot(&client).await);
+    lines.push(preflight_hubspot(&client).await);
     if let Some(contact) = contact {
-        lines.extend(super::check_contact::probe(&config, &client, contact).await);
+        lines.extend(super::preflight_contact::probe(&config, &client, contact).await);
     }
     lines
 }
 
-async fn check_redis(config: &Config) -> Vec<CheckLine> {
+async fn preflight_redis(config: &Config) -> Vec<PreflightLine> {
     let store = match RedisStore::connect(&config.redis) {
         Ok(store) => store,
         Err(error) => return vec![line(Verdict::Fail, "redis reachable", error.to_string())],
     };
-    if let Err(error) = store.ping().await {
+    if let Err(error) = store.readiness().ping().await {
         let detail = format!("{} does not answer: {error}", config.redis.url);
         return vec![line(Verdict::Fail, "redis reachable", detail)];
     }
@@ -102,7 +108,7 @@ async fn check_redis(config: &Config) -> Vec<CheckLine> {
         "redis reachable",
         config.redis.url.clone(),
     )];
-    match store.check_server_settings().await {
+    match store.server_settings().warnings().await {
         Ok(warnings) if warnings.is_empty() => {
             lines.push(line(
                 Verdict::Ok,
@@ -126,7 +132,7 @@ async fn check_redis(config: &Config) -> Vec<CheckLine> {
     lines
 }
 
-async fn check_hubspot(client: &HubSpotClient) -> CheckLine {
+async fn preflight_hubspot(client: &HubSpotClient) -> PreflightLine {
     // Any contact id will do: a 200 or a 404 both mean the token was accepted.
     let probe = ContactId::new(1).map_err(|e| e.to_string());
     let result = match probe {
@@ -152,9 +158,10 @@ async fn check_hubspot(client: &HubSpotClient) -> CheckLine {
     }
 }
 
-/// Runs `check`, printing each line; fails when any check failed.
-pub async fn check(args: CheckArgs) -> anyhow::Result<()> {
-    let lines = run_checks(&args.settings, args.contact.as_deref()).await;
+/// Runs the preflight (`signup-reactor check`), printing each line; fails
+/// when any item failed.
+pub async fn preflight(args: PreflightArgs) -> anyhow::Result<()> {
+    let lines = run_preflight(&args.settings, args.contact.as_deref()).await;
     for line in &lines {
         println!("{line}");
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Parser;
 use hubspot_simulator::{DEFAULT_FORM_GUID, DelayRange, SimulatorHandle};
 use serde_json::json;
-use signup_reactor::ops::check::{CheckArgs, CheckLine, Verdict, run_checks};
+use signup_reactor::ops::preflight::{PreflightArgs, PreflightLine, Verdict, run_preflight};
 
 use crate::support::app::api_version_under_test;
 use crate::support::stack::{ACCESS_TOKEN, Stack, eventually};
@@ -14,10 +14,10 @@ use crate::support::stack::{ACCESS_TOKEN, Stack, eventually};
 #[derive(Parser)]
 struct Cli {
     #[command(flatten)]
-    check: CheckArgs,
+    check: PreflightArgs,
 }
 
-async fn probe(stack: &Stack, contact: u64) -> Vec<CheckLine> {
+async fn probe(stack: &Stack, contact: u64) -> Vec<PreflightLine> {
     let base = stack.sim.base_url();
     let id = contact.to_string();
     let cli = Cli::parse_from([
@@ -43,10 +43,10 @@ async fn probe(stack: &Stack, contact: u64) -> Vec<CheckLine> {
         "--contact",
         id.as_str(),
     ]);
-    run_checks(&cli.check.settings, cli.check.contact.as_deref()).await
+    run_preflight(&cli.check.settings, cli.check.contact.as_deref()).await
 }
 
-fn find<'a>(lines: &'a [CheckLine], name: &str) -> &'a CheckLine {
+fn find<'a>(lines: &'a [PreflightLine], name: &str) -> &'a PreflightLine {
     lines
         .iter()
         .find(|l| l.name == name)
@@ -80,7 +80,7 @@ async fn contact_id(sim: &SimulatorHandle, email: &str) -> u64 {
 }
 
 #[tokio::test]
-async fn check_contact_says_what_each_strategy_concludes() {
+async fn preflight_contact_says_what_each_strategy_concludes() {
     let stack = Stack::start(
         |sim| {
             sim.processing_delay = DelayRange::fixed(0);

@@ -3,8 +3,8 @@
 //! HubSpot's 2026 formats are unconfirmed (`hs_calculated_form_submissions`);
 //! this lets an operator see what their portal really answers.
 
-use super::check::{CheckLine, Verdict, line};
 use super::format_ms;
+use super::preflight::{PreflightLine, Verdict, line};
 use crate::config::Config;
 use crate::domain::{ContactId, Email};
 use crate::hubspot::HubSpotClient;
@@ -13,7 +13,7 @@ use crate::hubspot::crm::{
 };
 
 /// One line per confirmation step for the contact `raw_id`.
-pub async fn probe(config: &Config, client: &HubSpotClient, raw_id: &str) -> Vec<CheckLine> {
+pub async fn probe(config: &Config, client: &HubSpotClient, raw_id: &str) -> Vec<PreflightLine> {
     let id = match ContactId::parse(raw_id) {
         Ok(id) => id,
         Err(error) => return vec![line(Verdict::Fail, "contact id", error.to_string())],
@@ -54,7 +54,7 @@ pub async fn probe(config: &Config, client: &HubSpotClient, raw_id: &str) -> Vec
 }
 
 /// Whether the contact has an email; shown as a fingerprint, never in clear.
-fn email_line(contact: &Contact) -> CheckLine {
+fn email_line(contact: &Contact) -> PreflightLine {
     match contact.property("email").map(Email::parse) {
         Some(Ok(email)) => line(
             Verdict::Ok,
@@ -67,7 +67,7 @@ fn email_line(contact: &Contact) -> CheckLine {
 }
 
 /// The signup form on the legacy batch profile (the `profile` strategy).
-async fn profile_line(client: &HubSpotClient, id: ContactId, guid: &str) -> CheckLine {
+async fn profile_line(client: &HubSpotClient, id: ContactId, guid: &str) -> PreflightLine {
     const NAME: &str = "form by legacy profile";
     match client.batch_form_submissions(&[id]).await {
         Err(error) => line(
@@ -98,7 +98,7 @@ async fn profile_line(client: &HubSpotClient, id: ContactId, guid: &str) -> Chec
 }
 
 /// The signup form in `hs_calculated_form_submissions` (the `property` strategy).
-fn property_line(contact: &Contact, guid: &str) -> CheckLine {
+fn property_line(contact: &Contact, guid: &str) -> PreflightLine {
     const NAME: &str = "form by property";
     let Some(raw) = contact.property(CALCULATED_FORM_SUBMISSIONS) else {
         return line(
@@ -122,7 +122,7 @@ fn property_line(contact: &Contact, guid: &str) -> CheckLine {
     landed(NAME, ours.len(), newest)
 }
 
-fn landed(name: &'static str, count: usize, newest: Option<u64>) -> CheckLine {
+fn landed(name: &'static str, count: usize, newest: Option<u64>) -> PreflightLine {
     match (count, newest) {
         (0, _) => line(Verdict::Warn, name, "no submission of the signup form"),
         (n, Some(at)) => line(

@@ -1,0 +1,275 @@
+//! The reconciliation sweep, driven one `sweep_once` at a time on a private
+//! Redis (no HubSpot call is made): open signups that fell out of their queue
+//! go back on it, and a signup whose record expired ends as a dead letter,
+//! counted, never silently.
+
+use std::time::Duration;
+
+use metrics_exporter_prometheus::PrometheusBuilder;
+use signup_reactor::config::Config;
+use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
+use signup_reactor::hubspot::HubSpotClient;
+use signup_reactor::store::{DeadLetterSource, RedisStore};
+use signup_reactor::worker::{SweepReport, Sweeper, Verification, WorkerContext};
+
+use crate::support::app::test_config;
+use crate::support::redis_server::TestRedis;
+
+/// Signups older than this are swept.
+const SWEEP_AFTER: Duration = Duration::from_secs(60);
+const TTL: Duration = Duration::from_secs(3600);
+
+fn config(redis: &TestRedis) -> Config {
+    let mut config = test_config(&redis.url);
+    config.worker.sweep_after = SWEEP_AFTER;
+    config
+}
+
+fn new_sweeper(config: &Config, store: RedisStore) -> Sweeper {
+    let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
+    let ctx = WorkerContext::new(
+        store,
+        hubspot,
+        config.worker.clone(),
+        Verification {
+            portal_id: config.hubspot.portal_id,
+            form_guid: config.hubspot.signup_form_guid.clone(),
+            email_id: config.hubspot.verification_email_id,
+        },
+        config.signup.pending_ttl,
+    );
+    Sweeper::new(ctx)
+}
+
+/// An open signup in `status`, submitted `age` ago, in no queue yet.
+async fn open_signup(
+    store: &RedisStore,
+    email: &str,
+    status: SignupStatus,
+    age: Duration,
+) -> SignupRecord {
+    let submitted_at = signup_reactor::clock::now_ms() - age.as_millis() as u64;
+    let mut record = SignupRecord::new(
+        Email::parse(email).expect("email"),
+        Default::default(),
+        Default::default(),
+        Default::default(),
+        submitted_at,
+    );
+    record.status = status;
+    store.signups().create(&record, TTL).await.expect("create");
+    record
+}
+
+/// Lets the next sweep run at once, as if `SWEEP_INTERVAL` had passed.
+async fn release_sweep_lock(redis: &TestRedis, store: &RedisStore) {
+    let mut conn = redis::Client::open(redis.url.as_str())
+        .expect("client")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    let _: i64 = redis::cmd("DEL")
+        .arg(store.keys().sweep_lock())
+        .query_async(&mut conn)
+        .await
+        .expect("DEL");
+}
+
+#[tokio::test]
+async fn signups_that_fell_out_of_their_queue_are_queued_again() {
+    let redis = TestRedis::start();
+    let config = config(&redis);
+    let store = RedisStore::connect(&config.redis).expect("store");
+    let sweeper = new_sweeper(&config, store.clone());
+    let old = SWEEP_AFTER * 2;
+    // Submitted, but out of the check queue (as after a lost write).
+    let lost_check = open_signup(&store, "lost@example.com", SignupStatus::Submitted, old).await;
+    // Its Forms call never finished, and it is on no Forms queue.
+    let lost_forms = open_signup(&store, "forms@example.com", SignupStatus::Submitting, old).await;
+    // Submitted and queued for its check: nothing to do.
+    let queued = open_signup(&store, "queued@example.com", SignupStatus::Submitted, old).await;
+    assert!(
+        store
+            .signups()
+            .submitted(&queued, TTL, Duration::from_secs(600))
+            .await
+            .expect("submitted")
+    );
+    let queued_due = store.checks().due_at(&queued.signup_id).await.expect("due");
+    // Too young to be swept.
+    let young = open_signup(
+        &store,
+        "young@example.com",
+        SignupStatus::Submitted,
+        Duration::ZERO,
+    )
+    .await;
+    assert_eq!(
+        store
+            .checks()
+            .due_at(&lost_check.signup_id)
+            .await
+            .expect("due"),
+        None
+    );
+
+    let report = sweeper.sweep_once().await.expect("sweep");
+
+    assert_eq!(
+        report,
+        SweepReport {
+            skipped: false,
+            examined: 3,
+            rescheduled: vec![lost_check.signup_id.clone()],
+            requeued: 1,
+            dead_lettered: 0,
+        }
+    );
+    assert!(
+        store
+            .checks()
+            .due_at(&lost_check.signup_id)
+            .await
+            .expect("due")
+            .is_some()
+    );
+    let forms_queue = store.forms_retry_queue();
+    assert!(
+        forms_queue
+            .contains(&lost_forms.signup_id)
+            .await
+            .expect("queued")
+    );
+    let requeued = store
+        .signups()
+        .load(&lost_forms.signup_id)
+        .await
+        .expect("load");
+    assert_eq!(requeued.map(|r| r.status), Some(SignupStatus::Queued));
+    assert_eq!(
+        store
+            .checks()
+            .due_at(&lost_forms.signup_id)
+            .await
+            .expect("due"),
+        None
+    );
+    assert_eq!(
+        store.checks().due_at(&queued.signup_id).await.expect("due"),
+        queued_due,
+        "a queued check keeps its due time"
+    );
+    assert_eq!(
+        store.checks().due_at(&young.signup_id).await.expect("due"),
+        None
+    );
+    assert!(
+        store
+            .dead_letters()
+            .list(10)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+
+    // Another replica (a context of its own) while the lock is held: no second sweep.
+    let other = new_sweeper(&config, store.clone());
+    assert!(other.sweep_once().await.expect("sweep").skipped);
+
+    // The next sweep finds every signup in its queue: nothing to do twice.
+    release_sweep_lock(&redis, &store).await;
+    let again = sweeper.sweep_once().await.expect("sweep");
+    assert_eq!((again.examined, again.requeued), (3, 0));
+    assert!(again.rescheduled.is_empty());
+}
+
+#[tokio::test]
+async fn a_signup_whose_record_expired_ends_as_a_counted_dead_letter() {
+    let redis = TestRedis::start();
+    let config = config(&redis);
+    let store = RedisStore::connect(&config.redis).expect("store");
+    let gone = open_signup(
+        &store,
+        "gone@example.com",
+        SignupStatus::Submitted,
+        SWEEP_AFTER * 2,
+    )
+    .await;
+    assert!(
+        store
+            .signups()
+            .submitted(&gone, TTL, Duration::from_secs(600))
+            .await
+            .expect("submitted")
+    );
+    // Its record expires (past every horizon) while it is still open.
+    let mut conn = redis::Client::open(redis.url.as_str())
+        .expect("client")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    let deleted: i64 = redis::cmd("DEL")
+        .arg(store.keys().signup(&gone.signup_id))
+        .query_async(&mut conn)
+        .await
+        .expect("DEL");
+    assert_eq!(deleted, 1);
+
+    let (report, metrics) = sweep_with_own_metrics(config.clone()).await;
+
+    assert_eq!((report.examined, report.dead_lettered), (1, 1));
+    let letters = store.dead_letters().list(10).await.expect("list");
+    assert_eq!(letters.len(), 1);
+    assert_eq!(
+        letters[0].source,
+        DeadLetterSource::Check {
+            signup_id: gone.signup_id.clone(),
+            contact: None,
+        }
+    );
+    assert_eq!(letters[0].reason, "signup record expired or unreadable");
+    assert!(
+        metrics
+            .lines()
+            .any(|line| line == r#"dead_letters_total{source="checks"} 1"#),
+        "the dead letter is counted:\n{metrics}"
+    );
+    // It left every queue: the next sweep neither sees nor dead-letters it again.
+    assert_eq!(
+        store.checks().due_at(&gone.signup_id).await.expect("due"),
+        None
+    );
+    release_sweep_lock(&redis, &store).await;
+    let again = new_sweeper(&config, store.clone())
+        .sweep_once()
+        .await
+        .expect("sweep");
+    assert_eq!((again.examined, again.dead_lettered), (0, 0));
+    assert_eq!(store.dead_letters().list(10).await.expect("list").len(), 1);
+}
+
+/// One sweep with a metrics recorder of its own (the process-wide one also
+/// counts the other tests' dead letters), on a thread and runtime of its own
+/// so that the recorder sees every step; returns the report and the metrics.
+async fn sweep_with_own_metrics(config: Config) -> (SweepReport, String) {
+    tokio::task::spawn_blocking(move || {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        let report = metrics::with_local_recorder(&recorder, || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let store = RedisStore::connect(&config.redis).expect("store");
+                new_sweeper(&config, store)
+                    .sweep_once()
+                    .await
+                    .expect("sweep")
+            })
+        });
+        (report, handle.render())
+    })
+    .await
+    .expect("sweep thread")
+}
