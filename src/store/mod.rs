@@ -56,7 +56,8 @@ pub enum StoreError {
 /// connection that reconnects by itself, the key names and the command
 /// timeout. Each concern reaches Redis through a handle of its own
 /// ([`Self::signups`], [`Self::checks`], ...), so the operations of one
-/// concern live together and read without the others.
+/// concern live together and read without the others; the event stream's
+/// operations are the store's own methods.
 #[derive(Clone)]
 pub struct RedisStore {
     conn: RedisConnection,
