@@ -18,6 +18,10 @@ use crate::domain::{ContactId, EventKind};
 use crate::store::{DeadLetter, DeadLetterSource};
 use crate::store::{StoreError, StreamEntry, StreamWaiter};
 
+mod reclaim;
+
+use reclaim::ReclaimScan;
+
 /// The consumer group every replica's workers join.
 pub const CONSUMER_GROUP: &str = "reactor-workers";
 
@@ -61,32 +65,6 @@ struct ConsumerState {
     /// the higher count another process registered.
     partitions: u16,
     scan: ReclaimScan,
-}
-
-/// Progress of the scan for entries that dead consumers left behind, over
-/// every partition in turn. A full pass that finds nothing is not repeated at
-/// once: an entry only becomes reclaimable after `STREAM_CLAIM_IDLE`, so a
-/// new pass every quarter of that keeps the hot path to one read per new entry.
-struct ReclaimScan {
-    partition: u16,
-    /// Where the next `XAUTOCLAIM` starts in `partition` (`0-0`: its start).
-    cursor: String,
-    /// Whether this pass reclaimed anything (then the next starts at once).
-    found: bool,
-    /// When a new pass may start.
-    next_pass: Instant,
-}
-
-impl ReclaimScan {
-    fn restart(&mut self) {
-        self.partition = 0;
-        self.cursor = "0-0".to_owned();
-        self.found = false;
-    }
-
-    fn at_pass_start(&self) -> bool {
-        self.partition == 0 && self.cursor == "0-0"
-    }
 }
 
 /// How long an idle consumer blocks at most before it looks again for
@@ -250,65 +228,6 @@ impl EventConsumer {
         self.handle(first, false).await
     }
 
-    /// The reclaim scan's steps, when a pass is due: `XAUTOCLAIM` through
-    /// each partition in turn until an entry is reclaimed or the pass ends. A
-    /// new pass first looks for partitions another process added, and
-    /// deletes the consumers that dead processes left without entries.
-    async fn reclaim(&self) -> Result<Option<StreamEntry>, StoreError> {
-        let idle = self.ctx.settings.stream_claim_idle;
-        let store = &self.ctx.store;
-        let (mut partition, mut cursor, partitions) = match self.state.lock() {
-            Ok(state) if state.scan.at_pass_start() && Instant::now() < state.scan.next_pass => {
-                return Ok(None);
-            }
-            Ok(state) => (
-                state.scan.partition,
-                state.scan.cursor.clone(),
-                state.partitions,
-            ),
-            Err(_) => return Ok(None),
-        };
-        let mut partitions = partitions;
-        if partition == 0 && cursor == "0-0" {
-            partitions = self.join_group().await?;
-            let pruned = store
-                .prune_idle_consumers(CONSUMER_GROUP, partitions, abandoned_after(idle))
-                .await?;
-            if pruned > 0 {
-                tracing::info!(pruned, "deleted consumers of processes that are gone");
-            }
-        }
-        // Bounded, so that a long backlog of live consumers' entries is
-        // scanned over several steps.
-        for _ in 0..=partitions {
-            let (entry, next) = store
-                .reclaim_stream_entry(CONSUMER_GROUP, &self.ctx.name, partition, idle, &cursor)
-                .await?;
-            let Ok(mut state) = self.state.lock() else {
-                return Ok(entry);
-            };
-            let scan = &mut state.scan;
-            scan.found |= entry.is_some();
-            if next == "0-0" {
-                partition += 1;
-                if partition >= partitions {
-                    if !scan.found {
-                        scan.next_pass = Instant::now() + idle / 4;
-                    }
-                    scan.restart();
-                    return Ok(entry);
-                }
-            }
-            scan.partition = partition;
-            scan.cursor = next.clone();
-            if entry.is_some() {
-                return Ok(entry);
-            }
-            cursor = next;
-        }
-        Ok(None)
-    }
-
     async fn handle(
         &self,
         entry: StreamEntry,
@@ -372,10 +291,4 @@ impl EventConsumer {
             reclaimed,
         })
     }
-}
-
-/// How long a consumer without entries must have been silent to count as
-/// abandoned: many reclaim periods, and never under a minute.
-fn abandoned_after(claim_idle: Duration) -> Duration {
-    (claim_idle * 10).max(Duration::from_secs(60))
 }
