@@ -3,7 +3,9 @@
 //! slot: a batch costs one script call per partition it touches (run
 //! concurrently), each all or nothing. If any call fails the whole batch
 //! fails (503) and HubSpot retries it; the partitions already written then
-//! dedupe the retry.
+//! dedupe the retry. While the partition count is being changed, markers are
+//! also looked for and written where the other count puts them (see
+//! `event_partitions`).
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -17,9 +19,6 @@ use crate::domain::ContactEvent;
 
 static RECORD_EVENTS: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/record_events.lua")));
-
-static REGISTER_PARTITIONS: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("scripts/register_partitions.lua")));
 
 /// What became of one event of a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,9 +41,18 @@ impl RedisStore {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        self.register_event_partitions().await?;
+        let others = self.other_live_counts(dedupe_window).await?;
+        let foreign = self.foreign_markers(events, &others);
+        let seen_elsewhere = if foreign.is_empty() {
+            vec![false; events.len()]
+        } else {
+            self.seen_elsewhere(events, &foreign).await?
+        };
         let mut by_partition: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
         for (index, event) in events.iter().enumerate() {
+            if seen_elsewhere[index] {
+                continue;
+            }
             let partition = self.keys.event_partition_of(event.contact_id);
             by_partition.entry(partition).or_default().push(index);
         }
@@ -60,38 +68,12 @@ impl RedisStore {
                 outcomes[*index] = outcome;
             }
         }
+        if !foreign.is_empty() {
+            // After recording: a failure here fails the delivery, and
+            // HubSpot's retry writes them again.
+            self.mirror_markers(events, &foreign, dedupe_window).await?;
+        }
         Ok(outcomes)
-    }
-
-    /// The highest partition count in use (this process's, or a higher one
-    /// another process registered): the partitions consumers must visit.
-    pub async fn event_partitions_in_use(&self) -> Result<u16, StoreError> {
-        let mut conn = self.connection();
-        let seen: Option<u16> = self
-            .bounded(
-                redis::cmd("GET")
-                    .arg(self.keys.event_partitions_seen())
-                    .query_async(&mut conn),
-            )
-            .await?;
-        Ok(seen.unwrap_or(0).max(self.keys.event_partitions()))
-    }
-
-    /// Raises the registered partition count to this process's, once per
-    /// process, before anything is recorded.
-    async fn register_event_partitions(&self) -> Result<(), StoreError> {
-        self.partitions_registered
-            .get_or_try_init(|| async {
-                let mut invocation = REGISTER_PARTITIONS.prepare_invoke();
-                invocation
-                    .key(self.keys.event_partitions_seen())
-                    .arg(self.keys.event_partitions());
-                let mut conn = self.connection();
-                let _: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
-                Ok::<(), StoreError>(())
-            })
-            .await
-            .map(|_| ())
     }
 
     async fn record_partition(

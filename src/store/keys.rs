@@ -78,9 +78,9 @@ impl Keys {
         )
     }
 
-    /// The highest partition count any process has used (string): consumers
-    /// drain every partition below it, so changing `EVENT_STREAM_PARTITIONS`
-    /// strands no event.
+    /// The partition counts processes have used (hash: count to when a
+    /// process last registered it, ms): consumers drain every partition below
+    /// the highest, so changing `EVENT_STREAM_PARTITIONS` strands no event.
     pub fn event_partitions_seen(&self) -> String {
         format!("{}{{events}}:partitions", self.prefix)
     }

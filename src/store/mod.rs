@@ -3,6 +3,7 @@
 mod connection;
 mod dead_letters;
 mod delay;
+mod event_partitions;
 mod events;
 mod idempotency;
 mod key_scan;
@@ -63,8 +64,8 @@ pub struct RedisStore {
     conn: RedisConnection,
     keys: Keys,
     timeout: Duration,
-    /// Set once this process has registered its event partition count.
-    partitions_registered: std::sync::Arc<tokio::sync::OnceCell<()>>,
+    /// The event partition counts in use, as this process last read them.
+    partition_registry: std::sync::Arc<std::sync::Mutex<event_partitions::PartitionRegistry>>,
 }
 
 impl RedisStore {
@@ -77,7 +78,7 @@ impl RedisStore {
             keys: Keys::new(settings.key_prefix.clone())
                 .with_event_partitions(settings.event_partitions),
             timeout: settings.command_timeout,
-            partitions_registered: Default::default(),
+            partition_registry: Default::default(),
         })
     }
 

@@ -219,7 +219,7 @@ async fn every_script_touches_keys_of_one_slot() {
                 keys.signups_by_fingerprint(&email.fingerprint()),
             ],
         ),
-        ("register_partitions", vec![keys.event_partitions_seen()]),
+        ("the partition registry", vec![keys.event_partitions_seen()]),
     ];
     scripts.extend(
         others

@@ -106,7 +106,8 @@ async fn a_batch_spanning_partitions_is_recorded_once_and_deduplicated() {
 #[tokio::test]
 async fn changing_the_partition_count_loses_and_duplicates_nothing() {
     let cluster = TestCluster::start(3, 0);
-    // Before: 8 partitions. After: 2, while the old receivers still run.
+    // Before: 8 partitions. After: 2, while the old receivers still run; both
+    // receive deliveries and redeliveries.
     let before = receiver(&cluster, 8, None).await;
     let after = receiver(&cluster, 2, Some(&before.prefix)).await;
     assert_eq!(before.post_webhook(&batch(1..25)).await.status(), 204);
@@ -114,6 +115,22 @@ async fn changing_the_partition_count_loses_and_duplicates_nothing() {
     assert_eq!(
         after
             .post_webhook(&with_attempt(&batch(25..49), 1))
+            .await
+            .status(),
+        204
+    );
+    // Redeliveries across the change: each process recognises what the
+    // other recorded under its own count.
+    assert_eq!(
+        after
+            .post_webhook(&with_attempt(&batch(1..25), 1))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        before
+            .post_webhook(&with_attempt(&batch(25..49), 2))
             .await
             .status(),
         204
