@@ -3,8 +3,9 @@
 //! Prints latency percentiles, throughput and the process's peak memory.
 //!
 //! `cargo bench --bench webhook_receiver` (BENCH_REQUESTS, BENCH_BATCH and
-//! BENCH_CONCURRENCY override the defaults; `BENCH_REDIS=cluster` runs it
-//! against a private 3-master Redis Cluster instead of one node).
+//! BENCH_CONCURRENCY override the defaults, EVENT_STREAM_PARTITIONS the
+//! partition count, BENCH_PREFIX the key prefix (default `sr:`); `BENCH_REDIS=cluster` runs it against a private 3-master
+//! Redis Cluster instead of one node).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -50,33 +51,43 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(index).copied().unwrap_or_default()
 }
 
-/// `used_memory` of the server at `url`.
-async fn used_memory(url: &str) -> Option<u64> {
-    let client = redis::Client::open(url).ok()?;
-    let mut conn = client.get_multiplexed_async_connection().await.ok()?;
-    let info: String = redis::cmd("INFO")
-        .arg("memory")
-        .query_async(&mut conn)
-        .await
-        .ok()?;
-    info.lines()
-        .find_map(|line| line.strip_prefix("used_memory:"))
-        .and_then(|value| value.trim().parse().ok())
+/// `used_memory` of the servers at `urls`, summed.
+async fn used_memory(urls: &[String]) -> Option<u64> {
+    let mut total = 0;
+    for url in urls {
+        let client = redis::Client::open(url.as_str()).ok()?;
+        let mut conn = client.get_multiplexed_async_connection().await.ok()?;
+        let info: String = redis::cmd("INFO")
+            .arg("memory")
+            .query_async(&mut conn)
+            .await
+            .ok()?;
+        total += info
+            .lines()
+            .find_map(|line| line.strip_prefix("used_memory:"))
+            .and_then(|value| value.trim().parse::<u64>().ok())?;
+    }
+    Some(total)
 }
 
-/// `used_memory` now, and what the stream alone takes.
-async fn memory_after(url: &str, stream: &str) -> Option<(u64, u64)> {
-    let client = redis::Client::open(url).ok()?;
-    let mut conn = client.get_multiplexed_async_connection().await.ok()?;
-    let stream_bytes: u64 = redis::cmd("MEMORY")
-        .arg("USAGE")
-        .arg(stream)
-        .arg("SAMPLES")
-        .arg(0)
-        .query_async(&mut conn)
-        .await
-        .ok()?;
-    Some((used_memory(url).await?, stream_bytes))
+/// What the partition `streams` alone take, asked through `conn`.
+async fn streams_memory(
+    conn: &mut impl redis::aio::ConnectionLike,
+    streams: &[String],
+) -> Option<u64> {
+    let mut total = 0;
+    for stream in streams {
+        let bytes: Option<u64> = redis::cmd("MEMORY")
+            .arg("USAGE")
+            .arg(stream)
+            .arg("SAMPLES")
+            .arg(0)
+            .query_async(conn)
+            .await
+            .ok()?;
+        total += bytes.unwrap_or(0);
+    }
+    Some(total)
 }
 
 #[tokio::main]
@@ -99,7 +110,26 @@ async fn main() -> anyhow::Result<()> {
         }
     );
     let mut config = test_config(&redis.url);
-    let prefix = config.redis.key_prefix.clone();
+    if let Ok(partitions) = std::env::var("EVENT_STREAM_PARTITIONS") {
+        config.redis.event_partitions = partitions.parse()?;
+    }
+    // Key names as in production (the default prefix) unless BENCH_PREFIX
+    // says otherwise: the Redis is private, and key length is memory.
+    config.redis.key_prefix = std::env::var("BENCH_PREFIX").unwrap_or_else(|_| "sr:".to_owned());
+    let keys = signup_reactor::store::Keys::new(config.redis.key_prefix.clone())
+        .with_event_partitions(config.redis.event_partitions);
+    let streams: Vec<String> = (0..keys.event_partitions())
+        .map(|p| keys.event_stream(p))
+        .collect();
+    let nodes: Vec<String> = match &cluster {
+        Some(cluster) => cluster
+            .ports
+            .iter()
+            .map(|port| format!("redis://127.0.0.1:{port}"))
+            .collect(),
+        None => vec![redis.url.clone()],
+    };
+    println!("event stream partitions: {}", keys.event_partitions());
     config.redis.command_timeout = Duration::from_secs(2);
     let app = Application::build(config, Role::Receiver).await?;
     let url = format!("http://127.0.0.1:{}/webhooks/hubspot", app.port());
@@ -107,10 +137,7 @@ async fn main() -> anyhow::Result<()> {
     let server = tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
 
-    let memory_before = match &cluster {
-        None => used_memory(&redis.url).await,
-        Some(_) => None,
-    };
+    let memory_before = used_memory(&nodes).await;
     let started = Instant::now();
     let send = |request: usize| {
         let (client, url) = (client.clone(), url.clone());
@@ -168,20 +195,31 @@ async fn main() -> anyhow::Result<()> {
             percentile(&latencies, p).as_secs_f64() * 1000.0
         );
     }
-    if let Some(before) = memory_before {
-        let stream = format!("{}{{events}}:stream", prefix);
-        if let Some((after, stream_bytes)) = memory_after(&redis.url, &stream).await {
-            let recorded = events.max(1) as f64;
-            let markers = after.saturating_sub(before).saturating_sub(stream_bytes) as f64;
-            println!(
-                "| Redis bytes per dedupe marker (kept for WEBHOOK_DEDUPE_WINDOW) | {:.0} |",
-                markers / recorded
-            );
-            println!(
-                "| Redis bytes per stream entry (until consumed) | {:.0} |",
-                stream_bytes as f64 / recorded
-            );
+    let stream_bytes = match &cluster {
+        Some(cluster) => streams_memory(&mut cluster.connection().await, &streams).await,
+        None => {
+            let client = redis::Client::open(redis.url.as_str())?;
+            streams_memory(
+                &mut client.get_multiplexed_async_connection().await?,
+                &streams,
+            )
+            .await
         }
+    };
+    let memory_after = used_memory(&nodes).await;
+    if let (Some(before), Some(after), Some(stream_bytes)) =
+        (memory_before, memory_after, stream_bytes)
+    {
+        let recorded = events.max(1) as f64;
+        let markers = after.saturating_sub(before).saturating_sub(stream_bytes) as f64;
+        println!(
+            "| Redis bytes per dedupe marker (kept for WEBHOOK_DEDUPE_WINDOW) | {:.0} |",
+            markers / recorded
+        );
+        println!(
+            "| Redis bytes per stream entry (until consumed) | {:.0} |",
+            stream_bytes as f64 / recorded
+        );
     }
     if let Some(kib) = peak_rss_kib() {
         println!(

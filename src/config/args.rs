@@ -145,7 +145,7 @@ pub struct SettingsArgs {
     #[arg(long, env = "CHECK_BATCH_SIZE", default_value = "100")]
     pub check_batch_size: String,
 
-    /// When more than a quarter of the API quota is in use, how long a due check may wait for others to share its batch.
+    /// When more than half of the API quota is in use, how long a due check may wait for others to share its batch.
     #[arg(long, env = "CHECK_LINGER", default_value = "2s")]
     pub check_linger: String,
 
@@ -217,4 +217,8 @@ pub struct RedisArgs {
     /// Time limit of one Redis command; past it a webhook gets 503 (HubSpot retries).
     #[arg(long, env = "REDIS_COMMAND_TIMEOUT", default_value = "2s")]
     pub redis_command_timeout: String,
+
+    /// Streams the recorded events are spread over, by contact id (1 to 1024).
+    #[arg(long, env = "EVENT_STREAM_PARTITIONS", default_value = "8")]
+    pub event_stream_partitions: String,
 }

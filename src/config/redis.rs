@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::parse::positive_duration;
+use super::parse::{parse_number, positive_duration};
 use super::{ConfigError, RedisArgs};
 
 /// Whether Redis is a cluster (`REDIS_CLUSTER`).
@@ -25,7 +25,15 @@ pub struct RedisSettings {
     pub cluster: ClusterMode,
     pub key_prefix: String,
     pub command_timeout: Duration,
+    /// How many streams the recorded events are spread over
+    /// (`EVENT_STREAM_PARTITIONS`): each is its own hash tag, so on a cluster
+    /// ingest and consumption spread over the masters.
+    pub event_partitions: u16,
 }
+
+/// Most event stream partitions accepted: far more masters than any cluster
+/// the reactor would run on, few enough for every consumer to visit them all.
+pub const MAX_EVENT_PARTITIONS: u16 = 1024;
 
 impl RedisSettings {
     /// Parses the Redis part of the settings (also used by the ops commands).
@@ -68,11 +76,20 @@ impl RedisSettings {
         }
         let command_timeout =
             positive_duration("REDIS_COMMAND_TIMEOUT", &args.redis_command_timeout)?;
+        let event_partitions: u16 =
+            parse_number("EVENT_STREAM_PARTITIONS", &args.event_stream_partitions)?;
+        if !(1..=MAX_EVENT_PARTITIONS).contains(&event_partitions) {
+            return Err(ConfigError::invalid(
+                "EVENT_STREAM_PARTITIONS",
+                "expected 1 to 1024",
+            ));
+        }
         Ok(Self {
             url,
             cluster,
             key_prefix,
             command_timeout,
+            event_partitions,
         })
     }
 
@@ -107,6 +124,7 @@ mod tests {
             redis_cluster: cluster.into(),
             redis_key_prefix: "sr:".into(),
             redis_command_timeout: "2s".into(),
+            event_stream_partitions: "8".into(),
         }
     }
 

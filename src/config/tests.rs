@@ -10,6 +10,7 @@ fn valid_args() -> SettingsArgs {
             redis_cluster: "auto".into(),
             redis_key_prefix: "sr:".into(),
             redis_command_timeout: "2s".into(),
+            event_stream_partitions: "8".into(),
         },
         hubspot_client_secret: Some("client-secret-value".into()),
         hubspot_access_token: Some("pat-na1-token".into()),

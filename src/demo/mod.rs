@@ -62,10 +62,10 @@ async fn run_with_redis(
     options: &DemoOptions,
     cancel: &CancellationToken,
 ) -> anyhow::Result<DemoReport> {
-    let redis = redis_prefix::check_reachable(options.redis()?).await?;
     let key_prefix = redis_prefix::fresh_prefix();
+    let redis = redis_prefix::check_reachable(options.redis()?, &key_prefix).await?;
     let outcome = run_flows(options, &key_prefix, cancel).await;
-    let cleaned = redis_prefix::delete_prefix(&redis, &key_prefix).await;
+    let cleaned = redis_prefix::delete_prefix(&redis).await;
     let report = outcome?;
     cleaned?;
     Ok(report)

@@ -14,8 +14,10 @@ use super::options::DemoOptions;
 use super::progress::FlowProgress;
 use super::reactor_config::reactor_config;
 use super::signups::{ARRIVAL_GAP, DemoSignup};
+use crate::config::RedisSettings;
 use crate::startup::{Application, Role};
-use crate::store::keys::Keys;
+use crate::store::RedisStore;
+use crate::worker::CONSUMER_GROUP;
 use hubspot_simulator::SimulatorHandle;
 
 /// How long (HubSpot time) after the last signup the emails may take before
@@ -45,6 +47,7 @@ pub async fn run(
 ) -> anyhow::Result<Launched> {
     let token = uuid::Uuid::new_v4().simple().to_string();
     let config = reactor_config(options, sim.config(), &sim.base_url(), key_prefix, &token)?;
+    let redis = config.redis.clone();
     let app = Application::build(config, Role::All)
         .await
         .context("cannot start the reactor")?;
@@ -60,7 +63,7 @@ pub async fn run(
         signups_url: format!("http://127.0.0.1:{port}/v1/signups"),
         token,
     };
-    let outcome = run_signups(sim, options, people, key_prefix, backend, progress, cancel).await;
+    let outcome = run_signups(sim, options, people, &redis, backend, progress, cancel).await;
     shutdown.cancel();
     let stopped = server.await;
     sim.set_webhook_target(None);
@@ -75,7 +78,7 @@ async fn run_signups(
     sim: &SimulatorHandle,
     options: &DemoOptions,
     people: &[DemoSignup],
-    key_prefix: &str,
+    redis: &RedisSettings,
     backend: Backend,
     progress: &FlowProgress,
     cancel: &CancellationToken,
@@ -101,27 +104,21 @@ async fn run_signups(
     )
     .await?;
     progress.note("settling");
-    let keys = Keys::new(key_prefix);
-    let client = redis::Client::open(options.redis()?).context("REDIS_URL")?;
+    let store = RedisStore::connect(redis).context("REDIS_URL")?;
     let limit = options.scaled_at_least(Duration::from_secs(60), Duration::from_secs(3));
-    settle(sim, limit, cancel, || worker_idle(&client, &keys)).await?;
+    settle(sim, limit, cancel, || worker_idle(&store)).await?;
     Ok(launched)
 }
 
-/// Whether the worker has nothing left: no recorded event, no open signup.
-async fn worker_idle(client: &redis::Client, keys: &Keys) -> bool {
-    let Ok(mut conn) = client.get_multiplexed_async_connection().await else {
+/// Whether the worker has nothing left: no recorded event in any partition,
+/// no open signup.
+async fn worker_idle(store: &RedisStore) -> bool {
+    let Ok(partitions) = store.event_partitions_in_use().await else {
         return false;
     };
-    let stream: redis::RedisResult<u64> = redis::cmd("XLEN")
-        .arg(keys.event_stream())
-        .query_async(&mut conn)
-        .await;
-    let checks: redis::RedisResult<u64> = redis::cmd("ZCARD")
-        .arg(keys.signups_open())
-        .query_async(&mut conn)
-        .await;
-    matches!((stream, checks), (Ok(0), Ok(0)))
+    let stream = store.stream_depth(CONSUMER_GROUP, partitions).await;
+    let signups = store.signups().depths().await;
+    matches!((stream, signups), (Ok((0, _)), Ok((0, _))))
 }
 
 impl Backend {

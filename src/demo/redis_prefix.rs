@@ -1,9 +1,13 @@
 //! The demo's footprint in Redis: check that Redis answers before anything
-//! starts, and delete every key under the demo's prefix at the end.
+//! starts, and delete every key under the demo's prefix at the end (on every
+//! master of a cluster).
 
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
+
+use crate::config::{RedisArgs, RedisSettings};
+use crate::store::RedisStore;
 
 /// How long Redis gets to answer the first `PING`.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -25,19 +29,24 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
-/// Connects and `PING`s, or explains how to get a Redis.
-pub async fn check_reachable(url: &str) -> anyhow::Result<redis::Client> {
-    let client = redis::Client::open(url)
-        .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted(url)))?;
-    let ping = async {
-        let mut conn = client.get_multiplexed_async_connection().await?;
-        redis::cmd("PING").query_async::<String>(&mut conn).await
+/// A store on `url` (one node, or a cluster's seed nodes) under `prefix`,
+/// once it answers `PING`; or an explanation of how to get a Redis.
+pub async fn check_reachable(url: &str, prefix: &str) -> anyhow::Result<RedisStore> {
+    let args = RedisArgs {
+        redis_url: url.to_owned(),
+        redis_cluster: "auto".to_owned(),
+        redis_key_prefix: prefix.to_owned(),
+        redis_command_timeout: humantime::format_duration(CONNECT_TIMEOUT).to_string(),
+        event_stream_partitions: "1".to_owned(),
     };
-    let outcome = tokio::time::timeout(CONNECT_TIMEOUT, ping).await;
-    let error = match outcome {
-        Ok(Ok(_)) => return Ok(client),
-        Ok(Err(error)) => error.to_string(),
-        Err(_) => format!("no answer within {CONNECT_TIMEOUT:?}"),
+    let settings = RedisSettings::from_args(&args)
+        .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted(url)))?;
+    let store = RedisStore::connect(&settings)
+        .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted(url)))?;
+    let error = match store.readiness().ping().await {
+        Ok(()) => return Ok(store),
+        Err(crate::store::StoreError::Redis(error)) => error.to_string(),
+        Err(error) => error.to_string(),
     };
     Err(anyhow!(
         "cannot reach Redis at {} ({error}). The demo needs a Redis: start one with \
@@ -47,38 +56,13 @@ pub async fn check_reachable(url: &str) -> anyhow::Result<redis::Client> {
     ))
 }
 
-/// Deletes every key under `prefix`; returns how many there were.
-pub async fn delete_prefix(client: &redis::Client, prefix: &str) -> anyhow::Result<usize> {
-    let mut conn = client
-        .get_multiplexed_async_connection()
+/// Deletes every key under the store's prefix, on every master of a
+/// cluster; returns how many there were.
+pub async fn delete_prefix(store: &RedisStore) -> anyhow::Result<usize> {
+    store
+        .delete_prefixed_keys()
         .await
-        .context("connecting to Redis to clean up")?;
-    let pattern = format!("{prefix}*");
-    let mut cursor: u64 = 0;
-    let mut deleted = 0;
-    loop {
-        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(&pattern)
-            .arg("COUNT")
-            .arg(1000)
-            .query_async(&mut conn)
-            .await
-            .context("scanning the demo's keys")?;
-        if !keys.is_empty() {
-            let removed: usize = redis::cmd("DEL")
-                .arg(&keys)
-                .query_async(&mut conn)
-                .await
-                .context("deleting the demo's keys")?;
-            deleted += removed;
-        }
-        if next == 0 {
-            return Ok(deleted);
-        }
-        cursor = next;
-    }
+        .context("deleting the demo's keys")
 }
 
 #[cfg(test)]

@@ -30,6 +30,9 @@ pub struct RedisConnection {
     nodes: Arc<Vec<String>>,
     mode: ClusterMode,
     timeout: Duration,
+    /// How long a reply may take (the command timeout, unless the connection
+    /// is dedicated to blocking commands).
+    response_timeout: Duration,
     resolved: Arc<OnceCell<Resolved>>,
 }
 
@@ -44,8 +47,23 @@ impl RedisConnection {
             nodes: Arc::new(nodes),
             mode: settings.cluster,
             timeout: settings.command_timeout,
+            response_timeout: settings.command_timeout,
             resolved: Arc::new(OnceCell::new()),
         })
+    }
+
+    /// A connection of its own to the same nodes, for blocking commands
+    /// (`XREADGROUP ... BLOCK`): a blocked command holds up every command
+    /// behind it on a multiplexed connection, so it must never run on the
+    /// shared one. Replies may take up to `response_timeout`.
+    pub fn dedicated(&self, response_timeout: Duration) -> Self {
+        Self {
+            nodes: self.nodes.clone(),
+            mode: self.mode,
+            timeout: self.timeout,
+            response_timeout,
+            resolved: Arc::new(OnceCell::new()),
+        }
     }
 
     /// Whether the connection speaks to a cluster (connecting if need be).
@@ -66,7 +84,7 @@ impl RedisConnection {
         if cluster {
             let client = ClusterClient::builder(self.nodes.iter().map(String::as_str))
                 .connection_timeout(self.timeout)
-                .response_timeout(self.timeout)
+                .response_timeout(self.response_timeout)
                 .retries(2)
                 .build()?;
             Ok(Resolved::Cluster(client.get_async_connection().await?))
@@ -74,13 +92,18 @@ impl RedisConnection {
             let client = redis::Client::open(self.first_node())?;
             let config = ConnectionManagerConfig::new()
                 .set_connection_timeout(Some(self.timeout))
-                .set_response_timeout(Some(self.timeout))
+                .set_response_timeout(Some(self.response_timeout))
                 .set_number_of_retries(1)
                 .set_max_delay(Duration::from_millis(500));
             Ok(Resolved::Single(
                 ConnectionManager::new_with_config(client, config).await?,
             ))
         }
+    }
+
+    /// The first seed node's URL.
+    pub fn seed(&self) -> &str {
+        self.first_node()
     }
 
     fn first_node(&self) -> &str {

@@ -200,15 +200,20 @@ impl DeadLetters<'_> {
         Ok(removed > 0)
     }
 
-    /// Puts an event back on the event stream (replaying a dead-lettered event).
+    /// Puts an event back on the event stream, in its contact's partition
+    /// (replaying a dead-lettered event).
     pub async fn re_record_event(
         &self,
         fields: &BTreeMap<String, String>,
     ) -> Result<String, StoreError> {
+        let partition = fields
+            .get(super::entry_field::CONTACT)
+            .and_then(|contact| crate::domain::ContactId::parse(contact).ok())
+            .map_or(0, |contact| self.store.keys.event_partition_of(contact));
         let fields: Vec<(&String, &String)> = fields.iter().collect();
         let mut conn = self.store.connection();
         self.store
-            .bounded(conn.xadd(self.store.keys.event_stream(), "*", &fields))
+            .bounded(conn.xadd(self.store.keys.event_stream(partition), "*", &fields))
             .await
     }
 }

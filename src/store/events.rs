@@ -1,9 +1,17 @@
-//! Recording webhook events: dedupe marker and stream entry, atomically, one
-//! round trip per batch.
+//! Recording webhook events. Events are partitioned by contact id over
+//! `EVENT_STREAM_PARTITIONS` streams, each with its dedupe markers in its own
+//! slot: a batch costs one script call per partition it touches (run
+//! concurrently), each all or nothing. If any call fails the whole batch
+//! fails (503) and HubSpot retries it; the partitions already written then
+//! dedupe the retry. While the partition count is being changed, markers are
+//! also looked for and written where the other count puts them (see
+//! `event_partitions`).
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use futures_util::future::join_all;
 use redis::Script;
 
 use super::{RedisStore, StoreError};
@@ -23,7 +31,8 @@ pub enum RecordOutcome {
 
 impl RedisStore {
     /// Records a batch: each event not seen within `dedupe_window` gets its
-    /// marker and its stream entry; all or nothing, in one script call.
+    /// marker and its stream entry in its contact's partition; one script
+    /// call per partition touched, all or nothing within each.
     pub async fn record_events(
         &self,
         events: &[ContactEvent],
@@ -32,15 +41,56 @@ impl RedisStore {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        let received_at = crate::clock::now_ms();
+        let others = self.other_live_counts(dedupe_window).await?;
+        let foreign = self.foreign_markers(events, &others);
+        let seen_elsewhere = if foreign.is_empty() {
+            vec![false; events.len()]
+        } else {
+            self.seen_elsewhere(events, &foreign).await?
+        };
+        let mut by_partition: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
+        for (index, event) in events.iter().enumerate() {
+            if seen_elsewhere[index] {
+                continue;
+            }
+            let partition = self.keys.event_partition_of(event.contact_id);
+            by_partition.entry(partition).or_default().push(index);
+        }
+        let received_at = crate::clock::now_ms().to_string();
+        let calls = by_partition.iter().map(|(partition, indexes)| {
+            let batch: Vec<&ContactEvent> = indexes.iter().map(|i| &events[*i]).collect();
+            self.record_partition(*partition, batch, dedupe_window, &received_at)
+        });
+        let results = join_all(calls).await;
+        let mut outcomes = vec![RecordOutcome::Duplicate; events.len()];
+        for (indexes, result) in by_partition.values().zip(results) {
+            for (index, outcome) in indexes.iter().zip(result?) {
+                outcomes[*index] = outcome;
+            }
+        }
+        if !foreign.is_empty() {
+            // After recording: a failure here fails the delivery, and
+            // HubSpot's retry writes them again.
+            self.mirror_markers(events, &foreign, dedupe_window).await?;
+        }
+        Ok(outcomes)
+    }
+
+    async fn record_partition(
+        &self,
+        partition: u16,
+        events: Vec<&ContactEvent>,
+        dedupe_window: Duration,
+        received_at: &str,
+    ) -> Result<Vec<RecordOutcome>, StoreError> {
         let mut invocation = RECORD_EVENTS.prepare_invoke();
         invocation
-            .key(self.keys.event_stream())
+            .key(self.keys.event_stream(partition))
             .arg(dedupe_window.as_secs().max(1))
-            .arg(received_at.to_string());
-        for event in events {
+            .arg(received_at);
+        for event in &events {
             invocation
-                .key(self.keys.event_seen(&event.identity))
+                .key(self.keys.event_seen(partition, &event.identity))
                 .arg(event.identity.as_str())
                 .arg(&event.subscription_type)
                 .arg(event.portal_id.get())

@@ -1,8 +1,11 @@
 //! Every Redis key the reactor writes, named in one place.
 //!
 //! Keys that must be written together in one script share a hash tag (the part
-//! in braces), so the layout also works on Redis Cluster: the event stream and
-//! the dedupe markers share `{events}`, every signup key shares `{signups}`.
+//! in braces), so the layout also works on Redis Cluster: each partition of
+//! the event stream shares its tag with its dedupe markers (`{events}` for
+//! partition 0, `{events:1}`, `{events:2}`, ... for the others), every signup
+//! key shares `{signups}`. Partition 0 keeps the tag of the single stream of
+//! earlier versions, so one partition is exactly that layout.
 
 use crate::domain::{ContactId, Email, EventIdentity};
 
@@ -10,14 +13,35 @@ use crate::domain::{ContactId, Email, EventIdentity};
 #[derive(Debug, Clone)]
 pub struct Keys {
     prefix: String,
+    event_partitions: u16,
 }
 
 impl Keys {
-    /// Key names under `prefix` (e.g. `sr:`).
+    /// Key names under `prefix` (e.g. `sr:`), with one event partition.
     pub fn new(prefix: impl Into<String>) -> Self {
         Self {
             prefix: prefix.into(),
+            event_partitions: 1,
         }
+    }
+
+    /// The same names, with events spread over `partitions` streams
+    /// (`EVENT_STREAM_PARTITIONS`; at least 1).
+    pub fn with_event_partitions(mut self, partitions: u16) -> Self {
+        self.event_partitions = partitions.max(1);
+        self
+    }
+
+    /// How many partitions this process records into.
+    pub fn event_partitions(&self) -> u16 {
+        self.event_partitions
+    }
+
+    /// The partition of a contact's events: all events of one contact go to
+    /// one stream, in the order they were recorded.
+    pub fn event_partition_of(&self, contact: ContactId) -> u16 {
+        // The remainder is below `event_partitions`, a u16.
+        u16::try_from(contact.get() % u64::from(self.event_partitions)).unwrap_or(0)
     }
 
     /// The prefix itself, for operators' `SCAN MATCH prefix*`.
@@ -31,14 +55,34 @@ impl Keys {
         format!("{}{{{tag}}}:readyz", self.prefix)
     }
 
-    /// Stream of recorded contact events, consumed by the worker.
-    pub fn event_stream(&self) -> String {
-        format!("{}{{events}}:stream", self.prefix)
+    /// One partition's stream of recorded contact events, consumed by the worker.
+    pub fn event_stream(&self, partition: u16) -> String {
+        format!("{}{{{}}}:stream", self.prefix, event_tag(partition))
     }
 
-    /// Dedupe marker of one event identity (string, TTL = dedupe window).
-    pub fn event_seen(&self, identity: &EventIdentity) -> String {
-        format!("{}{{events}}:seen:{}", self.prefix, identity.as_str())
+    /// The hash tag of one event partition (`events`, `events:1`, ...).
+    pub fn event_tag(&self, partition: u16) -> String {
+        event_tag(partition)
+    }
+
+    /// Dedupe marker of one event identity in its partition (string `1`, TTL
+    /// = dedupe window). The identity's 128 bits are written in base64url
+    /// (22 characters rather than 32 in hex): markers are the bulk of the
+    /// reactor's memory, and a shorter key is a smaller allocation.
+    pub fn event_seen(&self, partition: u16, identity: &EventIdentity) -> String {
+        format!(
+            "{}{{{}}}:s:{}",
+            self.prefix,
+            event_tag(partition),
+            compact_identity(identity)
+        )
+    }
+
+    /// The partition counts processes have used (hash: count to when a
+    /// process last registered it, ms): consumers drain every partition below
+    /// the highest, so changing `EVENT_STREAM_PARTITIONS` strands no event.
+    pub fn event_partitions_seen(&self) -> String {
+        format!("{}{{events}}:partitions", self.prefix)
     }
 
     /// One signup's record (string: the JSON of `SignupRecord`). Every
@@ -144,19 +188,81 @@ impl Keys {
     }
 }
 
+/// The hash tag of one event partition.
+fn event_tag(partition: u16) -> String {
+    if partition == 0 {
+        "events".to_owned()
+    } else {
+        format!("events:{partition}")
+    }
+}
+
+/// The identity's digest in unpadded base64url; the hex form as is if it is
+/// not hex (it always is).
+fn compact_identity(identity: &EventIdentity) -> String {
+    match hex::decode(identity.as_str()) {
+        Ok(bytes) => base64url(&bytes),
+        Err(_) => identity.as_str().to_owned(),
+    }
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::Map;
 
     #[test]
-    fn keys_carry_the_prefix_and_share_the_events_hash_tag() {
-        let keys = Keys::new("sr:");
+    fn each_partition_shares_its_hash_tag_with_its_markers() {
+        let keys = Keys::new("sr:").with_event_partitions(8);
         let identity = EventIdentity::of(&Map::new());
-        assert_eq!(keys.event_stream(), "sr:{events}:stream");
-        let seen = keys.event_seen(&identity);
-        assert!(seen.starts_with("sr:{events}:seen:"), "{seen}");
-        assert!(seen.ends_with(identity.as_str()));
+        assert_eq!(keys.event_stream(0), "sr:{events}:stream");
+        assert_eq!(keys.event_stream(3), "sr:{events:3}:stream");
+        let seen = keys.event_seen(3, &identity);
+        assert!(seen.starts_with("sr:{events:3}:s:"), "{seen}");
+        let digest = seen.rsplit(':').next().unwrap_or_default();
+        assert_eq!(digest.len(), 22, "128 bits in base64url: {seen}");
+        assert_ne!(
+            keys.event_seen(3, &EventIdentity::of(&Map::new())),
+            keys.event_seen(4, &identity)
+        );
+        assert_eq!(keys.event_partition_of(ContactId::new(42).expect("id")), 2);
+        assert_eq!(
+            Keys::new("sr:").event_partition_of(ContactId::new(43).expect("id")),
+            0
+        );
+    }
+
+    #[test]
+    fn base64url_matches_the_rfc_vectors() {
+        for (raw, encoded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64url(raw.as_bytes()), encoded);
+        }
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
     }
 
     #[test]

@@ -3,8 +3,10 @@
 mod connection;
 mod dead_letters;
 mod delay;
+mod event_partitions;
 mod events;
 mod idempotency;
+mod key_scan;
 pub mod keys;
 mod lock;
 mod rate_limit;
@@ -14,7 +16,9 @@ mod signup_checks;
 mod signup_scripts;
 mod signups;
 mod stream;
+mod stream_entry;
 mod stream_group;
+mod stream_wait;
 
 use std::future::Future;
 use std::time::Duration;
@@ -32,8 +36,9 @@ pub use readiness::Readiness;
 pub use server_settings::{ServerSettings, SettingWarning};
 pub use signup_checks::{CheckEnd, Checks, DueBacklog, Finish};
 pub use signups::Signups;
-pub use stream::{RecordedEvent, StreamEntry, entry_field};
+pub use stream_entry::{RecordedEvent, StreamEntry, entry_field};
 pub use stream_group::HANDOFF_CONSUMER;
+pub use stream_wait::StreamWaiter;
 
 use crate::config::RedisSettings;
 
@@ -52,12 +57,15 @@ pub enum StoreError {
 /// connection that reconnects by itself, the key names and the command
 /// timeout. Each concern reaches Redis through a handle of its own
 /// ([`Self::signups`], [`Self::checks`], ...), so the operations of one
-/// concern live together and read without the others.
+/// concern live together and read without the others; the event stream's
+/// operations are the store's own methods.
 #[derive(Clone)]
 pub struct RedisStore {
     conn: RedisConnection,
     keys: Keys,
     timeout: Duration,
+    /// The event partition counts in use, as this process last read them.
+    partition_registry: std::sync::Arc<std::sync::Mutex<event_partitions::PartitionRegistry>>,
 }
 
 impl RedisStore {
@@ -67,8 +75,10 @@ impl RedisStore {
         let conn = RedisConnection::new(settings)?;
         Ok(Self {
             conn,
-            keys: Keys::new(settings.key_prefix.clone()),
+            keys: Keys::new(settings.key_prefix.clone())
+                .with_event_partitions(settings.event_partitions),
             timeout: settings.command_timeout,
+            partition_registry: Default::default(),
         })
     }
 

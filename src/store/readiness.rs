@@ -6,8 +6,8 @@ use redis::AsyncCommands;
 
 use super::{RedisStore, StoreError};
 
-/// The hash tags whose slots the reactor's scripts and queues live in.
-pub const HASH_TAGS: [&str; 2] = ["events", "signups"];
+/// The hash tag of the signup keys; each event partition has its own too.
+const SIGNUPS_TAG: &str = "signups";
 
 /// How long a readiness probe key lives.
 const PROBE_TTL_MS: u64 = 10_000;
@@ -60,8 +60,13 @@ impl Readiness<'_> {
             )
             .await?;
         let token = uuid::Uuid::new_v4().simple().to_string();
-        for tag in HASH_TAGS {
-            let key = self.store.keys.readiness_probe(tag);
+        // Every slot the reactor's scripts and queues live in: the signups'
+        // and each event partition's (on a cluster, spread over the masters).
+        let keys = &self.store.keys;
+        let tags = std::iter::once(SIGNUPS_TAG.to_owned())
+            .chain((0..keys.event_partitions()).map(|p| keys.event_tag(p)));
+        for tag in tags {
+            let key = self.store.keys.readiness_probe(&tag);
             let options =
                 redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(PROBE_TTL_MS));
             let () = self

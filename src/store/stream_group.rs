@@ -31,15 +31,30 @@ impl StoreError {
 
 impl RedisStore {
     /// Deletes the consumers of `group` that hold no entries and have not read
-    /// for `min_idle`: those of processes that died without leaving. A live
-    /// consumer reads far more often; deleting one would be harmless anyway
-    /// (its next read recreates it). Returns how many were deleted.
+    /// for `min_idle`, in each of the first `partitions` streams: those of
+    /// processes that died without leaving. A live consumer reads far more
+    /// often; deleting one would be harmless anyway (its next read recreates
+    /// it). Returns how many were deleted.
     pub async fn prune_idle_consumers(
         &self,
         group: &str,
+        partitions: u16,
         min_idle: Duration,
     ) -> Result<usize, StoreError> {
-        let stream = self.keys.event_stream();
+        let mut pruned = 0;
+        for partition in 0..partitions {
+            pruned += self.prune_partition(group, partition, min_idle).await?;
+        }
+        Ok(pruned)
+    }
+
+    async fn prune_partition(
+        &self,
+        group: &str,
+        partition: u16,
+        min_idle: Duration,
+    ) -> Result<usize, StoreError> {
+        let stream = self.keys.event_stream(partition);
         let mut conn = self.connection();
         let reply: StreamInfoConsumersReply = self
             .bounded(
@@ -71,17 +86,40 @@ impl RedisStore {
         Ok(pruned)
     }
 
-    /// Leaves `group`: hands `consumer`'s unacknowledged entries to
-    /// [`HANDOFF_CONSUMER`] (keeping their delivery counts, idle for
-    /// `reclaim_idle` so that they are reclaimable at once), then deletes
-    /// `consumer`. Returns how many entries were handed back.
+    /// Leaves `group` in each of the first `partitions` streams: hands
+    /// `consumer`'s unacknowledged entries to [`HANDOFF_CONSUMER`] (keeping
+    /// their delivery counts, idle for `reclaim_idle` so that they are
+    /// reclaimable at once), then deletes `consumer`. Returns how many
+    /// entries were handed back. A partition without the group is skipped.
     pub async fn leave_consumer_group(
         &self,
         group: &str,
         consumer: &str,
+        partitions: u16,
         reclaim_idle: Duration,
     ) -> Result<usize, StoreError> {
-        let stream = self.keys.event_stream();
+        let mut handed_back = 0;
+        for partition in 0..partitions {
+            match self
+                .leave_partition(group, consumer, partition, reclaim_idle)
+                .await
+            {
+                Ok(count) => handed_back += count,
+                Err(error) if error.is_missing_group() => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(handed_back)
+    }
+
+    async fn leave_partition(
+        &self,
+        group: &str,
+        consumer: &str,
+        partition: u16,
+        reclaim_idle: Duration,
+    ) -> Result<usize, StoreError> {
+        let stream = self.keys.event_stream(partition);
         let mut handed_back = 0;
         for _ in 0..HANDOFF_ROUNDS {
             let mut conn = self.connection();

@@ -1,4 +1,5 @@
-//! Consuming the event stream through a consumer group. Each entry is a hint
+//! Consuming the event stream's partitions through a consumer group (one
+//! group per partition stream, all under one name). Each entry is a hint
 //! that wakes the open signups of its contact (or, for an `email` change, of
 //! that address), then is acknowledged: an event for a contact without open
 //! signups writes nothing; an entry left by a
@@ -6,15 +7,20 @@
 //! dead-lettered after `STREAM_MAX_DELIVERIES`. A group that disappears is
 //! recreated; a consumer that stops cleanly hands its entries back and leaves.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::telemetry as worker_metrics;
 use super::{Step, WorkerContext};
 use crate::domain::{ContactId, EventKind};
 use crate::store::{DeadLetter, DeadLetterSource};
-use crate::store::{StoreError, StreamEntry};
+use crate::store::{StoreError, StreamEntry, StreamWaiter};
+
+mod reclaim;
+
+use reclaim::ReclaimScan;
 
 /// How long the contact an `email` change named for an address is kept as a
 /// hint for its signups' checks (they are due at once; a hinted contact not
@@ -46,38 +52,53 @@ impl Step for ConsumeOutcome {
     }
 }
 
-/// One consumer of the event stream.
+/// One consumer of the event stream's partitions.
 pub struct EventConsumer {
     ctx: Arc<WorkerContext>,
-    scan: Mutex<ReclaimScan>,
+    state: Mutex<ConsumerState>,
     group_ready: AtomicBool,
+    waiter: StreamWaiter,
 }
 
-/// Progress of the scan for entries that dead consumers left behind. A full
-/// pass that finds nothing is not repeated at once: an entry only becomes
-/// reclaimable after `STREAM_CLAIM_IDLE`, so a new pass every quarter of that
-/// keeps the hot path to one read per new entry.
-struct ReclaimScan {
-    /// Where the next `XAUTOCLAIM` starts (`0-0`: a new pass).
-    cursor: String,
-    /// When a new pass may start.
-    next_pass: Instant,
+/// What a consumer keeps between steps.
+struct ConsumerState {
+    /// Entries read for this consumer and not yet handled (at most one per
+    /// partition per read; they are pending in Redis meanwhile, so a crash
+    /// loses none: they are reclaimed).
+    buffer: VecDeque<StreamEntry>,
+    /// The partitions visited: this process's `EVENT_STREAM_PARTITIONS`, or
+    /// the higher count another process registered.
+    partitions: u16,
+    scan: ReclaimScan,
 }
+
+/// How long an idle consumer blocks at most before it looks again for
+/// entries to reclaim.
+const LONGEST_WAIT: Duration = Duration::from_secs(2);
 
 impl EventConsumer {
     /// A consumer named after the process.
     pub fn new(ctx: Arc<WorkerContext>) -> Self {
+        let waiter = ctx.store.stream_waiter(LONGEST_WAIT);
         Self {
-            ctx,
-            scan: Mutex::new(ReclaimScan {
-                cursor: "0-0".to_owned(),
-                next_pass: Instant::now(),
+            state: Mutex::new(ConsumerState {
+                buffer: VecDeque::new(),
+                partitions: ctx.store.keys().event_partitions(),
+                scan: ReclaimScan {
+                    partition: 0,
+                    cursor: "0-0".to_owned(),
+                    found: false,
+                    next_pass: Instant::now(),
+                },
             }),
+            ctx,
             group_ready: AtomicBool::new(false),
+            waiter,
         }
     }
 
-    /// Processes at most one entry: a reclaimed one first, else a new one.
+    /// Processes at most one entry: one read earlier first, then a reclaimed
+    /// one, else a new one; never blocks.
     ///
     /// When Redis says the group is gone (`NOGROUP`), it is recreated at once
     /// (reading the stream from its start: every entry still in it is
@@ -88,92 +109,128 @@ impl EventConsumer {
                 tracing::warn!("the event stream's consumer group is gone; recreating it");
                 metrics::counter!(crate::telemetry::catalog::CONSUMER_GROUP_RECREATED).increment(1);
                 self.group_ready.store(false, Ordering::Relaxed);
-                if let Ok(mut scan) = self.scan.lock() {
-                    scan.cursor = "0-0".to_owned();
+                if let Ok(mut state) = self.state.lock() {
+                    state.scan.restart();
                 }
-                self.ctx.store.ensure_consumer_group(CONSUMER_GROUP).await?;
-                self.group_ready.store(true, Ordering::Relaxed);
+                self.join_group().await?;
                 Ok(ConsumeOutcome::Idle)
             }
             other => other,
         }
     }
 
+    /// Waits for new events, blocking in Redis on a connection of its own,
+    /// up to about `WORKER_POLL_INTERVAL` on a cluster (see
+    /// `store::StreamWaiter`) and up to a few seconds on one node (any new
+    /// event ends the wait at once), never past the next reclaim pass. What
+    /// it reads is handled by the next steps.
+    pub async fn wait_for_events(&self) -> Result<(), StoreError> {
+        let (partitions, until_pass) = match self.state.lock() {
+            Ok(state) => (
+                state.partitions,
+                state
+                    .scan
+                    .next_pass
+                    .saturating_duration_since(Instant::now()),
+            ),
+            Err(_) => return Ok(()),
+        };
+        let poll = self.ctx.settings.poll_interval;
+        let longest = LONGEST_WAIT.min(until_pass).max(poll.min(LONGEST_WAIT));
+        let entries = self
+            .waiter
+            .wait(CONSUMER_GROUP, &self.ctx.name, partitions, poll, longest)
+            .await;
+        match entries {
+            Ok(entries) => {
+                if let Ok(mut state) = self.state.lock() {
+                    state.buffer.extend(entries);
+                }
+                Ok(())
+            }
+            Err(error) => {
+                if error.is_missing_group() {
+                    self.group_ready.store(false, Ordering::Relaxed);
+                }
+                Err(error)
+            }
+        }
+    }
+
     /// Leaves the group at a clean shutdown: this consumer's unacknowledged
-    /// entries are handed back (reclaimable at once by the other consumers)
-    /// and the consumer is deleted, so rolling deploys leave none behind.
+    /// entries (in every partition) are handed back, reclaimable at once by
+    /// the other consumers, and the consumer is deleted, so rolling deploys
+    /// leave none behind.
     pub async fn leave(&self) {
         let store = &self.ctx.store;
         let idle = self.ctx.settings.stream_claim_idle;
+        let partitions = self.partitions();
         match store
-            .leave_consumer_group(CONSUMER_GROUP, &self.ctx.name, idle)
+            .leave_consumer_group(CONSUMER_GROUP, &self.ctx.name, partitions, idle)
             .await
         {
             Ok(handed_back) => {
                 tracing::info!(consumer = %self.ctx.name, handed_back, "left the consumer group");
             }
-            // Nothing to leave; or Redis is unreachable: the entries stay
-            // pending and are reclaimed after STREAM_CLAIM_IDLE.
-            Err(error) if error.is_missing_group() => {}
+            // Redis is unreachable: the entries stay pending and are
+            // reclaimed after STREAM_CLAIM_IDLE.
             Err(error) => {
                 tracing::warn!(consumer = %self.ctx.name, error = ?error, "could not leave the consumer group");
             }
         }
     }
 
-    async fn step(&self) -> Result<ConsumeOutcome, StoreError> {
-        let store = &self.ctx.store;
-        if !self.group_ready.load(Ordering::Relaxed) {
-            store.ensure_consumer_group(CONSUMER_GROUP).await?;
-            self.group_ready.store(true, Ordering::Relaxed);
-        }
-        let name = &self.ctx.name;
-        let reclaimed = self.reclaim().await?;
-        let (entry, was_reclaimed) = match reclaimed {
-            Some(entry) => (entry, true),
-            None => match store.read_stream_entry(CONSUMER_GROUP, name).await? {
-                Some(entry) => (entry, false),
-                None => return Ok(ConsumeOutcome::Idle),
-            },
-        };
-        if was_reclaimed {
-            tracing::info!(entry = %entry.id, deliveries = entry.deliveries, "reclaimed an unacknowledged event");
-        }
-        self.handle(entry, was_reclaimed).await
+    fn partitions(&self) -> u16 {
+        self.state
+            .lock()
+            .map(|state| state.partitions)
+            .unwrap_or_else(|_| self.ctx.store.keys().event_partitions())
     }
 
-    /// One `XAUTOCLAIM` step of the reclaim scan, when one is due. A new pass
-    /// first deletes the consumers that dead processes left without entries.
-    async fn reclaim(&self) -> Result<Option<StreamEntry>, StoreError> {
-        let cursor = match self.scan.lock() {
-            Ok(scan) if scan.cursor == "0-0" && Instant::now() < scan.next_pass => return Ok(None),
-            Ok(scan) => scan.cursor.clone(),
-            Err(_) => "0-0".to_owned(),
-        };
-        let idle = self.ctx.settings.stream_claim_idle;
-        if cursor == "0-0" {
-            let abandoned = abandoned_after(idle);
-            let pruned = self
-                .ctx
-                .store
-                .prune_idle_consumers(CONSUMER_GROUP, abandoned)
-                .await?;
-            if pruned > 0 {
-                tracing::info!(pruned, "deleted consumers of processes that are gone");
-            }
+    /// Learns the partitions in use and creates the group on each.
+    async fn join_group(&self) -> Result<u16, StoreError> {
+        let store = &self.ctx.store;
+        let partitions = store.event_partitions_in_use().await?;
+        store
+            .ensure_consumer_group(CONSUMER_GROUP, partitions)
+            .await?;
+        if let Ok(mut state) = self.state.lock() {
+            state.partitions = partitions;
         }
-        let (entry, next) = self
+        self.group_ready.store(true, Ordering::Relaxed);
+        Ok(partitions)
+    }
+
+    async fn step(&self) -> Result<ConsumeOutcome, StoreError> {
+        if !self.group_ready.load(Ordering::Relaxed) {
+            self.join_group().await?;
+        }
+        let buffered = self
+            .state
+            .lock()
+            .ok()
+            .and_then(|mut s| s.buffer.pop_front());
+        if let Some(entry) = buffered {
+            return self.handle(entry, false).await;
+        }
+        if let Some(entry) = self.reclaim().await? {
+            tracing::info!(entry = %entry.id, partition = entry.partition, deliveries = entry.deliveries, "reclaimed an unacknowledged event");
+            return self.handle(entry, true).await;
+        }
+        let partitions = self.partitions();
+        let mut entries = self
             .ctx
             .store
-            .reclaim_stream_entry(CONSUMER_GROUP, &self.ctx.name, idle, &cursor)
-            .await?;
-        if let Ok(mut scan) = self.scan.lock() {
-            if next == "0-0" && entry.is_none() {
-                scan.next_pass = Instant::now() + idle / 4;
-            }
-            scan.cursor = next;
+            .read_stream_entries(CONSUMER_GROUP, &self.ctx.name, partitions)
+            .await?
+            .into_iter();
+        let Some(first) = entries.next() else {
+            return Ok(ConsumeOutcome::Idle);
+        };
+        if let Ok(mut state) = self.state.lock() {
+            state.buffer.extend(entries);
         }
-        Ok(entry)
+        self.handle(first, false).await
     }
 
     async fn handle(
@@ -202,7 +259,7 @@ impl EventConsumer {
                 reason.clone(),
             );
             store.dead_letters().append(&letter).await?;
-            store.ack_stream_entry(CONSUMER_GROUP, &entry.id).await?;
+            store.ack_stream_entry(CONSUMER_GROUP, &entry).await?;
             worker_metrics::dead_letter("events");
             tracing::warn!(entry = %entry.id, reason, "event dead-lettered");
             return Ok(ConsumeOutcome::DeadLettered { entry_id: entry.id });
@@ -231,7 +288,7 @@ impl EventConsumer {
         if woken > 0 {
             self.ctx.wake.notify_waiters();
         }
-        store.ack_stream_entry(CONSUMER_GROUP, &entry.id).await?;
+        store.ack_stream_entry(CONSUMER_GROUP, &entry).await?;
         worker_metrics::event_consumed(reclaimed);
         tracing::debug!(contact_id = %contact, entry = %entry.id, woken, "event consumed");
         Ok(ConsumeOutcome::Consumed {
@@ -240,10 +297,4 @@ impl EventConsumer {
             reclaimed,
         })
     }
-}
-
-/// How long a consumer without entries must have been silent to count as
-/// abandoned: many reclaim periods, and never under a minute.
-fn abandoned_after(claim_idle: std::time::Duration) -> std::time::Duration {
-    (claim_idle * 10).max(std::time::Duration::from_secs(60))
 }

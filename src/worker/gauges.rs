@@ -37,7 +37,9 @@ impl GaugeReporter {
     /// Reads the depths and publishes them as gauges.
     pub async fn refresh(&self) -> Result<Depths, StoreError> {
         let store = &self.ctx.store;
-        let (stream_length, stream_pending) = store.stream_depth(CONSUMER_GROUP).await?;
+        let partitions = store.event_partitions_in_use().await?;
+        let (stream_length, stream_pending) =
+            store.stream_depth(CONSUMER_GROUP, partitions).await?;
         let (open_signups, due_signups) = store.signups().depths().await?;
         let depths = Depths {
             stream_length,

@@ -1,5 +1,5 @@
 //! Pacing the checks by the API quota: with the quota plentiful a due signup
-//! is checked at once (latency); with more than a quarter of it in use, due
+//! is checked at once (latency); with more than half of it in use, due
 //! signups wait a little for others to share their batch (throughput: a
 //! batch costs the same calls for 1 signup as for 100), and young signups no
 //! event has named yet wait for their event rather than cost a read.
@@ -18,8 +18,9 @@ use crate::store::{CheckEnd, DueBacklog, StoreError};
 pub const EVENT_WINDOW: Duration = Duration::from_secs(15);
 
 impl SignupChecker {
-    /// Whether more than a quarter of the API quota is in use (the rest
-    /// belongs to the other work, and to the next batches).
+    /// Whether more than half of the API quota is in use. Send status reads
+    /// take spare quota only up to that mark, so they alone never make it
+    /// scarce; beyond it, checks economize.
     pub(super) async fn quota_scarce(&self) -> Result<bool, StoreError> {
         let quota = self.ctx.settings.api_quota;
         let free = self
@@ -28,7 +29,7 @@ impl SignupChecker {
             .rate_limits()
             .permits_free(API_LIMITER, quota)
             .await?;
-        Ok(u64::from(free) * 4 < u64::from(quota.max) * 3)
+        Ok(u64::from(free) * 2 < u64::from(quota.max))
     }
 
     /// How long the due signups should wait for others to share their batch:

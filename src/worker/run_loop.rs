@@ -79,3 +79,40 @@ pub async fn run_steps_woken<T, F, Fut>(
     }
     tracing::debug!(task = name, "worker task stopped");
 }
+
+/// [`run_steps`], where an idle step is followed by `wait` (which returns
+/// once work may have come, e.g. a blocking read) instead of a pause; a
+/// failed step or wait pauses `pause`. Shutdown ends a wait at once.
+pub async fn run_steps_waiting<T, F, Fut, W, WFut>(
+    name: &'static str,
+    pause: Duration,
+    shutdown: CancellationToken,
+    mut step: F,
+    mut wait: W,
+) where
+    T: Step,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+    W: FnMut() -> WFut,
+    WFut: Future<Output = Result<(), StoreError>>,
+{
+    while !shutdown.is_cancelled() {
+        let failed = match step().await {
+            Ok(outcome) if outcome.is_idle() => tokio::select! {
+                () = shutdown.cancelled() => None,
+                waited = wait() => waited.err(),
+            },
+            Ok(_) => None,
+            Err(error) => Some(error),
+        };
+        if let Some(error) = failed {
+            metrics::counter!(catalog::REDIS_ERRORS, "operation" => name).increment(1);
+            tracing::warn!(task = name, error = ?error, "worker step failed; pausing");
+            tokio::select! {
+                () = shutdown.cancelled() => {}
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+    tracing::debug!(task = name, "worker task stopped");
+}

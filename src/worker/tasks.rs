@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     EventConsumer, FormsRetry, GaugeReporter, SignupChecker, Sweeper, WorkerContext, run_steps,
-    run_steps_woken,
+    run_steps_waiting, run_steps_woken,
 };
 
 /// A task to spawn; it returns once shutdown is signalled and its step is done.
@@ -29,12 +29,24 @@ pub fn background_tasks(
     let poll = ctx.settings.poll_interval;
     let mut tasks: Vec<BackgroundTask> = Vec::new();
 
+    // An idle consumer blocks in Redis until events come (on a connection
+    // of its own) rather than sleeping.
     let consumer = Arc::new(EventConsumer::new(ctx.clone()));
     let leaving = consumer.clone();
-    let consume = run_steps("consume_events", poll, shutdown.clone(), move || {
-        let consumer = consumer.clone();
-        async move { consumer.process_next().await }
-    });
+    let waiting = consumer.clone();
+    let consume = run_steps_waiting(
+        "consume_events",
+        poll,
+        shutdown.clone(),
+        move || {
+            let consumer = consumer.clone();
+            async move { consumer.process_next().await }
+        },
+        move || {
+            let consumer = waiting.clone();
+            async move { consumer.wait_for_events().await }
+        },
+    );
     tasks.push(Box::pin(async move {
         consume.await;
         leaving.leave().await;

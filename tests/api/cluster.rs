@@ -18,11 +18,16 @@ async fn receiver_on(cluster: &TestCluster) -> TestApp {
 
 async fn stream_len(cluster: &TestCluster, app: &TestApp) -> usize {
     let mut conn = cluster.connection().await;
-    redis::cmd("XLEN")
-        .arg(format!("{}{{events}}:stream", app.prefix))
-        .query_async(&mut conn)
-        .await
-        .expect("XLEN")
+    let mut total = 0;
+    for stream in app.event_streams() {
+        let len: usize = redis::cmd("XLEN")
+            .arg(stream)
+            .query_async(&mut conn)
+            .await
+            .expect("XLEN");
+        total += len;
+    }
+    total
 }
 
 #[tokio::test]
@@ -144,7 +149,7 @@ async fn every_script_touches_keys_of_one_slot() {
     use signup_reactor::store::Keys;
 
     let cluster = TestCluster::start(3, 0);
-    let keys = Keys::new("sr:");
+    let keys = Keys::new("sr:").with_event_partitions(8);
     let contact = ContactId::new(9_007_199_254_740_993).expect("contact id");
     let email = Email::parse("ann@example.com").expect("email");
     let identity = |n: u64| {
@@ -152,16 +157,19 @@ async fn every_script_touches_keys_of_one_slot() {
         event.insert("eventId".to_owned(), json!(n));
         EventIdentity::of(&event)
     };
-    // The KEYS of each script, as the store passes them.
-    let scripts: Vec<(&str, Vec<String>)> = vec![
-        (
-            "record_events",
-            vec![
-                keys.event_stream(),
-                keys.event_seen(&identity(1)),
-                keys.event_seen(&identity(2)),
-            ],
-        ),
+    // The KEYS of each script, as the store passes them: record_events once
+    // per partition.
+    let mut scripts: Vec<(String, Vec<String>)> = (0..keys.event_partitions())
+        .map(|p| {
+            let keys = vec![
+                keys.event_stream(p),
+                keys.event_seen(p, &identity(1)),
+                keys.event_seen(p, &identity(2)),
+            ];
+            (format!("record_events in partition {p}"), keys)
+        })
+        .collect();
+    let others: Vec<(&str, Vec<String>)> = vec![
         (
             "signup_create",
             vec![
@@ -211,7 +219,13 @@ async fn every_script_touches_keys_of_one_slot() {
                 keys.signups_by_fingerprint(&email.fingerprint()),
             ],
         ),
+        ("the partition registry", vec![keys.event_partitions_seen()]),
     ];
+    scripts.extend(
+        others
+            .into_iter()
+            .map(|(name, keys)| (name.to_owned(), keys)),
+    );
     let mut node = cluster.node(cluster.ports[0]);
     for (script, script_keys) in scripts {
         let slots: std::collections::BTreeSet<u16> = script_keys

@@ -13,8 +13,17 @@ use crate::support::redis_server::TestRedis;
 use crate::support::stack::eventually;
 use crate::support::webhooks::creation;
 
+/// The partition stream of `contact`'s events.
+fn stream_of(app: &TestApp, contact: u64) -> String {
+    let keys = signup_reactor::store::Keys::new(app.prefix.clone())
+        .with_event_partitions(app.config.redis.event_partitions);
+    let contact = signup_reactor::domain::ContactId::new(contact).expect("contact id");
+    keys.event_stream(keys.event_partition_of(contact))
+}
+
+/// The partition stream the tests below watch: that of contact 100.
 fn stream(app: &TestApp) -> String {
-    format!("{}{{events}}:stream", app.prefix)
+    stream_of(app, 100)
 }
 
 /// Consumer names of the group, with their pending counts.
@@ -83,7 +92,7 @@ async fn a_lost_stream_or_group_is_recreated_and_later_events_are_consumed() {
     assert!(consumed(&app).await, "an event after FLUSHDB is consumed");
 
     let _: () = redis::cmd("DEL")
-        .arg(stream(&app))
+        .arg(stream_of(&app, 102))
         .query_async(&mut conn)
         .await
         .expect("DEL");
@@ -100,7 +109,7 @@ async fn a_lost_stream_or_group_is_recreated_and_later_events_are_consumed() {
 
     let _: () = redis::cmd("XGROUP")
         .arg("DESTROY")
-        .arg(stream(&app))
+        .arg(stream_of(&app, 103))
         .arg(CONSUMER_GROUP)
         .query_async(&mut conn)
         .await
@@ -143,17 +152,18 @@ async fn a_clean_shutdown_hands_back_pending_entries_and_deletes_the_consumer() 
     assert!(joined, "the worker joined the group");
     let (name, _) = consumers(&app).await.remove(0);
 
-    // An entry the worker read but did not acknowledge (as if its step failed).
+    // An entry the worker read but did not acknowledge (as if its step
+    // failed): added and read in one transaction, so that the worker's own
+    // blocked read cannot take it first.
     let mut conn = app.redis_conn().await;
-    let id: String = redis::cmd("XADD")
+    let (id, _): (String, redis::Value) = redis::pipe()
+        .atomic()
+        .cmd("XADD")
         .arg(stream(&app))
         .arg("*")
         .arg("contact")
         .arg("100")
-        .query_async(&mut conn)
-        .await
-        .expect("XADD");
-    let _: redis::Value = redis::cmd("XREADGROUP")
+        .cmd("XREADGROUP")
         .arg("GROUP")
         .arg(CONSUMER_GROUP)
         .arg(&name)
@@ -162,7 +172,7 @@ async fn a_clean_shutdown_hands_back_pending_entries_and_deletes_the_consumer() 
         .arg(">")
         .query_async(&mut conn)
         .await
-        .expect("XREADGROUP");
+        .expect("XADD and XREADGROUP");
     assert_eq!(consumers(&app).await, vec![(name.clone(), 1)]);
 
     let stream = stream(&app);
@@ -198,7 +208,7 @@ async fn consumers_of_dead_processes_are_pruned_once_they_hold_nothing() {
     let app = TestApp::spawn().await;
     let store = RedisStore::connect(&app.config.redis).expect("store");
     store
-        .ensure_consumer_group(CONSUMER_GROUP)
+        .ensure_consumer_group(CONSUMER_GROUP, app.config.redis.event_partitions)
         .await
         .expect("group");
     let mut conn = app.redis_conn().await;
@@ -232,7 +242,11 @@ async fn consumers_of_dead_processes_are_pruned_once_they_hold_nothing() {
         .expect("XREADGROUP");
     tokio::time::sleep(Duration::from_millis(300)).await;
     let pruned = store
-        .prune_idle_consumers(CONSUMER_GROUP, Duration::from_millis(200))
+        .prune_idle_consumers(
+            CONSUMER_GROUP,
+            app.config.redis.event_partitions,
+            Duration::from_millis(200),
+        )
         .await
         .expect("prune");
     assert_eq!(pruned, 1);

@@ -10,6 +10,8 @@ mod support;
 mod schemas;
 
 mod cluster;
+mod cluster_partitions;
+mod cluster_workers;
 mod consumer_group;
 mod forms_answers;
 mod health;
@@ -20,6 +22,7 @@ mod metrics_bounds;
 mod ops;
 mod preflight_contact;
 mod project_app;
+mod redis_tls;
 mod shutdown;
 mod signup_data;
 mod signups;

@@ -9,6 +9,7 @@ use signup_reactor::store::DeadLetterSource;
 use signup_reactor::store::RedisStore;
 
 use crate::support::app::TestApp;
+use crate::support::redis_server::TestRedis;
 use crate::support::stack::sent_per_recipient;
 use crate::support::stack::{Stack, eventually, signup_body};
 
@@ -18,6 +19,10 @@ pub async fn reactor_command(app: &TestApp, args: &[&str]) -> std::process::Outp
         .args(args)
         .env_clear()
         .env("REDIS_URL", &app.redis.url)
+        .env(
+            "EVENT_STREAM_PARTITIONS",
+            app.config.redis.event_partitions.to_string(),
+        )
         .env("REDIS_KEY_PREFIX", &app.prefix)
         .output()
         .await
@@ -26,7 +31,17 @@ pub async fn reactor_command(app: &TestApp, args: &[&str]) -> std::process::Outp
 
 #[tokio::test]
 async fn inspect_shows_each_signup_from_submission_to_its_send() {
-    let stack = Stack::start(|sim| sim.processing_delay = DelayRange::fixed(500), |_| {}).await;
+    inspect_follows_a_signup_to_its_send(TestRedis::start()).await;
+}
+
+/// `inspect` (library and binary) on `redis`, from submission to send.
+pub async fn inspect_follows_a_signup_to_its_send(redis: TestRedis) {
+    let stack = Stack::start_on(
+        redis,
+        |sim| sim.processing_delay = DelayRange::fixed(500),
+        |_| {},
+    )
+    .await;
     let email = "inspect@example.com".to_owned();
     let response = stack.app.signup(&signup_body(&email), None).await;
     assert_eq!(response.status(), 202);
@@ -89,7 +104,13 @@ async fn inspect_shows_each_signup_from_submission_to_its_send() {
 
 #[tokio::test]
 async fn dead_letters_are_listed_and_replayed() {
-    let stack = Stack::start(
+    dead_letters_list_and_replay(TestRedis::start()).await;
+}
+
+/// `dead-letters list` (binary) and replay (library) on `redis`.
+pub async fn dead_letters_list_and_replay(redis: TestRedis) {
+    let stack = Stack::start_on(
+        redis,
         |sim| sim.visibility_lag = DelayRange::fixed(100_000),
         |config| config.worker.contact_wait_horizon = Duration::from_millis(100),
     )

@@ -5,8 +5,13 @@
 #[path = "../support/redis_server.rs"]
 mod redis_server;
 
+#[allow(dead_code)]
+#[path = "../support/redis_cluster.rs"]
+mod redis_cluster;
+
 use std::time::Duration;
 
+use redis_cluster::TestCluster;
 use redis_server::{TestRedis, free_port};
 use signup_reactor::demo::{DemoOptions, DemoReport, render, run_demo};
 use tokio_util::sync::CancellationToken;
@@ -135,6 +140,24 @@ async fn an_interrupted_run_still_deletes_its_keys() {
     assert!(format!("{error:#}").contains("interrupted"), "{error:#}");
     let left = demo_keys(&redis, "sr-demo:*").await;
     assert!(left.is_empty(), "keys left behind: {left:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_cluster_the_demo_runs_and_deletes_its_keys_on_every_master() {
+    let cluster = TestCluster::start(3, 0);
+    let redis = TestRedis::external(cluster.url());
+    let report = run_demo(&options(&redis), &CancellationToken::new())
+        .await
+        .expect("demo run on a cluster");
+    assert_reactor_kept_its_promises(&report);
+    for port in &cluster.ports {
+        let mut node = cluster.node(*port);
+        let left: Vec<String> = redis::cmd("KEYS")
+            .arg("sr-demo:*")
+            .query(&mut node)
+            .expect("KEYS");
+        assert!(left.is_empty(), "keys left behind on {port}: {left:?}");
+    }
 }
 
 #[tokio::test]

@@ -131,31 +131,73 @@ impl TestApp {
             .expect("redis connection")
     }
 
-    /// Number of entries in the event stream.
-    pub async fn stream_len(&self) -> usize {
-        let mut conn = self.redis_conn().await;
-        redis::cmd("XLEN")
-            .arg(format!("{}{{events}}:stream", self.prefix))
-            .query_async(&mut conn)
-            .await
-            .expect("XLEN")
+    /// A connection for assertions that works on one node and on a cluster.
+    pub fn any_conn(&self) -> signup_reactor::store::RedisConnection {
+        signup_reactor::store::RedisConnection::new(&self.config.redis).expect("redis connection")
     }
 
-    /// The `contact` field of every stream entry, in order.
+    /// The event stream's partitions, as this app names them.
+    pub fn event_streams(&self) -> Vec<String> {
+        let keys = signup_reactor::store::Keys::new(self.prefix.clone())
+            .with_event_partitions(self.config.redis.event_partitions);
+        (0..keys.event_partitions())
+            .map(|p| keys.event_stream(p))
+            .collect()
+    }
+
+    /// Number of entries in the event stream, over every partition.
+    pub async fn stream_len(&self) -> usize {
+        let mut conn = self.any_conn();
+        let mut total = 0;
+        for stream in self.event_streams() {
+            let len: usize = redis::cmd("XLEN")
+                .arg(stream)
+                .query_async(&mut conn)
+                .await
+                .expect("XLEN");
+            total += len;
+        }
+        total
+    }
+
+    /// Every stream entry of every partition, in recording order (by entry
+    /// id; entries of one contact share a partition, so their order is exact).
+    pub async fn stream_entries(&self) -> Vec<redis::streams::StreamId> {
+        let mut conn = self.any_conn();
+        let mut entries = Vec::new();
+        for stream in self.event_streams() {
+            let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
+                .arg(stream)
+                .arg("-")
+                .arg("+")
+                .query_async(&mut conn)
+                .await
+                .expect("XRANGE");
+            entries.extend(reply.ids);
+        }
+        let order = |id: &str| -> (u64, u64) {
+            let (ms, seq) = id.split_once('-').unwrap_or((id, "0"));
+            (ms.parse().unwrap_or(0), seq.parse().unwrap_or(0))
+        };
+        entries.sort_by_key(|entry| order(&entry.id));
+        entries
+    }
+
+    /// The `contact` field of every stream entry, in recording order.
     pub async fn stream_contacts(&self) -> Vec<String> {
-        let mut conn = self.redis_conn().await;
-        let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
-            .arg(format!("{}{{events}}:stream", self.prefix))
-            .arg("-")
-            .arg("+")
-            .query_async(&mut conn)
+        self.stream_entries()
             .await
-            .expect("XRANGE");
-        reply
-            .ids
             .iter()
             .map(|entry| entry.get::<String>("contact").expect("contact field"))
             .collect()
+    }
+
+    /// The `contact` field of every stream entry, sorted (the order across
+    /// contacts in different partitions is not defined).
+    pub async fn stream_contacts_sorted(&self) -> Vec<String> {
+        let mut contacts = self.stream_contacts().await;
+        contacts.sort();
+        contacts
     }
 
     /// Every key in Redis.

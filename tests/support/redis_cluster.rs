@@ -28,19 +28,13 @@ impl TestCluster {
             children: Vec::new(),
             dir,
         };
-        while cluster.ports.len() < count {
-            let port = free_port();
-            let bus_free = port < 55_535 && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok();
-            if bus_free && !cluster.ports.contains(&port) {
-                cluster.ports.push(port);
-            }
-        }
-        for index in 0..count {
-            let child = cluster.spawn(index);
-            cluster.children.push(Some(child));
-        }
-        for port in cluster.ports.clone() {
-            wait_for(&format!("redis-server on {port}"), || ping(port));
+        // A port (or its bus port) may be taken by another test between
+        // choosing it and the node binding it: then the nodes start again on
+        // other ports.
+        let mut attempts = 0;
+        while !cluster.spawn_nodes(count) {
+            attempts += 1;
+            assert!(attempts < 5, "redis-server nodes did not start");
         }
         let nodes: Vec<String> = cluster
             .ports
@@ -63,6 +57,34 @@ impl TestCluster {
             wait_for(&format!("replication on {port}"), || replica_synced(port));
         }
         cluster
+    }
+
+    /// Chooses `count` free ports (with free bus ports) and starts a node on
+    /// each; false, with every node stopped, if one does not answer.
+    fn spawn_nodes(&mut self, count: usize) -> bool {
+        for mut child in self.children.drain(..).flatten() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        self.ports.clear();
+        while self.ports.len() < count {
+            let port = free_port();
+            let bus_free = port < 55_535 && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok();
+            if bus_free && !self.ports.contains(&port) {
+                self.ports.push(port);
+            }
+        }
+        for index in 0..count {
+            let child = self.spawn(index);
+            self.children.push(Some(child));
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut waiting = self.ports.clone();
+        while !waiting.is_empty() && Instant::now() < deadline {
+            waiting.retain(|port| !ping(*port));
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        waiting.is_empty()
     }
 
     fn spawn(&self, index: usize) -> Child {

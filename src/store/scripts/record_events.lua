@@ -5,8 +5,8 @@
 -- it to the event stream. Redis runs a script as one unit and refuses it up
 -- front when out of memory, so no event is ever marked but unrecorded.
 --
--- KEYS[1]      the event stream
--- KEYS[2..n+1] the dedupe marker of each event
+-- KEYS[1]      the event stream of one partition
+-- KEYS[2..n+1] the dedupe marker of each event (in that partition's slot)
 -- ARGV[1]      dedupe TTL in seconds
 -- ARGV[2]      receive time (ms)
 -- ARGV[3..]    per event, 8 values: identity, subscription type, portal id,
