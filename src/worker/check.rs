@@ -56,6 +56,19 @@ impl Step for CheckOutcome {
     }
 }
 
+/// When a signup that is not ready is checked again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Recheck {
+    /// After its growing backoff.
+    Backoff,
+    /// After the first backoff step: HubSpot may still be processing it and
+    /// the quota is plentiful.
+    Soon,
+    /// After half the first step: an event named its contact, which HubSpot
+    /// shows within its short visibility lag.
+    Quick,
+}
+
 /// The outcome of one signup, before it is written.
 pub(super) struct Decided {
     pub record: SignupRecord,
@@ -242,16 +255,29 @@ impl SignupChecker {
                 }
                 Some(Readiness::NotLanded(contact)) => {
                     record.contact_id = Some(*contact);
-                    let soon = !scarce && young(&record);
-                    out.push(self.waiting(record, "form_not_landed", soon).await?);
+                    let pace = if !scarce && young(&record) {
+                        Recheck::Soon
+                    } else {
+                        Recheck::Backoff
+                    };
+                    out.push(self.waiting(record, "form_not_landed", pace).await?);
                 }
                 Some(Readiness::Moved) => {
                     record.contact_id = None;
-                    out.push(self.waiting(record, "contact_not_visible", false).await?);
+                    out.push(
+                        self.waiting(record, "contact_not_visible", Recheck::Backoff)
+                            .await?,
+                    );
                 }
                 Some(Readiness::NotVisible) | None => {
-                    let soon = named.contains(&record.signup_id) || (!scarce && young(&record));
-                    out.push(self.waiting(record, "contact_not_visible", soon).await?);
+                    let pace = if named.contains(&record.signup_id) {
+                        Recheck::Quick
+                    } else if !scarce && young(&record) {
+                        Recheck::Soon
+                    } else {
+                        Recheck::Backoff
+                    };
+                    out.push(self.waiting(record, "contact_not_visible", pace).await?);
                 }
             }
         }
@@ -262,14 +288,13 @@ impl SignupChecker {
         Ok(out)
     }
 
-    /// Not ready: check again after its backoff (`soon`: after the first
-    /// step of it), or at its contact's next event, until the wait horizon;
-    /// then dead-letter it with the reason.
+    /// Not ready: check again when `pace` says, or at its contact's next
+    /// event, until the wait horizon; then dead-letter it with the reason.
     async fn waiting(
         &self,
         mut record: SignupRecord,
         reason: &'static str,
-        soon: bool,
+        pace: Recheck,
     ) -> Result<Decided, StoreError> {
         let settings = &self.ctx.settings;
         let waited = Duration::from_millis(now_ms().saturating_sub(record.waiting_since()));
@@ -279,10 +304,12 @@ impl SignupChecker {
         }
         record.checks = record.checks.saturating_add(1);
         record.last_error = Some(reason.to_owned());
-        let delay = self
-            .ctx
-            .backoff()
-            .delay(if soon { 1 } else { record.checks });
+        let backoff = self.ctx.backoff();
+        let delay = match pace {
+            Recheck::Backoff => backoff.delay(record.checks),
+            Recheck::Soon => backoff.delay(1),
+            Recheck::Quick => backoff.delay(1) / 2,
+        };
         Ok(Decided {
             record,
             end: CheckEnd::Wait(delay),
