@@ -141,7 +141,7 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
     assert!(
         d.store
             .checks()
-            .contact_hints(&[fp.clone()])
+            .contact_hints(std::slice::from_ref(&fp))
             .await
             .expect("hints")[0]
             .is_some()
