@@ -64,23 +64,23 @@ fn latencies(sim: &SimulatorHandle, signed_up: &HashMap<String, u64>) -> (Vec<u6
     (total, overhead)
 }
 
-fn permits_taken() -> f64 {
+/// A counter of the process's metrics, summed over its labels.
+fn counter_total(name: &str) -> f64 {
     signup_reactor::telemetry::metrics_handle()
         .render()
         .lines()
-        .filter(|l| l.starts_with("hubspot_api_permits_total"))
+        .filter(|l| l.starts_with(name))
         .filter_map(|l| l.split_whitespace().last()?.parse::<f64>().ok())
         .sum()
 }
 
+fn permits_taken() -> f64 {
+    counter_total("hubspot_api_permits_total")
+}
+
 /// Verification emails the reactor counts as accepted (after any follow-up).
 fn emails_accepted() -> f64 {
-    signup_reactor::telemetry::metrics_handle()
-        .render()
-        .lines()
-        .filter(|l| l.starts_with("emails_sent_total"))
-        .filter_map(|l| l.split_whitespace().last()?.parse::<f64>().ok())
-        .sum()
+    counter_total("emails_sent_total")
 }
 
 /// HubSpot requests made so far, by endpoint (all outcomes).

@@ -8,7 +8,7 @@ use std::time::Duration;
 use hubspot_simulator::{Endpoint as FaultEndpoint, FaultRule};
 use signup_reactor::domain::{ContactId, Email};
 use signup_reactor::store::{Quota, Reservation};
-use signup_reactor::worker::{API_LIMITER, CheckOutcome, SignupChecker};
+use signup_reactor::worker::{API_LIMITER, BatchReport, CheckOutcome, SignupChecker};
 
 use crate::support::stack::{eventually, signup_body};
 use crate::worker_driven::{Driven, driven, driven_with};
@@ -47,6 +47,14 @@ async fn landed_signup(d: &Driven, email: &str) -> String {
     );
     d.consume_all().await;
     id
+}
+
+/// One check step, which must have claimed a batch.
+async fn batch(checker: &SignupChecker) -> BatchReport {
+    match checker.process_next().await.expect("check") {
+        CheckOutcome::Batch(report) => report,
+        idle => panic!("nothing was due: {idle:?}"),
+    }
 }
 
 /// Takes more than half of the API quota, as a busy launch would.
@@ -96,9 +104,7 @@ async fn a_contact_named_by_an_event_is_confirmed_by_its_profile_alone() {
     });
     d.make_due(&id).await;
     let checker = SignupChecker::new(d.ctx.clone());
-    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
-        panic!("nothing was due");
-    };
+    let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
         vec![(id.clone(), "send_pending".to_owned())],
@@ -109,9 +115,7 @@ async fn a_contact_named_by_an_event_is_confirmed_by_its_profile_alone() {
 
     // A signup no event named needs the batch read, which fails.
     let unnamed = d.record_only("unnamed@example.com").await;
-    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
-        panic!("nothing was due");
-    };
+    let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
         vec![(unnamed.signup_id.clone(), "hubspot_failing".to_owned())],
@@ -148,9 +152,7 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
     );
 
     let checker = SignupChecker::new(d.ctx.clone());
-    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
-        panic!("nothing was due");
-    };
+    let report = batch(&checker).await;
     assert_eq!(
         report.waiting,
         vec![(record.signup_id.clone(), "contact_not_visible")],
@@ -222,9 +224,7 @@ async fn send_status_reads_take_only_spare_quota() {
     let id = landed_signup(&d, email).await;
     d.make_due(&id).await;
     let checker = SignupChecker::new(d.ctx.clone());
-    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
-        panic!("nothing was due");
-    };
+    let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
         vec![(id.clone(), "send_pending".to_owned())]
@@ -250,9 +250,7 @@ async fn send_status_reads_take_only_spare_quota() {
     d.make_due(&id).await;
     // The signup has waited long enough not to linger.
     tokio::time::sleep(d.ctx.settings.check_linger).await;
-    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
-        panic!("nothing was due");
-    };
+    let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
         vec![(id.clone(), "waiting_for_spare_quota".to_owned())]
@@ -262,9 +260,7 @@ async fn send_status_reads_take_only_spare_quota() {
     d.sim.set_faults(Vec::new());
     free_the_quota(&d).await;
     d.make_due(&id).await;
-    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
-        panic!("nothing was due");
-    };
+    let report = batch(&checker).await;
     assert_eq!(report.sent, vec![id.clone()], "{report:?}");
     let stored = d
         .store
@@ -348,9 +344,7 @@ async fn under_a_scarce_quota_young_unnamed_signups_wait_for_their_event() {
     use_most_of_the_quota(&d).await;
     d.make_due(&named).await;
     let checker = SignupChecker::new(d.ctx.clone());
-    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
-        panic!("nothing was due");
-    };
+    let report = batch(&checker).await;
     assert_eq!(report.claimed, 2, "{report:?}");
     assert_eq!(
         report.deferred,
@@ -399,9 +393,7 @@ async fn a_named_contact_not_visible_yet_is_checked_again_soon() {
         .await
         .expect("wake");
     let checker = SignupChecker::new(d.ctx.clone());
-    let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
-        panic!("nothing was due");
-    };
+    let report = batch(&checker).await;
     assert_eq!(
         report.waiting,
         vec![(record.signup_id.clone(), "contact_not_visible")]
