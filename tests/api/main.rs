@@ -22,6 +22,7 @@ mod metrics_bounds;
 mod ops;
 mod preflight_contact;
 mod project_app;
+mod redis_auth;
 mod redis_tls;
 mod shutdown;
 mod signup_data;

@@ -1,113 +1,43 @@
 //! The reactor on Redis over TLS (`rediss://`): a private `redis-server`
 //! serving TLS only, with a certificate made for the test by `openssl`. The
 //! reactor (a real process) trusts it through `SSL_CERT_FILE`, signs a user
-//! up and sends the email; without that trust it never reports ready.
+//! up and sends the email; without that trust it never reports ready. The
+//! same on a Redis Cluster whose nodes speak TLS only (clients, replication
+//! and the cluster bus) and ask for a password given in every seed URL.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hubspot_simulator::{DEFAULT_FORM_GUID, Simulator, SimulatorHandle};
 use tokio::process::{Child, Command};
 
 use crate::support::app::{CLIENT_SECRET, PORTAL_ID, SIGNUP_TOKEN};
+use crate::support::redis_cluster::{ClusterAccess, TestCluster};
 use crate::support::redis_server::free_port;
 use crate::support::stack::{
     ACCESS_TOKEN, EMAIL_ID, eventually, sent_per_recipient, signup_body, sim_config,
     wait_for_emails,
 };
+use crate::support::tls::TestCa;
 
 /// A `redis-server` that speaks TLS only; ends with the test.
 struct TlsRedis {
     url: String,
     /// The CA that signed the server's certificate (what clients must trust).
-    ca: PathBuf,
-    dir: PathBuf,
+    ca: TestCa,
     child: std::process::Child,
 }
 
 impl TlsRedis {
     fn start() -> Self {
-        let dir = std::env::temp_dir().join(format!("sr-tls-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).expect("tls dir");
-        // A CA, and a server certificate it signs (a self-signed server
-        // certificate is a CA certificate, which TLS clients refuse as a leaf).
-        let ca = dir.join("ca.pem");
-        let cert = dir.join("cert.pem");
-        let key = dir.join("key.pem");
-        let ext = dir.join("ext.cnf");
-        std::fs::write(
-            &ext,
-            "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n",
-        )
-        .expect("extensions");
-        let openssl = |args: &[&str]| {
-            let made = std::process::Command::new("openssl")
-                .args(args)
-                .current_dir(&dir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("openssl");
-            assert!(made.success(), "openssl {args:?} failed");
-        };
-        openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=signup-reactor test CA",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-        ]);
-        openssl(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "server.csr",
-        ]);
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "1",
-            "-extfile",
-            "ext.cnf",
-            "-out",
-            "cert.pem",
-        ]);
+        let ca = TestCa::new();
         let port = free_port();
         let child = std::process::Command::new("redis-server")
             .args(["--port", "0", "--tls-port", &port.to_string()])
             .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .arg("--tls-cert-file")
-            .arg(&cert)
-            .arg("--tls-key-file")
-            .arg(&key)
-            .arg("--tls-ca-cert-file")
-            .arg(&ca)
-            .args(["--tls-auth-clients", "no"])
-            .arg("--dir")
-            .arg(&dir)
+            .args(ca.server_args())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -115,7 +45,6 @@ impl TlsRedis {
         let redis = Self {
             url: format!("rediss://127.0.0.1:{port}"),
             ca,
-            dir,
             child,
         };
         let listening = (0..200).any(|_| {
@@ -131,14 +60,13 @@ impl Drop for TlsRedis {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
-/// `signup-reactor serve` on `redis`, trusting `trusted` when given; returns
-/// once it answers `/healthz`.
+/// `signup-reactor serve` on `redis_url`, trusting `trusted` when given;
+/// returns once it answers `/healthz`.
 async fn reactor(
-    redis: &TlsRedis,
+    redis_url: &str,
     sim: &SimulatorHandle,
     trusted: Option<&Path>,
 ) -> (Child, String) {
@@ -148,7 +76,7 @@ async fn reactor(
         .arg("serve")
         .env_clear()
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("REDIS_URL", &redis.url)
+        .env("REDIS_URL", redis_url)
         .env(
             "REDIS_KEY_PREFIX",
             format!("tls:{}:", uuid::Uuid::new_v4().simple()),
@@ -191,28 +119,15 @@ async fn readyz(base: &str) -> u16 {
         .unwrap_or(0)
 }
 
-#[tokio::test]
-async fn the_reactor_works_on_redis_over_tls() {
-    let redis = TlsRedis::start();
-    let sim = Simulator::start(sim_config()).await.expect("simulator");
-
-    // Not trusting the server's certificate, the reactor cannot use Redis.
-    let (mut untrusting, base) = reactor(&redis, &sim, None).await;
-    assert_eq!(
-        readyz(&base).await,
-        503,
-        "an unverified TLS server is refused"
-    );
-    let _ = untrusting.kill().await;
-
-    let (_reactor, base) = reactor(&redis, &sim, Some(&redis.ca)).await;
+/// The reactor becomes ready, then signs `email` up and sends it one email.
+async fn signs_up(base: &str, sim: &SimulatorHandle, email: &str) {
     let ready = eventually(Duration::from_secs(10), || async {
-        readyz(&base).await == 200
+        readyz(base).await == 200
     })
     .await;
     assert!(ready, "/readyz over rediss:// with a trusted certificate");
     sim.set_webhook_target(Some(format!("{base}/webhooks/hubspot")));
-    let email = "tls@example.com".to_owned();
+    let email = email.to_owned();
     let response = reqwest::Client::new()
         .post(format!("{base}/v1/signups"))
         .bearer_auth(SIGNUP_TOKEN)
@@ -222,8 +137,56 @@ async fn the_reactor_works_on_redis_over_tls() {
         .expect("signup");
     assert_eq!(response.status(), 202);
     assert!(
-        wait_for_emails(&sim, std::slice::from_ref(&email), Duration::from_secs(30)).await,
+        wait_for_emails(sim, std::slice::from_ref(&email), Duration::from_secs(30)).await,
         "the email went out through a reactor on Redis over TLS"
     );
-    assert_eq!(sent_per_recipient(&sim).get(&email), Some(&1));
+    assert_eq!(sent_per_recipient(sim).get(&email), Some(&1));
+}
+
+#[tokio::test]
+async fn the_reactor_works_on_redis_over_tls() {
+    let redis = TlsRedis::start();
+    let sim = Simulator::start(sim_config()).await.expect("simulator");
+
+    // Not trusting the server's certificate, the reactor cannot use Redis.
+    let (mut untrusting, base) = reactor(&redis.url, &sim, None).await;
+    assert_eq!(
+        readyz(&base).await,
+        503,
+        "an unverified TLS server is refused"
+    );
+    let _ = untrusting.kill().await;
+
+    let (_reactor, base) = reactor(&redis.url, &sim, Some(&redis.ca.ca)).await;
+    signs_up(&base, &sim, "tls@example.com").await;
+}
+
+#[tokio::test]
+async fn the_reactor_works_on_a_cluster_over_tls_with_a_password() {
+    let access = ClusterAccess {
+        password: Some("cluster-s3cret".to_owned()),
+        tls: Some(Arc::new(TestCa::new())),
+    };
+    let cluster = TestCluster::start_with(3, 0, access.clone());
+    let url = cluster.url();
+    assert!(url.starts_with("rediss://:cluster-s3cret@127.0.0.1:"));
+    let ca = access.tls.as_ref().map(|ca| ca.ca.clone()).expect("a CA");
+    let sim = Simulator::start(sim_config()).await.expect("simulator");
+
+    // A wrong password is refused on a cluster too.
+    let wrong = cluster.url_with_password(Some("wrong-pass"));
+    let (mut refused, base) = reactor(&wrong, &sim, Some(&ca)).await;
+    assert_eq!(readyz(&base).await, 503, "a wrong password is refused");
+    let signup = reqwest::Client::new()
+        .post(format!("{base}/v1/signups"))
+        .bearer_auth(SIGNUP_TOKEN)
+        .json(&signup_body("refused@example.com"))
+        .send()
+        .await
+        .expect("signup");
+    assert_eq!(signup.status(), 503, "no signup is taken without Redis");
+    let _ = refused.kill().await;
+
+    let (_reactor, base) = reactor(&url, &sim, Some(&ca)).await;
+    signs_up(&base, &sim, "tls-cluster@example.com").await;
 }

@@ -9,6 +9,10 @@ mod redis_server;
 #[path = "../support/redis_cluster.rs"]
 mod redis_cluster;
 
+#[allow(dead_code)]
+#[path = "../support/tls.rs"]
+mod tls;
+
 use std::time::Duration;
 
 use redis_cluster::TestCluster;

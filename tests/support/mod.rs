@@ -6,4 +6,5 @@ pub mod redis_cluster;
 pub mod redis_server;
 pub mod stack;
 pub mod stub_http;
+pub mod tls;
 pub mod webhooks;

@@ -1,24 +1,76 @@
 //! A private Redis Cluster on free ports: `masters` masters, each with
 //! `replicas` replicas, keeping nothing on disk. Every node's cluster bus port
-//! (its port + 10000) is free and below 65536 too.
+//! (its port + 10000) is free and below 65536 too. The nodes may ask for a
+//! password and may speak TLS only (clients, replication and the bus).
 
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::redis_server::free_port;
+use super::tls::TestCa;
+
+/// How clients reach the nodes: a password, TLS, both or neither.
+#[derive(Clone, Default)]
+pub struct ClusterAccess {
+    /// `requirepass` (and `masterauth`) of every node.
+    pub password: Option<String>,
+    /// TLS only, with certificates signed by this CA.
+    pub tls: Option<Arc<TestCa>>,
+}
+
+impl ClusterAccess {
+    /// The URL of the node on `port` as a client is given it.
+    pub fn node_url(&self, port: u16) -> String {
+        self.node_url_with(port, self.password.as_deref())
+    }
+
+    /// Same, with `password` (or none) instead of the nodes' own.
+    pub fn node_url_with(&self, port: u16, password: Option<&str>) -> String {
+        let scheme = if self.tls.is_some() {
+            "rediss"
+        } else {
+            "redis"
+        };
+        let auth = password.map(|p| format!(":{p}@")).unwrap_or_default();
+        format!("{scheme}://{auth}127.0.0.1:{port}")
+    }
+
+    /// A client for the node on `port` that trusts the test CA.
+    fn client(&self, port: u16) -> redis::RedisResult<redis::Client> {
+        let url = self.node_url(port);
+        match &self.tls {
+            Some(ca) => redis::Client::build_with_tls(url, certificates(ca)),
+            None => redis::Client::open(url),
+        }
+    }
+}
+
+fn certificates(ca: &TestCa) -> redis::TlsCertificates {
+    redis::TlsCertificates {
+        client_tls: None,
+        root_cert: Some(ca.ca_pem()),
+    }
+}
 
 /// A running cluster; its processes end when it is dropped.
 pub struct TestCluster {
     pub ports: Vec<u16>,
     children: Vec<Option<Child>>,
     dir: PathBuf,
+    access: ClusterAccess,
 }
 
 impl TestCluster {
     /// Starts the nodes, creates the cluster and waits until every slot is served.
     pub fn start(masters: usize, replicas: usize) -> Self {
+        Self::start_with(masters, replicas, ClusterAccess::default())
+    }
+
+    /// Same, with nodes reached as `access` says.
+    pub fn start_with(masters: usize, replicas: usize, access: ClusterAccess) -> Self {
         let count = masters * (1 + replicas);
         let dir =
             std::env::temp_dir().join(format!("sr-cluster-{}", uuid::Uuid::new_v4().simple()));
@@ -27,6 +79,7 @@ impl TestCluster {
             ports: Vec::new(),
             children: Vec::new(),
             dir,
+            access,
         };
         // A port (or its bus port) may be taken by another test between
         // choosing it and the node binding it: then the nodes start again on
@@ -41,7 +94,14 @@ impl TestCluster {
             .iter()
             .map(|p| format!("127.0.0.1:{p}"))
             .collect();
-        let status = Command::new("redis-cli")
+        let mut create = Command::new("redis-cli");
+        if let Some(password) = &cluster.access.password {
+            create.args(["-a", password]);
+        }
+        if let Some(ca) = &cluster.access.tls {
+            create.arg("--tls").arg("--cacert").arg(&ca.ca);
+        }
+        let status = create
             .arg("--cluster")
             .arg("create")
             .args(&nodes)
@@ -52,9 +112,14 @@ impl TestCluster {
             .expect("redis-cli --cluster create");
         assert!(status.success(), "redis-cli --cluster create failed");
         for port in cluster.ports.clone() {
-            wait_for(&format!("cluster_state:ok on {port}"), || cluster_ok(port));
+            let access = &cluster.access;
+            wait_for(&format!("cluster_state:ok on {port}"), || {
+                ok_on(access, port)
+            });
             // A replica that never synced cannot be promoted.
-            wait_for(&format!("replication on {port}"), || replica_synced(port));
+            wait_for(&format!("replication on {port}"), || {
+                replica_synced(access, port)
+            });
         }
         cluster
     }
@@ -81,7 +146,7 @@ impl TestCluster {
         let deadline = Instant::now() + Duration::from_secs(5);
         let mut waiting = self.ports.clone();
         while !waiting.is_empty() && Instant::now() < deadline {
-            waiting.retain(|port| !ping(*port));
+            waiting.retain(|port| !ping(&self.access, *port));
             std::thread::sleep(Duration::from_millis(50));
         }
         waiting.is_empty()
@@ -89,15 +154,19 @@ impl TestCluster {
 
     fn spawn(&self, index: usize) -> Child {
         let port = self.ports[index].to_string();
-        Command::new("redis-server")
-            .args([
-                "--port",
-                &port,
-                "--bind",
-                "127.0.0.1",
-                "--protected-mode",
-                "no",
-            ])
+        let mut server = Command::new("redis-server");
+        match &self.access.tls {
+            Some(ca) => server
+                .args(["--port", "0", "--tls-port", &port])
+                .args(["--tls-cluster", "yes", "--tls-replication", "yes"])
+                .args(ca.server_args()),
+            None => server.args(["--port", &port]),
+        };
+        if let Some(password) = &self.access.password {
+            server.args(["--requirepass", password, "--masterauth", password]);
+        }
+        server
+            .args(["--bind", "127.0.0.1", "--protected-mode", "no"])
             .args(["--cluster-enabled", "yes", "--cluster-node-timeout", "1000"])
             .args(["--cluster-config-file", &format!("nodes-{port}.conf")])
             .args([
@@ -116,11 +185,17 @@ impl TestCluster {
             .expect("spawn redis-server in cluster mode")
     }
 
-    /// `REDIS_URL` for the cluster: every node, comma-separated.
+    /// `REDIS_URL` for the cluster: every node, comma-separated, with the
+    /// nodes' credentials.
     pub fn url(&self) -> String {
+        self.url_with_password(self.access.password.as_deref())
+    }
+
+    /// Same, with `password` (or none) in every seed URL instead.
+    pub fn url_with_password(&self, password: Option<&str>) -> String {
         self.ports
             .iter()
-            .map(|port| format!("redis://127.0.0.1:{port}"))
+            .map(|port| self.access.node_url_with(*port, password))
             .collect::<Vec<_>>()
             .join(",")
     }
@@ -130,9 +205,14 @@ impl TestCluster {
         let nodes: Vec<String> = self
             .ports
             .iter()
-            .map(|port| format!("redis://127.0.0.1:{port}"))
+            .map(|port| self.access.node_url(*port))
             .collect();
-        redis::cluster::ClusterClient::new(nodes)
+        let mut builder = redis::cluster::ClusterClient::builder(nodes);
+        if let Some(ca) = &self.access.tls {
+            builder = builder.certs(certificates(ca));
+        }
+        builder
+            .build()
             .expect("cluster client")
             .get_async_connection()
             .await
@@ -141,7 +221,8 @@ impl TestCluster {
 
     /// A plain connection to one node (for `CLUSTER` commands on that node).
     pub fn node(&self, port: u16) -> redis::Connection {
-        redis::Client::open(format!("redis://127.0.0.1:{port}"))
+        self.access
+            .client(port)
             .expect("node url")
             .get_connection_with_timeout(Duration::from_secs(2))
             .expect("node connection")
@@ -211,30 +292,36 @@ impl Drop for TestCluster {
 }
 
 /// One command's text answer from the node on `port`, if it answers at all.
-fn ask(port: u16, command: &redis::Cmd) -> Option<String> {
-    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).ok()?;
+fn ask(access: &ClusterAccess, port: u16, command: &redis::Cmd) -> Option<String> {
+    let client = access.client(port).ok()?;
     let mut conn = client
         .get_connection_with_timeout(Duration::from_millis(200))
         .ok()?;
     command.query::<String>(&mut conn).ok()
 }
 
-fn ping(port: u16) -> bool {
-    ask(port, &redis::cmd("PING")).is_some()
+fn ping(access: &ClusterAccess, port: u16) -> bool {
+    ask(access, port, &redis::cmd("PING")).is_some()
 }
 
-/// Whether the node on `port` sees every slot served.
+/// Whether the node on `port` (of a cluster without password or TLS) sees
+/// every slot served.
 pub fn cluster_ok(port: u16) -> bool {
+    ok_on(&ClusterAccess::default(), port)
+}
+
+fn ok_on(access: &ClusterAccess, port: u16) -> bool {
     let mut info = redis::cmd("CLUSTER");
     info.arg("INFO");
-    ask(port, &info).is_some_and(|info| info.lines().any(|line| line.trim() == "cluster_state:ok"))
+    ask(access, port, &info)
+        .is_some_and(|info| info.lines().any(|line| line.trim() == "cluster_state:ok"))
 }
 
 /// A master, or a replica whose link to its master is up.
-fn replica_synced(port: u16) -> bool {
+fn replica_synced(access: &ClusterAccess, port: u16) -> bool {
     let mut info = redis::cmd("INFO");
     info.arg("replication");
-    ask(port, &info).is_some_and(|info| {
+    ask(access, port, &info).is_some_and(|info| {
         info.lines().any(|line| line.trim() == "role:master")
             || info
                 .lines()

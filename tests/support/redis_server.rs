@@ -12,6 +12,8 @@ pub struct TestRedis {
     port: u16,
     child: Option<Child>,
     owned: bool,
+    /// Further `redis-server` arguments (a password, ACL users).
+    args: Vec<String>,
 }
 
 impl TestRedis {
@@ -24,6 +26,7 @@ impl TestRedis {
                 port,
                 child: None,
                 owned: true,
+                args: Vec::new(),
             };
             redis.restart();
             redis
@@ -36,8 +39,30 @@ impl TestRedis {
                 port: 0,
                 child: None,
                 owned: false,
+                args: Vec::new(),
             }
         }
+    }
+
+    /// A private redis-server started with `args` (e.g. `--requirepass`),
+    /// reached as `userinfo@` (e.g. `user:password`) in its URL.
+    pub fn start_secured(args: &[&str], userinfo: &str) -> Self {
+        assert!(which("redis-server"), "redis-server is needed");
+        let port = free_port();
+        let mut redis = Self {
+            url: format!("redis://{userinfo}@127.0.0.1:{port}"),
+            port,
+            child: None,
+            owned: true,
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+        };
+        redis.restart();
+        redis
+    }
+
+    /// The URL of this server with `userinfo@` instead of its own credentials.
+    pub fn url_as(&self, userinfo: &str) -> String {
+        format!("redis://{userinfo}@127.0.0.1:{}", self.port)
     }
 
     /// A handle on a Redis the test does not own (e.g. a cluster's seed nodes).
@@ -47,6 +72,7 @@ impl TestRedis {
             port: 0,
             child: None,
             owned: false,
+            args: Vec::new(),
         }
     }
 
@@ -58,6 +84,7 @@ impl TestRedis {
             port: self.port,
             child: None,
             owned: false,
+            args: Vec::new(),
         }
     }
 
@@ -72,6 +99,7 @@ impl TestRedis {
         let child = Command::new("redis-server")
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
+            .args(&self.args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
