@@ -18,7 +18,7 @@ pub use args::{RedisArgs, SettingsArgs};
 pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
 pub use quota::Quota;
-pub use redis::{ClusterMode, RedisSettings};
+pub use redis::{ClusterMode, RedisSettings, redacted_url};
 pub use worker::{FormConfirmation, MAX_CHECK_BATCH, WorkerSettings};
 
 use crate::domain::PortalId;

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use secrecy::{ExposeSecret, SecretString};
+
 use super::parse::{parse_number, positive_duration};
 use super::{ConfigError, RedisArgs};
 
@@ -20,8 +22,10 @@ pub enum ClusterMode {
 /// Where Redis is and how the reactor names its keys there.
 #[derive(Debug, Clone)]
 pub struct RedisSettings {
-    /// `REDIS_URL` as given: one URL, or seed nodes separated by commas.
-    pub url: String,
+    /// `REDIS_URL` as given: one URL, or seed nodes separated by commas. A
+    /// secret, since it may carry a password; [`Self::display_url`] is the
+    /// form fit for logs and messages.
+    pub url: SecretString,
     pub cluster: ClusterMode,
     pub key_prefix: String,
     pub command_timeout: Duration,
@@ -85,7 +89,7 @@ impl RedisSettings {
             ));
         }
         Ok(Self {
-            url,
+            url: SecretString::from(url),
             cluster,
             key_prefix,
             command_timeout,
@@ -95,7 +99,35 @@ impl RedisSettings {
 
     /// The node URLs: one, or the cluster's seed nodes.
     pub fn nodes(&self) -> Vec<String> {
-        split_nodes(&self.url)
+        split_nodes(self.url.expose_secret())
+    }
+
+    /// `REDIS_URL` with any credentials replaced by `***`: what logs and
+    /// operator messages may show.
+    pub fn display_url(&self) -> String {
+        redacted_url(self.url.expose_secret())
+    }
+}
+
+/// A `REDIS_URL` (one URL or seed nodes) with any credentials replaced by
+/// `***`, fit for logs and messages.
+pub fn redacted_url(url: &str) -> String {
+    split_nodes(url)
+        .iter()
+        .map(|node| redact_credentials(node))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `scheme://user:pass@host…` as `scheme://***@host…`; other URLs unchanged.
+fn redact_credentials(node: &str) -> String {
+    let Some((scheme, rest)) = node.split_once("://") else {
+        return node.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => node.to_owned(),
     }
 }
 
@@ -144,6 +176,18 @@ mod tests {
             ]
         );
         assert_eq!(many.cluster, ClusterMode::On);
+    }
+
+    #[test]
+    fn messages_and_debug_output_never_show_the_password() {
+        let seeds = "redis://:s3cret@h1:7000,rediss://user:s3cret@h2:7001/0,redis://h3:7002";
+        let settings = RedisSettings::from_args(&args(seeds, "true")).unwrap();
+        assert_eq!(
+            settings.display_url(),
+            "redis://***@h1:7000,rediss://***@h2:7001/0,redis://h3:7002"
+        );
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
     }
 
     #[test]

@@ -251,7 +251,7 @@ fn the_builder_starts_from_the_documented_defaults_and_validates_like_serve() {
     let config = required(Config::builder()).build().expect("valid");
     let defaults = Config::from_args(&valid_args()).expect("valid");
     assert_eq!(config.listen_addr.to_string(), "0.0.0.0:8080");
-    assert_eq!(config.redis.url, "redis://127.0.0.1:6379");
+    assert_eq!(config.redis.url.expose_secret(), "redis://127.0.0.1:6379");
     assert_eq!(config.worker.poll_interval, defaults.worker.poll_interval);
     assert_eq!(config.webhook.dedupe_window, defaults.webhook.dedupe_window);
 
@@ -261,7 +261,7 @@ fn the_builder_starts_from_the_documented_defaults_and_validates_like_serve() {
         .build()
         .expect("valid");
     assert_eq!(custom.worker.retry_base_delay, Duration::from_millis(20));
-    assert_eq!(custom.redis.url, "redis://10.0.0.1:6380");
+    assert_eq!(custom.redis.url.expose_secret(), "redis://10.0.0.1:6380");
 
     assert!(matches!(
         Config::builder().build(),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 
-use crate::config::{RedisArgs, RedisSettings};
+use crate::config::{RedisArgs, RedisSettings, redacted_url};
 use crate::store::RedisStore;
 
 /// How long Redis gets to answer the first `PING`.
@@ -15,18 +15,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// A fresh key prefix for one run (no braces or spaces, no glob characters).
 pub fn fresh_prefix() -> String {
     format!("sr-demo:{}:", uuid::Uuid::new_v4().simple())
-}
-
-/// `url` with any password replaced, fit for a message.
-pub fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        Ok(_) => url.to_owned(),
-        Err(_) => "(unparsable REDIS_URL)".to_owned(),
-    }
 }
 
 /// A store on `url` (one node, or a cluster's seed nodes) under `prefix`,
@@ -40,9 +28,9 @@ pub async fn check_reachable(url: &str, prefix: &str) -> anyhow::Result<RedisSto
         event_stream_partitions: "1".to_owned(),
     };
     let settings = RedisSettings::from_args(&args)
-        .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted(url)))?;
+        .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted_url(url)))?;
     let store = RedisStore::connect(&settings)
-        .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted(url)))?;
+        .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted_url(url)))?;
     let error = match store.readiness().ping().await {
         Ok(()) => return Ok(store),
         Err(crate::store::StoreError::Redis(error)) => error.to_string(),
@@ -52,7 +40,7 @@ pub async fn check_reachable(url: &str, prefix: &str) -> anyhow::Result<RedisSto
         "cannot reach Redis at {} ({error}). The demo needs a Redis: start one with \
          `redis-server --daemonize yes` or `docker run -p 6379:6379 redis:7`, \
          or point REDIS_URL at one",
-        redacted(url)
+        redacted_url(url)
     ))
 }
 
@@ -78,9 +66,12 @@ mod tests {
                 .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-')
         );
         assert_eq!(
-            redacted("redis://:hunter2@db:6379/0"),
-            "redis://:***@db:6379/0"
+            redacted_url("redis://:hunter2@db:6379/0"),
+            "redis://***@db:6379/0"
         );
-        assert_eq!(redacted("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+        assert_eq!(
+            redacted_url("redis://127.0.0.1:6379"),
+            "redis://127.0.0.1:6379"
+        );
     }
 }

@@ -20,7 +20,7 @@ pub async fn connect(args: &RedisArgs) -> anyhow::Result<RedisStore> {
     store.readiness().ping().await.map_err(|error| {
         anyhow::anyhow!(
             "Redis at {} does not answer ({error}); is REDIS_URL right?",
-            settings.url
+            settings.display_url()
         )
     })?;
     Ok(store)

@@ -100,13 +100,13 @@ async fn preflight_redis(config: &Config) -> Vec<PreflightLine> {
         Err(error) => return vec![line(Verdict::Fail, "redis reachable", error.to_string())],
     };
     if let Err(error) = store.readiness().ping().await {
-        let detail = format!("{} does not answer: {error}", config.redis.url);
+        let detail = format!("{} does not answer: {error}", config.redis.display_url());
         return vec![line(Verdict::Fail, "redis reachable", detail)];
     }
     let mut lines = vec![line(
         Verdict::Ok,
         "redis reachable",
-        config.redis.url.clone(),
+        config.redis.display_url(),
     )];
     match store.server_settings().warnings().await {
         Ok(warnings) if warnings.is_empty() => {
