@@ -61,8 +61,10 @@ impl Step for CheckOutcome {
 pub(super) enum Recheck {
     /// After its growing backoff.
     Backoff,
-    /// After the first backoff step: HubSpot may still be processing it and
-    /// the quota is plentiful.
+    /// At the next tick of a clock shared by every young signup (three
+    /// quarters of `RETRY_BASE_DELAY`): HubSpot may still be processing it and
+    /// the quota is plentiful; the young signups of every replica share one
+    /// batch per tick.
     Soon,
     /// After half the first step: an event named its contact, which HubSpot
     /// shows within its short visibility lag.
@@ -307,7 +309,7 @@ impl SignupChecker {
         let backoff = self.ctx.backoff();
         let delay = match pace {
             Recheck::Backoff => backoff.delay(record.checks),
-            Recheck::Soon => backoff.delay(1),
+            Recheck::Soon => until_next_tick(self.ctx.settings.retry_base_delay * 3 / 4),
             Recheck::Quick => backoff.delay(1) / 2,
         };
         Ok(Decided {
@@ -391,4 +393,24 @@ impl SignupChecker {
 fn young(record: &SignupRecord) -> bool {
     now_ms().saturating_sub(record.waiting_since())
         < crate::clock::millis(super::pacing::EVENT_WINDOW)
+}
+
+/// The time until the next multiple of `tick` on the wall clock (at least 1 ms).
+fn until_next_tick(tick: Duration) -> Duration {
+    let tick = crate::clock::millis(tick).max(1);
+    Duration::from_millis(tick - now_ms() % tick)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_shared_and_never_zero() {
+        let tick = Duration::from_millis(750);
+        let wait = until_next_tick(tick);
+        assert!(wait > Duration::ZERO && wait <= tick, "{wait:?}");
+        let due = now_ms() + crate::clock::millis(wait);
+        assert!(due % 750 <= 5, "due on the shared tick: {due}");
+    }
 }

@@ -115,6 +115,16 @@ impl SignupChecker {
         let Some(status_id) = record.send.as_ref().map(|s| s.status_id.clone()) else {
             return self.apply(record, Next::Sent).await;
         };
+        // An event for the contact (the send itself raises some) woke it
+        // early: the first read waits for HubSpot to have finished, mostly.
+        if let Some(early) = record.send.as_ref().and_then(|send| {
+            let first_read =
+                send.sent_at + crate::clock::millis(ctx.settings.send_status_delay) / 2;
+            (send.status_reads == 0 && now_ms() < first_read)
+                .then(|| Duration::from_millis(first_read - now_ms()))
+        }) {
+            return Ok(deferred(record, early, "send_pending"));
+        }
         if let Some(wait) = ctx.take_spare_api_permit().await? {
             return Ok(deferred(record, wait, "waiting_for_spare_quota"));
         }
