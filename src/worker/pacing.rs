@@ -73,3 +73,45 @@ impl SignupChecker {
         kept
     }
 }
+
+/// When a signup that is not ready is checked again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Recheck {
+    /// After its growing backoff.
+    Backoff,
+    /// At the next tick of a clock shared by every young signup (three
+    /// quarters of `RETRY_BASE_DELAY`): HubSpot may still be processing it and
+    /// the quota is plentiful; the young signups of every replica share one
+    /// batch per tick.
+    Soon,
+    /// After half the first step: an event named its contact, which HubSpot
+    /// shows within its short visibility lag.
+    Quick,
+}
+
+/// Whether HubSpot may still be processing the signup's submission: while
+/// the quota is plentiful, such a signup is checked again soon (latency)
+/// rather than after a growing backoff.
+pub(super) fn young(record: &SignupRecord) -> bool {
+    now_ms().saturating_sub(record.waiting_since()) < crate::clock::millis(EVENT_WINDOW)
+}
+
+/// The time until the next multiple of `tick` on the wall clock (at least 1 ms).
+pub(super) fn until_next_tick(tick: Duration) -> Duration {
+    let tick = crate::clock::millis(tick).max(1);
+    Duration::from_millis(tick - now_ms() % tick)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_shared_and_never_zero() {
+        let tick = Duration::from_millis(750);
+        let wait = until_next_tick(tick);
+        assert!(wait > Duration::ZERO && wait <= tick, "{wait:?}");
+        let due = now_ms() + crate::clock::millis(wait);
+        assert!(due % 750 <= 5, "due on the shared tick: {due}");
+    }
+}

@@ -40,4 +40,5 @@ mod worker_flow;
 mod worker_pacing;
 mod worker_resilience;
 mod worker_signups;
+mod worker_spare_quota;
 mod worker_sweep;

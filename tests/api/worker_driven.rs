@@ -10,11 +10,16 @@ use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
 use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::startup::Role;
 use signup_reactor::store::RedisStore;
-use signup_reactor::worker::{ConsumeOutcome, EventConsumer, Verification, WorkerContext};
+use signup_reactor::store::Reservation;
+use signup_reactor::worker::{
+    API_LIMITER, BatchReport, CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker,
+    Verification, WorkerContext,
+};
 
 use crate::support::app::{PORTAL_ID, TestApp};
 use crate::support::redis_server::TestRedis;
-use crate::support::stack::{eventually, sim_config, wire};
+use crate::support::stack::{eventually, signup_body, sim_config, wire};
+use crate::worker_signups::signup_id;
 
 /// A receiver alone (no worker) on the simulator; the test drives the worker's steps.
 pub struct Driven {
@@ -137,4 +142,74 @@ impl Driven {
             }
         }
     }
+}
+
+/// A signup through the Forms API whose contact is visible with its
+/// submission, and whose events (an `email` change among them) were consumed.
+pub async fn landed_signup(d: &Driven, email: &str) -> String {
+    let id = signup_id(d.app.signup(&signup_body(email), None).await).await;
+    let sim = &d.sim;
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            sim.contact_by_email(email)
+                .is_some_and(|c| c.visible_now() && !c.form_submissions.is_empty())
+        })
+        .await
+    );
+    let contact = sim.contact_by_email(email).expect("contact").id;
+    let wanted = sim
+        .events()
+        .iter()
+        .filter(|e| e.object_id == contact)
+        .count();
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            d.app
+                .stream_contacts()
+                .await
+                .iter()
+                .filter(|c| **c == contact.to_string())
+                .count()
+                >= wanted
+        })
+        .await,
+        "every event of the contact was delivered"
+    );
+    d.consume_all().await;
+    id
+}
+
+/// One check step, which must have claimed a batch.
+pub async fn batch(checker: &SignupChecker) -> BatchReport {
+    match checker.process_next().await.expect("check") {
+        CheckOutcome::Batch(report) => report,
+        idle => panic!("nothing was due: {idle:?}"),
+    }
+}
+
+/// Takes more than half of the API quota, as a busy launch would.
+pub async fn use_most_of_the_quota(d: &Driven) {
+    let quota = d.ctx.settings.api_quota;
+    let granted = d
+        .store
+        .rate_limits()
+        .reserve(API_LIMITER, quota, quota.max / 2 + 1)
+        .await
+        .expect("reserve");
+    assert!(matches!(granted, Reservation::Granted(_)));
+}
+
+pub async fn free_the_quota(d: &Driven) {
+    let mut conn = d.app.redis_conn().await;
+    let key = d.store.keys().rate_limit(API_LIMITER);
+    let _: i64 = redis::cmd("DEL")
+        .arg(key)
+        .query_async(&mut conn)
+        .await
+        .expect("del");
+}
+
+/// The fingerprint of an address, as keys carry it.
+pub fn fingerprint(email: &str) -> String {
+    Email::parse(email).expect("email").fingerprint()
 }

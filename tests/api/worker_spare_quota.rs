@@ -1,0 +1,129 @@
+//! Send status reads take only spare quota: with more than half of the quota
+//! in use none is made, and the limiter keeps the free half for urgent work.
+
+use std::time::Duration;
+
+use hubspot_simulator::{Endpoint as FaultEndpoint, FaultRule};
+use signup_reactor::store::{Quota, Reservation};
+use signup_reactor::worker::SignupChecker;
+
+use crate::worker_driven::{batch, driven, free_the_quota, landed_signup, use_most_of_the_quota};
+
+#[tokio::test]
+async fn send_status_reads_take_only_spare_quota() {
+    let d = driven().await;
+    let email = "pending@example.com";
+    let id = landed_signup(&d, email).await;
+    d.make_due(&id).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    let report = batch(&checker).await;
+    assert_eq!(
+        report.deferred,
+        vec![(id.clone(), "send_pending".to_owned())]
+    );
+    // The status is read SEND_STATUS_DELAY later (with jitter: half of it at least).
+    let due = d
+        .store
+        .checks()
+        .due_at(&id)
+        .await
+        .expect("due")
+        .expect("queued");
+    let delay = d.ctx.settings.send_status_delay.as_millis() as u64;
+    assert!(due + 5 >= signup_reactor::clock::now_ms() + delay / 2 - 100);
+
+    // With more than half of the quota in use, no status read is made: a
+    // read would hit this fault and come back as `server_error`.
+    d.sim.add_fault(FaultRule {
+        remaining: None,
+        ..FaultRule::server_errors(FaultEndpoint::SendStatus, 500, 1)
+    });
+    use_most_of_the_quota(&d).await;
+    d.make_due(&id).await;
+    // The signup has waited long enough not to linger.
+    tokio::time::sleep(d.ctx.settings.check_linger).await;
+    let report = batch(&checker).await;
+    assert_eq!(
+        report.deferred,
+        vec![(id.clone(), "waiting_for_spare_quota".to_owned())]
+    );
+
+    // With the quota free again, the status is read: delivered.
+    d.sim.set_faults(Vec::new());
+    free_the_quota(&d).await;
+    d.make_due(&id).await;
+    let report = batch(&checker).await;
+    assert_eq!(report.sent, vec![id.clone()], "{report:?}");
+    let stored = d
+        .store
+        .signups()
+        .load(&id)
+        .await
+        .expect("load")
+        .expect("record");
+    let send = stored.send.expect("send recorded");
+    assert_eq!(send.send_result, "SENT");
+    assert_eq!(send.status_reads, 1);
+}
+
+#[tokio::test]
+async fn spare_quota_leaves_room_and_a_released_permit_returns() {
+    let d = driven().await;
+    let quota = Quota {
+        max: 10,
+        window: Duration::from_secs(60),
+    };
+    let store = &d.store;
+    for _ in 0..5 {
+        let granted = store
+            .rate_limits()
+            .reserve_leaving("spare", quota, 1, 5)
+            .await
+            .expect("reserve");
+        assert!(matches!(granted, Reservation::Granted(_)));
+    }
+    let refused = store
+        .rate_limits()
+        .reserve_leaving("spare", quota, 1, 5)
+        .await
+        .expect("reserve");
+    assert!(matches!(refused, Reservation::Wait(w) if w > Duration::ZERO));
+    assert_eq!(
+        store
+            .rate_limits()
+            .permits_free("spare", quota)
+            .await
+            .expect("free"),
+        5
+    );
+    // Urgent work still gets the rest.
+    let Reservation::Granted(urgent) = store
+        .rate_limits()
+        .reserve("spare", quota, 2)
+        .await
+        .expect("reserve")
+    else {
+        panic!("the free half is there for urgent work");
+    };
+    assert_eq!(
+        store
+            .rate_limits()
+            .permits_free("spare", quota)
+            .await
+            .expect("free"),
+        3
+    );
+    store
+        .rate_limits()
+        .release_permit(&urgent, 2)
+        .await
+        .expect("release");
+    assert_eq!(
+        store
+            .rate_limits()
+            .permits_free("spare", quota)
+            .await
+            .expect("free"),
+        4
+    );
+}
