@@ -138,6 +138,17 @@ impl RedisStore {
         ServerSettings { store: self }
     }
 
+    /// The values of `keys` (one `MGET`; the keys must share a slot), in
+    /// their order; nothing to ask for asks Redis nothing.
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.connection();
+        self.bounded(redis::cmd("MGET").arg(keys).query_async(&mut conn))
+            .await
+    }
+
     /// Runs one Redis operation under the command timeout.
     async fn bounded<T>(
         &self,

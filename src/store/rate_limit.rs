@@ -46,27 +46,18 @@ pub struct RateLimits<'a> {
 impl RateLimits<'_> {
     /// Takes one call from the named limiter's quota, if any is left.
     pub async fn try_acquire(&self, limiter: &str, quota: Quota) -> Result<Permit, StoreError> {
-        self.try_acquire_many(limiter, quota, 1).await
-    }
-
-    /// Takes `permits` calls from the named limiter's quota at once, or none
-    /// (then says how long until that many are free). Asking for more than
-    /// the quota's maximum asks for the maximum.
-    pub async fn try_acquire_many(
-        &self,
-        limiter: &str,
-        quota: Quota,
-        permits: u32,
-    ) -> Result<Permit, StoreError> {
-        Ok(match self.reserve(limiter, quota, permits).await? {
+        Ok(match self.reserve(limiter, quota, 1).await? {
             Reservation::Granted(_) => Permit::Granted,
             Reservation::Wait(wait) => Permit::Wait(wait),
         })
     }
 
-    /// Like [`Self::try_acquire_many`], keeping the reservation: a permit
-    /// whose call is made later is re-stamped with [`Self::use_permit`] just
-    /// before it, so the window counts the call when it happens.
+    /// Takes `permits` calls from the named limiter's quota at once, or none
+    /// (then says how long until that many are free); asking for more than
+    /// the quota's maximum asks for the maximum. Each permit can then be
+    /// re-stamped once its call is made ([`Self::use_permit`]), so the window
+    /// never frees it before HubSpot does, or given back
+    /// ([`Self::release_permit`]).
     pub async fn reserve(
         &self,
         limiter: &str,
@@ -160,32 +151,6 @@ impl RateLimits<'_> {
         Ok(quota
             .max
             .saturating_sub(u32::try_from(used).unwrap_or(u32::MAX)))
-    }
-
-    /// Waits (without busy looping) until the named limiter grants a call, or
-    /// until `give_up_after` has passed, in which case the wait is returned.
-    pub async fn acquire(
-        &self,
-        limiter: &str,
-        quota: Quota,
-        give_up_after: Duration,
-    ) -> Result<Permit, StoreError> {
-        let deadline = tokio::time::Instant::now() + give_up_after;
-        loop {
-            match self.try_acquire(limiter, quota).await? {
-                Permit::Granted => return Ok(Permit::Granted),
-                Permit::Wait(wait) => {
-                    let now = tokio::time::Instant::now();
-                    if now + wait > deadline {
-                        return Ok(Permit::Wait(wait));
-                    }
-                    let jitter = Duration::from_millis(rand::random_range(
-                        0..=wait.as_millis().min(50) as u64,
-                    ));
-                    tokio::time::sleep(wait + jitter).await;
-                }
-            }
-        }
     }
 }
 

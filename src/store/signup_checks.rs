@@ -174,18 +174,11 @@ impl Checks<'_> {
         &self,
         fingerprints: &[String],
     ) -> Result<Vec<Option<ContactId>>, StoreError> {
-        if fingerprints.is_empty() {
-            return Ok(Vec::new());
-        }
         let keys: Vec<String> = fingerprints
             .iter()
             .map(|fp| self.store.keys.contact_hint(fp))
             .collect();
-        let mut conn = self.store.connection();
-        let hints: Vec<Option<String>> = self
-            .store
-            .bounded(redis::cmd("MGET").arg(&keys).query_async(&mut conn))
-            .await?;
+        let hints = self.store.get_many(&keys).await?;
         Ok(hints
             .into_iter()
             .map(|hint| hint.and_then(|h| ContactId::parse(&h).ok()))
@@ -228,18 +221,11 @@ impl Checks<'_> {
         &self,
         contacts: &[ContactId],
     ) -> Result<Vec<ContactId>, StoreError> {
-        if contacts.is_empty() {
-            return Ok(Vec::new());
-        }
         let keys: Vec<String> = contacts
             .iter()
             .map(|c| self.store.keys.deleted_contact(*c))
             .collect();
-        let mut conn = self.store.connection();
-        let marks: Vec<Option<String>> = self
-            .store
-            .bounded(redis::cmd("MGET").arg(&keys).query_async(&mut conn))
-            .await?;
+        let marks = self.store.get_many(&keys).await?;
         Ok(contacts
             .iter()
             .zip(marks)

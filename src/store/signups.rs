@@ -156,15 +156,8 @@ impl Signups<'_> {
     /// Several records at once (one `MGET`), in order; `None` for a record
     /// that is gone or cannot be read.
     pub async fn load_many(&self, ids: &[String]) -> Result<Vec<Option<SignupRecord>>, StoreError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
         let keys: Vec<String> = ids.iter().map(|id| self.store.keys.signup(id)).collect();
-        let mut conn = self.store.connection();
-        let raws: Vec<Option<String>> = self
-            .store
-            .bounded(redis::cmd("MGET").arg(&keys).query_async(&mut conn))
-            .await?;
+        let raws = self.store.get_many(&keys).await?;
         Ok(raws
             .into_iter()
             .map(|raw| raw.and_then(|raw| SignupRecord::decode(&raw).ok()))
