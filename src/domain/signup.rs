@@ -150,6 +150,11 @@ impl SignupRecord {
         self.waiting_since.unwrap_or(self.submitted_at)
     }
 
+    /// How long it has waited for its contact at `now` (ms).
+    pub fn waited_at(&self, now: u64) -> std::time::Duration {
+        std::time::Duration::from_millis(now.saturating_sub(self.waiting_since()))
+    }
+
     /// The one Redis encoding of a record.
     pub fn encode(&self) -> String {
         // Serialising plain strings, numbers and maps with string keys cannot fail.

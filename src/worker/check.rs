@@ -285,7 +285,7 @@ impl SignupChecker {
         pace: Recheck,
     ) -> Result<Decided, StoreError> {
         let settings = &self.ctx.settings;
-        let waited = Duration::from_millis(now_ms().saturating_sub(record.waiting_since()));
+        let waited = record.waited_at(now_ms());
         if waited > settings.contact_wait_horizon {
             let reason = format!("{reason} after {}s", waited.as_secs());
             return self.dead_letter(record, reason).await;

@@ -57,7 +57,7 @@ impl SignupChecker {
         let now = now_ms();
         let mut kept = (Vec::new(), Vec::new());
         for (mut record, contact) in records.into_iter().zip(known) {
-            let age = Duration::from_millis(now.saturating_sub(record.waiting_since()));
+            let age = record.waited_at(now);
             if contact.is_none() && age < EVENT_WINDOW {
                 record.last_error = Some("waiting_for_event".to_owned());
                 out.push(Decided {
@@ -93,7 +93,7 @@ pub(super) enum Recheck {
 /// the quota is plentiful, such a signup is checked again soon (latency)
 /// rather than after a growing backoff.
 pub(super) fn young(record: &SignupRecord) -> bool {
-    now_ms().saturating_sub(record.waiting_since()) < crate::clock::millis(EVENT_WINDOW)
+    record.waited_at(now_ms()) < EVENT_WINDOW
 }
 
 /// The time until the next multiple of `tick` on the wall clock (at least 1 ms).

@@ -149,7 +149,7 @@ impl SignupChecker {
     /// Turns a verdict into the signup's outcome.
     async fn apply(&self, mut record: SignupRecord, next: Next) -> Result<Decided, StoreError> {
         let horizon = self.ctx.settings.contact_wait_horizon;
-        let waited = Duration::from_millis(now_ms().saturating_sub(record.waiting_since()));
+        let waited = record.waited_at(now_ms());
         match next {
             Next::Sent => {
                 record.status = SignupStatus::Sent;
