@@ -19,7 +19,7 @@ use crate::signup::handler::{SignupState, create_signup};
 use crate::signup::{FormTarget, SignupIntake};
 use crate::store::RedisStore;
 use crate::webhook::handler::{WebhookState, receive};
-use crate::worker::{BackgroundTask, FormsRetry, Verification, WorkerContext, background_tasks};
+use crate::worker::{BackgroundTask, FormsRetry, WorkerContext, background_tasks};
 
 /// How long a client has to go (read its answer, close) once answered.
 const CLIENT_DISCONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
@@ -80,18 +80,7 @@ impl Application {
         let shutdown = CancellationToken::new();
         let mut workers: Vec<BackgroundTask> = Vec::new();
         if role.works() {
-            let verification = Verification {
-                portal_id: config.hubspot.portal_id,
-                form_guid: config.hubspot.signup_form_guid.clone(),
-                email_id: config.hubspot.verification_email_id,
-            };
-            let ctx = WorkerContext::new(
-                store.clone(),
-                hubspot,
-                config.worker.clone(),
-                verification,
-                config.signup.pending_ttl,
-            );
+            let ctx = WorkerContext::for_config(&config, store.clone(), hubspot);
             let retry = FormsRetry {
                 intake: intake.clone(),
             };

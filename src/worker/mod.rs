@@ -90,6 +90,26 @@ impl WorkerContext {
         })
     }
 
+    /// The context of `config`'s workers, as `serve` builds it.
+    pub fn for_config(
+        config: &crate::config::Config,
+        store: RedisStore,
+        hubspot: HubSpotClient,
+    ) -> Arc<Self> {
+        let verification = Verification {
+            portal_id: config.hubspot.portal_id,
+            form_guid: config.hubspot.signup_form_guid.clone(),
+            email_id: config.hubspot.verification_email_id,
+        };
+        Self::new(
+            store,
+            hubspot,
+            config.worker.clone(),
+            verification,
+            config.signup.pending_ttl,
+        )
+    }
+
     /// Retry delays for checks.
     pub fn backoff(&self) -> Backoff {
         Backoff {

@@ -4,12 +4,11 @@
 //! duplicates nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 use serde_json::json;
 use signup_reactor::startup::Role;
 use signup_reactor::store::{Keys, RedisStore};
-use signup_reactor::worker::{ConsumeOutcome, EventConsumer, Verification, WorkerContext};
+use signup_reactor::worker::{ConsumeOutcome, EventConsumer, WorkerContext};
 
 use crate::support::app::TestApp;
 use crate::support::redis_cluster::TestCluster;
@@ -149,17 +148,7 @@ async fn changing_the_partition_count_loses_and_duplicates_nothing() {
     let store = RedisStore::connect(&config.redis).expect("store");
     let hubspot =
         signup_reactor::hubspot::HubSpotClient::new(config.hubspot_endpoints()).expect("client");
-    let ctx = WorkerContext::new(
-        store,
-        hubspot,
-        config.worker.clone(),
-        Verification {
-            portal_id: config.hubspot.portal_id,
-            form_guid: config.hubspot.signup_form_guid.clone(),
-            email_id: config.hubspot.verification_email_id,
-        },
-        Duration::from_secs(3600),
-    );
+    let ctx = WorkerContext::for_config(config, store, hubspot);
     let consumer = EventConsumer::new(ctx);
     let mut consumed: BTreeMap<u64, usize> = BTreeMap::new();
     let mut idle_steps = 0;

@@ -13,7 +13,7 @@ use signup_reactor::store::RedisStore;
 use signup_reactor::store::Reservation;
 use signup_reactor::worker::{
     API_LIMITER, BatchReport, CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker,
-    Verification, WorkerContext,
+    WorkerContext,
 };
 
 use crate::support::app::{PORTAL_ID, TestApp};
@@ -46,17 +46,7 @@ pub async fn driven_with(adjust: impl FnOnce(&mut signup_reactor::config::Config
     let config = &app.config;
     let store = RedisStore::connect(&config.redis).expect("store");
     let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
-    let ctx = WorkerContext::new(
-        store.clone(),
-        hubspot,
-        config.worker.clone(),
-        Verification {
-            portal_id: config.hubspot.portal_id,
-            form_guid: config.hubspot.signup_form_guid.clone(),
-            email_id: config.hubspot.verification_email_id,
-        },
-        config.signup.pending_ttl,
-    );
+    let ctx = WorkerContext::for_config(config, store.clone(), hubspot);
     Driven {
         sim,
         app,

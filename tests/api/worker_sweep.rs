@@ -10,7 +10,7 @@ use signup_reactor::config::Config;
 use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
 use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::store::{DeadLetterSource, RedisStore};
-use signup_reactor::worker::{SweepReport, Sweeper, Verification, WorkerContext};
+use signup_reactor::worker::{SweepReport, Sweeper, WorkerContext};
 
 use crate::support::app::test_config;
 use crate::support::redis_server::TestRedis;
@@ -27,17 +27,7 @@ fn config(redis: &TestRedis) -> Config {
 
 fn new_sweeper(config: &Config, store: RedisStore) -> Sweeper {
     let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
-    let ctx = WorkerContext::new(
-        store,
-        hubspot,
-        config.worker.clone(),
-        Verification {
-            portal_id: config.hubspot.portal_id,
-            form_guid: config.hubspot.signup_form_guid.clone(),
-            email_id: config.hubspot.verification_email_id,
-        },
-        config.signup.pending_ttl,
-    );
+    let ctx = WorkerContext::for_config(config, store, hubspot);
     Sweeper::new(ctx)
 }
 
