@@ -16,20 +16,6 @@ async fn receiver_on(cluster: &TestCluster) -> TestApp {
     TestApp::spawn_role(Role::Receiver, TestRedis::external(cluster.url()), |_| {}).await
 }
 
-async fn stream_len(cluster: &TestCluster, app: &TestApp) -> usize {
-    let mut conn = cluster.connection().await;
-    let mut total = 0;
-    for stream in app.event_streams() {
-        let len: usize = redis::cmd("XLEN")
-            .arg(stream)
-            .query_async(&mut conn)
-            .await
-            .expect("XLEN");
-        total += len;
-    }
-    total
-}
-
 #[tokio::test]
 async fn webhooks_are_recorded_and_deduplicated_on_a_cluster() {
     let cluster = TestCluster::start(3, 0);
@@ -43,7 +29,7 @@ async fn webhooks_are_recorded_and_deduplicated_on_a_cluster() {
         app.post_webhook(&with_attempt(&batch, 1)).await.status(),
         204
     );
-    assert_eq!(stream_len(&cluster, &app).await, 2, "recorded once each");
+    assert_eq!(app.stream_len().await, 2, "recorded once each");
     assert_eq!(app.get_status("/readyz").await, 200);
 }
 

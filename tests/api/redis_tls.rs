@@ -10,15 +10,14 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hubspot_simulator::{DEFAULT_FORM_GUID, Simulator, SimulatorHandle};
-use tokio::process::{Child, Command};
+use hubspot_simulator::{Simulator, SimulatorHandle};
+use tokio::process::Child;
 
-use crate::support::app::{CLIENT_SECRET, PORTAL_ID, SIGNUP_TOKEN};
+use crate::support::app::SIGNUP_TOKEN;
 use crate::support::redis_cluster::{ClusterAccess, TestCluster};
 use crate::support::redis_server::free_port;
 use crate::support::stack::{
-    ACCESS_TOKEN, EMAIL_ID, eventually, sent_per_recipient, signup_body, sim_config,
-    wait_for_emails,
+    eventually, sent_per_recipient, serve_command, signup_body, sim_config, wait_for_emails,
 };
 use crate::support::tls::TestCa;
 
@@ -71,30 +70,8 @@ async fn reactor(
     trusted: Option<&Path>,
 ) -> (Child, String) {
     let port = free_port();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_signup-reactor"));
-    command
-        .arg("serve")
-        .env_clear()
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("REDIS_URL", redis_url)
-        .env(
-            "REDIS_KEY_PREFIX",
-            format!("tls:{}:", uuid::Uuid::new_v4().simple()),
-        )
-        .env("HUBSPOT_CLIENT_SECRET", CLIENT_SECRET)
-        .env("HUBSPOT_ACCESS_TOKEN", ACCESS_TOKEN)
-        .env("HUBSPOT_PORTAL_ID", PORTAL_ID.to_string())
-        .env("HUBSPOT_SIGNUP_FORM_GUID", DEFAULT_FORM_GUID)
-        .env("HUBSPOT_VERIFICATION_EMAIL_ID", EMAIL_ID.to_string())
-        .env("HUBSPOT_API_BASE_URL", sim.base_url())
-        .env("HUBSPOT_FORMS_BASE_URL", sim.base_url())
-        .env("SIGNUP_API_TOKEN", SIGNUP_TOKEN)
-        .env("RETRY_BASE_DELAY", "20ms")
-        .env("RETRY_MAX_DELAY", "200ms")
-        .env("WORKER_POLL_INTERVAL", "10ms")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
+    let prefix = format!("tls:{}:", uuid::Uuid::new_v4().simple());
+    let mut command = serve_command(port, redis_url, &prefix, sim);
     if let Some(cert) = trusted {
         command.env("SSL_CERT_FILE", cert);
     }

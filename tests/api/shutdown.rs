@@ -1,12 +1,12 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use hubspot_simulator::{DEFAULT_FORM_GUID, Simulator, SimulatorHandle};
+use hubspot_simulator::{Simulator, SimulatorHandle};
 use tokio::process::{Child, Command};
 
-use crate::support::app::{CLIENT_SECRET, PORTAL_ID, SIGNUP_TOKEN};
+use crate::support::app::SIGNUP_TOKEN;
 use crate::support::redis_server::{TestRedis, free_port};
-use crate::support::stack::{ACCESS_TOKEN, EMAIL_ID, eventually, signup_body, sim_config};
+use crate::support::stack::{eventually, serve_command, signup_body, sim_config};
 use crate::support::stack::{sent_per_recipient, wait_for_emails};
 
 /// Starts `signup-reactor serve` as a real process on a free port.
@@ -26,27 +26,9 @@ async fn start_reactor_logging_to(
         None => (Stdio::null(), "warn"),
     };
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-        .arg("serve")
-        .env_clear()
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("REDIS_URL", &redis.url)
-        .env("REDIS_KEY_PREFIX", prefix)
-        .env("HUBSPOT_CLIENT_SECRET", CLIENT_SECRET)
-        .env("HUBSPOT_ACCESS_TOKEN", ACCESS_TOKEN)
-        .env("HUBSPOT_PORTAL_ID", PORTAL_ID.to_string())
-        .env("HUBSPOT_SIGNUP_FORM_GUID", DEFAULT_FORM_GUID)
-        .env("HUBSPOT_VERIFICATION_EMAIL_ID", EMAIL_ID.to_string())
-        .env("HUBSPOT_API_BASE_URL", sim.base_url())
-        .env("HUBSPOT_FORMS_BASE_URL", sim.base_url())
-        .env("SIGNUP_API_TOKEN", SIGNUP_TOKEN)
-        .env("RETRY_BASE_DELAY", "20ms")
-        .env("RETRY_MAX_DELAY", "200ms")
-        .env("WORKER_POLL_INTERVAL", "10ms")
+    let child = serve_command(port, &redis.url, prefix, sim)
         .env("RUST_LOG", level)
         .stdout(stdout)
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .expect("spawn signup-reactor");
     let base = format!("http://127.0.0.1:{port}");

@@ -172,3 +172,36 @@ impl Stack {
         );
     }
 }
+
+/// `signup-reactor serve` as a real process on `port`, wired to `sim` and to
+/// Redis at `redis_url` under `prefix`, with the test's fast timers; output
+/// discarded and the process killed with its handle (callers add the rest).
+pub fn serve_command(
+    port: u16,
+    redis_url: &str,
+    prefix: &str,
+    sim: &SimulatorHandle,
+) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_signup-reactor"));
+    command
+        .arg("serve")
+        .env_clear()
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("REDIS_URL", redis_url)
+        .env("REDIS_KEY_PREFIX", prefix)
+        .env("HUBSPOT_CLIENT_SECRET", CLIENT_SECRET)
+        .env("HUBSPOT_ACCESS_TOKEN", ACCESS_TOKEN)
+        .env("HUBSPOT_PORTAL_ID", PORTAL_ID.to_string())
+        .env("HUBSPOT_SIGNUP_FORM_GUID", DEFAULT_FORM_GUID)
+        .env("HUBSPOT_VERIFICATION_EMAIL_ID", EMAIL_ID.to_string())
+        .env("HUBSPOT_API_BASE_URL", sim.base_url())
+        .env("HUBSPOT_FORMS_BASE_URL", sim.base_url())
+        .env("SIGNUP_API_TOKEN", SIGNUP_TOKEN)
+        .env("RETRY_BASE_DELAY", "20ms")
+        .env("RETRY_MAX_DELAY", "200ms")
+        .env("WORKER_POLL_INTERVAL", "10ms")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true);
+    command
+}
