@@ -72,6 +72,7 @@ impl Application {
                 authenticated: config.hubspot.forms_authenticated,
             },
             settings: config.signup.clone(),
+            api_quota: config.worker.api_quota,
             backoff: Backoff {
                 base: config.worker.retry_base_delay,
                 max: config.worker.retry_max_delay,

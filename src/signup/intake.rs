@@ -7,17 +7,15 @@ use std::time::Duration;
 
 use crate::backoff::Backoff;
 use crate::clock::now_ms;
+use crate::config::Quota;
 use crate::config::SignupSettings;
 use crate::domain::{PortalId, SignupRecord, SignupStatus};
 use crate::hubspot::forms::{FormContext, FormField, FormFieldError, FormSubmission, FormsError};
 use crate::hubspot::{HubSpotClient, HubSpotError};
-use crate::store::{RedisStore, Reservation, StoreError};
+use crate::store::{Limiter, PermitIds, RedisStore, Reservation, StoreError};
 
 use super::request::ValidSignup;
 use super::telemetry as signup_metrics;
-
-/// Name of the Forms rate limiter in Redis.
-pub const FORMS_LIMITER: &str = "forms";
 
 /// Which form the signups go to, and how.
 #[derive(Debug, Clone)]
@@ -34,6 +32,9 @@ pub struct SignupIntake {
     pub hubspot: HubSpotClient,
     pub target: FormTarget,
     pub settings: SignupSettings,
+    /// The account's API quota (`HUBSPOT_API_RATE_LIMIT`): an authenticated
+    /// submission counts against it as well as against the Forms limit.
+    pub api_quota: Quota,
     pub backoff: Backoff,
 }
 
@@ -116,17 +117,13 @@ impl SignupIntake {
         }
     }
 
-    /// One submission attempt under the shared Forms quota.
+    /// One submission attempt under the shared Forms quota (and, when
+    /// authenticated, the API quota).
     pub async fn attempt(&self, pending: &SignupRecord) -> Result<Attempt, StoreError> {
         let attempt_number = pending.attempts + 1;
-        let permit = match self
-            .store
-            .rate_limits()
-            .reserve(FORMS_LIMITER, self.settings.forms_quota, 1)
-            .await?
-        {
-            Reservation::Granted(permit) => permit,
-            Reservation::Wait(wait) => {
+        let permits = match self.reserve_permits().await? {
+            Ok(permits) => permits,
+            Err(wait) => {
                 return Ok(Attempt::Later {
                     wait,
                     reason: "local_rate_limit".to_owned(),
@@ -144,10 +141,12 @@ impl SignupIntake {
                 &submission,
             )
             .await;
-        // HubSpot counted the call when it arrived, after the permit was
-        // stamped: stamped again now, the window never frees it too early.
-        if let Err(error) = self.store.rate_limits().use_permit(&permit, 1).await {
-            tracing::warn!(error = ?error, "could not re-stamp the Forms permit");
+        // HubSpot counted the call when it arrived, after the permits were
+        // stamped: stamped again now, the window never frees them too early.
+        for permit in &permits {
+            if let Err(error) = self.store.rate_limits().use_permit(permit, 1).await {
+                tracing::warn!(error = ?error, "could not re-stamp a Forms permit");
+            }
         }
         Ok(match result {
             Ok(_) => Attempt::Submitted,
@@ -168,6 +167,31 @@ impl SignupIntake {
                 }
             }
         })
+    }
+
+    /// The permits one submission takes: one of the Forms limit, and one of
+    /// the API quota when the submission is authenticated (HubSpot counts an
+    /// authenticated submission against the account's 10-second quota). All
+    /// or none: a Forms permit is given back when the API quota has none.
+    async fn reserve_permits(&self) -> Result<Result<Vec<PermitIds>, Duration>, StoreError> {
+        let limits = self.store.rate_limits();
+        let forms = match limits
+            .reserve(Limiter::Forms, self.settings.forms_quota, 1)
+            .await?
+        {
+            Reservation::Granted(permit) => permit,
+            Reservation::Wait(wait) => return Ok(Err(wait)),
+        };
+        if !self.target.authenticated {
+            return Ok(Ok(vec![forms]));
+        }
+        match limits.reserve(Limiter::Api, self.api_quota, 1).await? {
+            Reservation::Granted(api) => Ok(Ok(vec![forms, api])),
+            Reservation::Wait(wait) => {
+                limits.release_permit(&forms, 1).await?;
+                Ok(Err(wait))
+            }
+        }
     }
 
     /// Records a successful submission and makes the signup's first check

@@ -31,7 +31,7 @@ pub use events::RecordOutcome;
 pub use idempotency::{Idempotency, IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
 pub use lock::Lock;
-pub use rate_limit::{Permit, PermitIds, RateLimits, Reservation};
+pub use rate_limit::{Limiter, Permit, PermitIds, RateLimits, Reservation};
 pub use readiness::Readiness;
 pub use server_settings::{ServerSettings, SettingWarning};
 pub use signup_checks::{CheckEnd, Checks, DueBacklog, Finish};

@@ -14,6 +14,31 @@ static RATE_LIMIT: LazyLock<Script> =
 static RESTAMP: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/rate_limit_restamp.lua")));
 
+/// The limiters kept in Redis, one per quota HubSpot enforces (or an
+/// operator sets), each shared by every replica.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limiter {
+    /// The account's API quota (`HUBSPOT_API_RATE_LIMIT`): CRM reads, legacy
+    /// profiles, send status reads and authenticated Forms submissions.
+    Api,
+    /// Forms submissions (`FORMS_RATE_LIMIT`).
+    Forms,
+    /// Single Send's own optional limit (`SINGLE_SEND_RATE_LIMIT`); it takes
+    /// nothing from the API quota.
+    SingleSend,
+}
+
+impl Limiter {
+    /// The limiter's name in its Redis key.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Api => "api",
+            Self::Forms => "forms",
+            Self::SingleSend => "single_send",
+        }
+    }
+}
+
 /// Permits reserved at once, for calls made one after another.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PermitIds {
@@ -45,7 +70,7 @@ pub struct RateLimits<'a> {
 
 impl RateLimits<'_> {
     /// Takes one call from the named limiter's quota, if any is left.
-    pub async fn try_acquire(&self, limiter: &str, quota: Quota) -> Result<Permit, StoreError> {
+    pub async fn try_acquire(&self, limiter: Limiter, quota: Quota) -> Result<Permit, StoreError> {
         Ok(match self.reserve(limiter, quota, 1).await? {
             Reservation::Granted(_) => Permit::Granted,
             Reservation::Wait(wait) => Permit::Wait(wait),
@@ -60,7 +85,7 @@ impl RateLimits<'_> {
     /// ([`Self::release_permit`]).
     pub async fn reserve(
         &self,
-        limiter: &str,
+        limiter: Limiter,
         quota: Quota,
         permits: u32,
     ) -> Result<Reservation, StoreError> {
@@ -72,7 +97,7 @@ impl RateLimits<'_> {
     /// takes a permit that more urgent calls are about to need.
     pub async fn reserve_leaving(
         &self,
-        limiter: &str,
+        limiter: Limiter,
         quota: Quota,
         permits: u32,
         keep_free: u32,
@@ -82,7 +107,7 @@ impl RateLimits<'_> {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let mut invocation = RATE_LIMIT.prepare_invoke();
         invocation
-            .key(self.store.keys.rate_limit(limiter))
+            .key(self.store.keys.rate_limit(limiter.name()))
             .arg(quota.max)
             .arg(crate::clock::millis(quota.window))
             .arg(&id)
@@ -95,7 +120,7 @@ impl RateLimits<'_> {
             .await?;
         Ok(if wait_ms == 0 {
             Reservation::Granted(PermitIds {
-                key: self.store.keys.rate_limit(limiter),
+                key: self.store.keys.rate_limit(limiter.name()),
                 id,
             })
         } else {
@@ -135,14 +160,14 @@ impl RateLimits<'_> {
 
     /// How many permits of the named limiter are free now (the process's
     /// clock; an estimate for pacing, not a reservation).
-    pub async fn permits_free(&self, limiter: &str, quota: Quota) -> Result<u32, StoreError> {
+    pub async fn permits_free(&self, limiter: Limiter, quota: Quota) -> Result<u32, StoreError> {
         let since = crate::clock::now_ms().saturating_sub(crate::clock::millis(quota.window));
         let mut conn = self.store.connection();
         let used: u64 = self
             .store
             .bounded(
                 redis::cmd("ZCOUNT")
-                    .arg(self.store.keys.rate_limit(limiter))
+                    .arg(self.store.keys.rate_limit(limiter.name()))
                     .arg(format!("({since}"))
                     .arg("+inf")
                     .query_async(&mut conn),

@@ -8,13 +8,8 @@ use std::time::Duration;
 
 use super::WorkerContext;
 use crate::hubspot::HubSpotError;
-use crate::store::{PermitIds, Reservation, StoreError};
+use crate::store::{Limiter, PermitIds, Reservation, StoreError};
 use crate::telemetry::catalog;
-
-/// Name of the HubSpot API limiter in Redis (shared by every replica).
-pub const API_LIMITER: &str = "api";
-/// Name of Single Send's own optional limiter.
-pub const SEND_LIMITER: &str = "single_send";
 
 /// The result of one call.
 pub enum Call<T> {
@@ -35,7 +30,7 @@ impl WorkerContext {
         match self
             .store
             .rate_limits()
-            .reserve(API_LIMITER, self.settings.api_quota, permits)
+            .reserve(Limiter::Api, self.settings.api_quota, permits)
             .await?
         {
             Reservation::Granted(ids) => {
@@ -57,7 +52,7 @@ impl WorkerContext {
         match self
             .store
             .rate_limits()
-            .reserve_leaving(API_LIMITER, quota, 1, quota.max / 2)
+            .reserve_leaving(Limiter::Api, quota, 1, quota.max / 2)
             .await?
         {
             Reservation::Granted(_) => {

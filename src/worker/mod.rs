@@ -31,7 +31,6 @@ pub use check::{BatchReport, CheckOutcome, SignupChecker};
 pub use consumer::{CONSUMER_GROUP, ConsumeOutcome, EventConsumer};
 pub use forms_retry::{FormsRetry, RetryOutcome};
 pub use gauges::GaugeReporter;
-pub use hubspot_call::{API_LIMITER, SEND_LIMITER};
 pub use run_loop::{Step, run_steps, run_steps_waiting, run_steps_woken};
 pub use sweep::{SweepReport, Sweeper};
 pub use tasks::{BackgroundTask, background_tasks};

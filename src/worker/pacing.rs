@@ -7,10 +7,9 @@
 use std::time::Duration;
 
 use super::check::{Decided, Kind, SignupChecker};
-use super::hubspot_call::API_LIMITER;
 use crate::clock::now_ms;
 use crate::domain::{ContactId, SignupRecord};
-use crate::store::{CheckEnd, DueBacklog, StoreError};
+use crate::store::{CheckEnd, DueBacklog, Limiter, StoreError};
 
 /// How long HubSpot usually takes to process a submission and send its
 /// contact's events: while the quota is scarce, a signup no event has named
@@ -27,7 +26,7 @@ impl SignupChecker {
             .ctx
             .store
             .rate_limits()
-            .permits_free(API_LIMITER, quota)
+            .permits_free(Limiter::Api, quota)
             .await?;
         Ok(u64::from(free) * 2 < u64::from(quota.max))
     }

@@ -6,12 +6,12 @@
 use std::time::Duration;
 
 use super::check::{Decided, Kind, SignupChecker};
-use super::hubspot_call::{Call, SEND_LIMITER};
+use super::hubspot_call::Call;
 use super::telemetry as worker_metrics;
 use crate::clock::now_ms;
 use crate::domain::{SendId, SendRecord, SignupRecord, SignupStatus};
 use crate::hubspot::transactional::{SendStatus, SendVerdict, SingleSend};
-use crate::store::{CheckEnd, Permit, StoreError};
+use crate::store::{CheckEnd, Limiter, Permit, StoreError};
 
 /// What a Single Send answer means for a signup.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl SignupChecker {
             && let Permit::Wait(wait) = ctx
                 .store
                 .rate_limits()
-                .try_acquire(SEND_LIMITER, quota)
+                .try_acquire(Limiter::SingleSend, quota)
                 .await?
         {
             return Ok(deferred(record, wait, "send_rate_limited"));

@@ -10,10 +10,9 @@ use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
 use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::startup::Role;
 use signup_reactor::store::RedisStore;
-use signup_reactor::store::Reservation;
+use signup_reactor::store::{Limiter, Reservation};
 use signup_reactor::worker::{
-    API_LIMITER, BatchReport, CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker,
-    WorkerContext,
+    BatchReport, CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker, WorkerContext,
 };
 
 use crate::support::app::{PORTAL_ID, TestApp};
@@ -183,7 +182,7 @@ pub async fn use_most_of_the_quota(d: &Driven) {
     let granted = d
         .store
         .rate_limits()
-        .reserve(API_LIMITER, quota, quota.max / 2 + 1)
+        .reserve(Limiter::Api, quota, quota.max / 2 + 1)
         .await
         .expect("reserve");
     assert!(matches!(granted, Reservation::Granted(_)));
@@ -191,7 +190,7 @@ pub async fn use_most_of_the_quota(d: &Driven) {
 
 pub async fn free_the_quota(d: &Driven) {
     let mut conn = d.app.redis_conn().await;
-    let key = d.store.keys().rate_limit(API_LIMITER);
+    let key = d.store.keys().rate_limit(Limiter::Api.name());
     let _: i64 = redis::cmd("DEL")
         .arg(key)
         .query_async(&mut conn)

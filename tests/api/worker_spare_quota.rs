@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hubspot_simulator::{Endpoint as FaultEndpoint, FaultRule};
-use signup_reactor::store::{Quota, Reservation};
+use signup_reactor::store::{Limiter, Quota, Reservation};
 use signup_reactor::worker::SignupChecker;
 
 use crate::worker_driven::{batch, driven, free_the_quota, landed_signup, use_most_of_the_quota};
@@ -73,57 +73,28 @@ async fn spare_quota_leaves_room_and_a_released_permit_returns() {
         max: 10,
         window: Duration::from_secs(60),
     };
-    let store = &d.store;
+    let limits = d.store.rate_limits();
+    let limiter = Limiter::SingleSend;
+    let free = || async { limits.permits_free(limiter, quota).await.expect("free") };
     for _ in 0..5 {
-        let granted = store
-            .rate_limits()
-            .reserve_leaving("spare", quota, 1, 5)
+        let granted = limits
+            .reserve_leaving(limiter, quota, 1, 5)
             .await
             .expect("reserve");
         assert!(matches!(granted, Reservation::Granted(_)));
     }
-    let refused = store
-        .rate_limits()
-        .reserve_leaving("spare", quota, 1, 5)
+    let refused = limits
+        .reserve_leaving(limiter, quota, 1, 5)
         .await
         .expect("reserve");
     assert!(matches!(refused, Reservation::Wait(w) if w > Duration::ZERO));
-    assert_eq!(
-        store
-            .rate_limits()
-            .permits_free("spare", quota)
-            .await
-            .expect("free"),
-        5
-    );
+    assert_eq!(free().await, 5);
     // Urgent work still gets the rest.
-    let Reservation::Granted(urgent) = store
-        .rate_limits()
-        .reserve("spare", quota, 2)
-        .await
-        .expect("reserve")
+    let Reservation::Granted(urgent) = limits.reserve(limiter, quota, 2).await.expect("reserve")
     else {
         panic!("the free half is there for urgent work");
     };
-    assert_eq!(
-        store
-            .rate_limits()
-            .permits_free("spare", quota)
-            .await
-            .expect("free"),
-        3
-    );
-    store
-        .rate_limits()
-        .release_permit(&urgent, 2)
-        .await
-        .expect("release");
-    assert_eq!(
-        store
-            .rate_limits()
-            .permits_free("spare", quota)
-            .await
-            .expect("free"),
-        4
-    );
+    assert_eq!(free().await, 3);
+    limits.release_permit(&urgent, 2).await.expect("release");
+    assert_eq!(free().await, 4);
 }
