@@ -123,6 +123,13 @@ impl Keys {
         format!("{}{{signups}}:due", self.prefix)
     }
 
+    /// Wake-up tokens (list, newest first, capped): pushed whenever a signup
+    /// becomes due sooner than an idle checker may expect; idle worker
+    /// processes block on it.
+    pub fn signups_wake(&self) -> String {
+        format!("{}{{signups}}:wake", self.prefix)
+    }
+
     /// The claim token of each claimed signup (hash: signupId to token); only
     /// the holder of the current token may write the outcome.
     pub fn signup_claims(&self) -> String {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use redis::AsyncCommands;
 
 use super::signup_scripts::{CLAIM, FINISH, WAKE, finish_mode, wake_kind};
-use super::{RedisStore, StoreError};
+use super::{RedisStore, StoreError, WAKE_LIST_LENGTH};
 use crate::clock::millis;
 use crate::domain::{ContactId, SignupRecord};
 
@@ -149,7 +149,8 @@ impl Checks<'_> {
             .key(keys.signups_recheck())
             .key(keys.signups_unseen())
             .key(keys.early_check())
-            .key(keys.signups_by_contact(contact));
+            .key(keys.signups_by_contact(contact))
+            .key(keys.signups_wake());
         if let Some(fingerprint) = email_fingerprint {
             invocation
                 .key(keys.signups_by_fingerprint(fingerprint))
@@ -163,7 +164,8 @@ impl Checks<'_> {
             })
             .arg(millis(early_interval).max(1))
             .arg(contact.get())
-            .arg(millis(hint_ttl).max(1));
+            .arg(millis(hint_ttl).max(1))
+            .arg(WAKE_LIST_LENGTH);
         let mut conn = self.store.connection();
         self.store.bounded(invocation.invoke_async(&mut conn)).await
     }

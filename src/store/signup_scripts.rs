@@ -144,9 +144,20 @@ pub static SUBMITTED: LazyLock<SignupScript> = LazyLock::new(|| {
     SignupScript::new(
         "signup_submitted.lua",
         include_str!("scripts/signup_submitted.lua"),
-        &["the signup's record", "due checks", "unseen signups"],
+        &[
+            "the signup's record",
+            "due checks",
+            "unseen signups",
+            "wake list",
+        ],
         0,
-        &["signupId", "record JSON", "record TTL ms", "grace ms"],
+        &[
+            "signupId",
+            "record JSON",
+            "record TTL ms",
+            "grace ms",
+            "wake list length",
+        ],
     )
 });
 
@@ -201,6 +212,7 @@ pub static WAKE: LazyLock<SignupScript> = LazyLock::new(|| {
             "unseen signups",
             "early-check marker",
             "the contact's index",
+            "wake list",
             "the address's index",
             "its contact hint",
         ],
@@ -210,6 +222,7 @@ pub static WAKE: LazyLock<SignupScript> = LazyLock::new(|| {
             "early-check interval ms",
             "the contact id",
             "the hint's TTL ms",
+            "wake list length",
         ],
     )
 });

@@ -6,7 +6,7 @@ use std::time::Duration;
 use redis::AsyncCommands;
 
 use super::signup_scripts::{CREATE, SUBMITTED};
-use super::{RedisStore, StoreError};
+use super::{RedisStore, StoreError, WAKE_LIST_LENGTH};
 use crate::clock::millis;
 use crate::domain::{Email, SignupRecord};
 
@@ -66,10 +66,12 @@ impl Signups<'_> {
             .key(self.store.keys.signup(&record.signup_id))
             .key(self.store.keys.signups_due())
             .key(self.store.keys.signups_unseen())
+            .key(self.store.keys.signups_wake())
             .arg(&record.signup_id)
             .arg(record.encode())
             .arg(millis(ttl))
-            .arg(millis(grace));
+            .arg(millis(grace))
+            .arg(WAKE_LIST_LENGTH);
         let mut conn = self.store.connection();
         let stored: i64 = self
             .store

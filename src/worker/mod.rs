@@ -15,6 +15,7 @@ mod send;
 mod sweep;
 mod tasks;
 mod telemetry;
+mod wake;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! The loop every background task runs: take a step, pause when idle (until
-//! the step's own next due time, or a wake-up from this process), stop at
-//! shutdown (never in the middle of a step).
+//! the step's own next due time, or a wake-up), stop at shutdown (never in
+//! the middle of a step).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -35,14 +35,17 @@ pub async fn run_steps<T, F, Fut>(
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, StoreError>>,
 {
-    run_steps_woken(name, pause, None, shutdown, step).await;
+    run_steps_woken(name, pause, pause, None, shutdown, step).await;
 }
 
-/// [`run_steps`], where an idle pause ends early at the step's next due time
-/// or when `wake` is notified (work arrived in this process).
+/// [`run_steps`], where an idle pause lasts until the step's next due time,
+/// at most `idle_limit`, and ends early when `wake` is notified (work
+/// arrived), even during the step that found nothing; a failed step pauses
+/// `pause`.
 pub async fn run_steps_woken<T, F, Fut>(
     name: &'static str,
     pause: Duration,
+    idle_limit: Duration,
     wake: Option<Arc<Notify>>,
     shutdown: CancellationToken,
     mut step: F,
@@ -51,11 +54,19 @@ pub async fn run_steps_woken<T, F, Fut>(
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, StoreError>>,
 {
+    let never = Notify::new();
+    let wake = wake.as_deref().unwrap_or(&never);
     while !shutdown.is_cancelled() {
+        // Listening before the step: a wake-up during it is not lost.
+        let woken = wake.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
         let idle = match step().await {
-            Ok(outcome) if outcome.is_idle() => {
-                Some(outcome.idle_wait().map_or(pause, |due| due.min(pause)))
-            }
+            Ok(outcome) if outcome.is_idle() => Some(
+                outcome
+                    .idle_wait()
+                    .map_or(idle_limit, |due| due.min(idle_limit)),
+            ),
             Ok(_) => None,
             Err(error) => {
                 metrics::counter!(catalog::REDIS_ERRORS, "operation" => name).increment(1);
@@ -64,12 +75,6 @@ pub async fn run_steps_woken<T, F, Fut>(
             }
         };
         if let Some(wait) = idle {
-            let woken = async {
-                match &wake {
-                    Some(wake) => wake.notified().await,
-                    None => std::future::pending().await,
-                }
-            };
             tokio::select! {
                 () = shutdown.cancelled() => {}
                 () = tokio::time::sleep(wait) => {}

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     EventConsumer, FormsRetry, GaugeReporter, SignupChecker, Sweeper, WorkerContext, run_steps,
-    run_steps_waiting, run_steps_woken,
+    run_steps_waiting, run_steps_woken, wake::watch_queue,
 };
 
 /// A task to spawn; it returns once shutdown is signalled and its step is done.
@@ -19,8 +19,13 @@ pub type BackgroundTask = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// How often queue depths are published.
 const GAUGE_INTERVAL: Duration = Duration::from_secs(5);
 
-/// The consumer, `concurrency` signup checkers, the Forms retry worker, the sweep and
-/// the gauges.
+/// Longest sleep of an idle checker: wake-ups bring it new work, its own
+/// next due time the rest; this only bounds the cost of a lost wake-up (a
+/// process whose connection failed while a token went by).
+const CHECK_IDLE_LIMIT: Duration = Duration::from_secs(10);
+
+/// The consumer, the wake list watcher, `concurrency` signup checkers, the
+/// Forms retry worker, the sweep and the gauges.
 pub fn background_tasks(
     ctx: Arc<WorkerContext>,
     forms_retry: FormsRetry,
@@ -52,14 +57,16 @@ pub fn background_tasks(
         leaving.leave().await;
     }));
 
-    // An idle checker sleeps until the earliest due check, at most an idle
-    // period, or until this process's consumer wakes signups.
-    let idle = poll * 4;
+    // An idle checker sleeps until the earliest due check, or until a
+    // signup becomes due sooner: a token on the wake list (from any
+    // replica), or this process's consumer waking signups.
+    tasks.push(Box::pin(watch_queue(ctx.clone(), shutdown.clone())));
     for _ in 0..ctx.settings.concurrency {
         let checker = SignupChecker::new(ctx.clone());
         tasks.push(Box::pin(run_steps_woken(
             "check_signups",
-            idle,
+            poll * 4,
+            CHECK_IDLE_LIMIT,
             Some(ctx.wake.clone()),
             shutdown.clone(),
             move || {

@@ -43,3 +43,4 @@ mod worker_resilience;
 mod worker_signups;
 mod worker_spare_quota;
 mod worker_sweep;
+mod worker_wake;

@@ -7,28 +7,30 @@
 -- at most once per ARGV[2] ms however many such events arrive; otherwise an
 -- event for a contact without open signups writes nothing. An `email` change
 -- that names an address with open signups also leaves a hint: that the
--- contact is the address's (checks then read its profile directly).
+-- contact is the address's (checks then read its profile directly). When
+-- any signup was woken, a token on the wake list wakes an idle checker of
+-- any process (the list keeps the newest ARGV[5] tokens).
 --
 -- The record JSON is opaque here (stored, never decoded); the roles of KEYS
 -- and ARGV below, and the values compared, are declared once in
 -- src/store/signup_scripts.rs, whose tests hold this header to them.
 -- KEYS[1] due checks, KEYS[2] claim tokens, KEYS[3] woken during a check,
 -- KEYS[4] unseen signups, KEYS[5] early-check marker, KEYS[6] the contact's
--- index, KEYS[7] the address's index and KEYS[8] its contact hint (both
--- only for `email` changes)
+-- index, KEYS[7] wake list, KEYS[8] the address's index and KEYS[9] its
+-- contact hint (both only for `email` changes)
 -- ARGV[1] 'creation' or 'change', ARGV[2] early-check interval ms,
--- ARGV[3] the contact id, ARGV[4] the hint's TTL ms
+-- ARGV[3] the contact id, ARGV[4] the hint's TTL ms, ARGV[5] wake list length
 -- Returns how many signups were woken.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ids = redis.call('SMEMBERS', KEYS[6])
-if KEYS[7] then
-  local by_address = redis.call('SMEMBERS', KEYS[7])
+if KEYS[8] then
+  local by_address = redis.call('SMEMBERS', KEYS[8])
   for _, id in ipairs(by_address) do
     ids[#ids + 1] = id
   end
   if #by_address > 0 then
-    redis.call('SET', KEYS[8], ARGV[3], 'PX', tonumber(ARGV[4]))
+    redis.call('SET', KEYS[9], ARGV[3], 'PX', tonumber(ARGV[4]))
   end
 end
 if #ids == 0 and ARGV[1] == 'creation' then
@@ -43,5 +45,9 @@ for _, id in ipairs(ids) do
   else
     woken = woken + redis.call('ZADD', KEYS[1], 'XX', 'LT', 'CH', now, id)
   end
+end
+if woken > 0 then
+  redis.call('LPUSH', KEYS[7], ARGV[3])
+  redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[5]) - 1)
 end
 return woken

@@ -1,0 +1,92 @@
+//! Idle checkers block instead of polling, and wake when a signup becomes
+//! due in any process: the wake list carries a token from the process that
+//! made it due to one that waits.
+
+use std::time::Duration;
+
+use signup_reactor::domain::ContactId;
+use signup_reactor::startup::Role;
+
+use crate::support::app::TestApp;
+use crate::support::stack::{Stack, signup_body, wait_for_emails, wire};
+use crate::worker_driven::driven;
+
+#[tokio::test]
+async fn a_waiter_wakes_for_a_submission_and_only_for_events_that_woke_a_signup() {
+    let d = driven().await;
+    let waiter = d.store.queue_waiter(Duration::from_secs(5));
+    let quiet = waiter
+        .wait(Duration::from_millis(100))
+        .await
+        .expect("wait");
+    assert!(!quiet, "nothing was made due: the wait times out");
+
+    // A submitted signup, due in a minute (a long grace).
+    let record = d.record_only("token@example.com").await;
+    let signups = d.store.signups();
+    let hour = Duration::from_secs(3600);
+    assert!(waiter.wait(Duration::from_secs(2)).await.expect("wait"));
+    assert!(
+        signups
+            .submitted(&record, hour, Duration::from_secs(60))
+            .await
+            .expect("submitted")
+    );
+    assert!(
+        waiter.wait(Duration::from_secs(2)).await.expect("wait"),
+        "a submission leaves a token"
+    );
+
+    let checks = d.store.checks();
+    let stranger = ContactId::new(987_654).expect("contact id");
+    let ttl = Duration::from_secs(60);
+    let woken = checks
+        .wake(stranger, None, false, ttl, ttl)
+        .await
+        .expect("wake");
+    assert_eq!(woken, 0);
+    assert!(
+        !waiter.wait(Duration::from_millis(100)).await.expect("wait"),
+        "an event that woke no signup leaves no token"
+    );
+
+    let fingerprint = record.email.fingerprint();
+    let woken = checks
+        .wake(stranger, Some(&fingerprint), false, ttl, ttl)
+        .await
+        .expect("wake");
+    assert_eq!(woken, 1, "the address's signup is woken: due now");
+    assert!(
+        waiter.wait(Duration::from_secs(2)).await.expect("wait"),
+        "an event that woke a signup leaves a token"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_worker_process_wakes_when_another_process_accepts_a_signup() {
+    let stack = Stack::start(|_| {}, |_| {}).await;
+    stack.app.shutdown.cancel();
+    // No webhooks: no event can wake the worker, only the wake list.
+    stack.sim.set_webhook_target(None);
+    let prefix = stack.app.prefix.clone();
+    let _worker = TestApp::spawn_role(Role::Worker, stack.app.redis.share(), |config| {
+        wire(config, &stack.sim);
+        config.redis.key_prefix = prefix.clone();
+    })
+    .await;
+    // The worker finds the queue empty and its checkers go idle, for up to
+    // their 10 s idle limit.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let receiver = TestApp::spawn_role(Role::Receiver, stack.app.redis.share(), |config| {
+        wire(config, &stack.sim);
+        config.redis.key_prefix = prefix.clone();
+    })
+    .await;
+    let email = "woken@example.com".to_owned();
+    let response = receiver.signup(&signup_body(&email), None).await;
+    assert_eq!(response.status(), 202);
+    assert!(
+        wait_for_emails(&stack.sim, &[email], Duration::from_secs(7)).await,
+        "the idle worker was not woken by the other process's submission"
+    );
+}
