@@ -159,6 +159,12 @@ impl Keys {
         format!("{}{{signups}}:open", self.prefix)
     }
 
+    /// Marker of the launch's latest status read (string with TTL): while a
+    /// launch is under way, one send status read per interval goes ahead.
+    pub fn status_canary(&self) -> String {
+        format!("{}{{signups}}:status-canary", self.prefix)
+    }
+
     /// The per-contact send cooldown (string with TTL).
     pub fn send_cooldown(&self, contact: ContactId) -> String {
         format!("{}{{signups}}:cooldown:{contact}", self.prefix)

@@ -271,6 +271,20 @@ impl Checks<'_> {
         )))
     }
 
+    /// Takes the launch's status read for the next `interval`: true for one
+    /// caller per interval, across replicas.
+    pub async fn take_status_canary(&self, interval: Duration) -> Result<bool, StoreError> {
+        let options = redis::SetOptions::default()
+            .conditional_set(redis::ExistenceCheck::NX)
+            .with_expiration(redis::SetExpiry::PX(millis(interval).max(1)));
+        let mut conn = self.store.connection();
+        let set: Option<String> = self
+            .store
+            .bounded(conn.set_options(self.store.keys.status_canary(), 1, options))
+            .await?;
+        Ok(set.is_some())
+    }
+
     /// How long until the earliest signup check is due (zero if one is
     /// due now), if any is queued. Reactor clock.
     pub async fn next_due_in(&self) -> Result<Option<Duration>, StoreError> {

@@ -94,8 +94,9 @@ impl SignupChecker {
                 next_due: backlog.next_due_in(),
             });
         }
-        let scarce = self.quota_scarce().await?;
-        if let Some(wait) = self.linger(&backlog, scarce) {
+        let launch = self.launch_under_way().await?;
+        let economize = launch || self.quota_scarce().await?;
+        if let Some(wait) = self.linger(&backlog, economize) {
             return Ok(CheckOutcome::Idle {
                 next_due: Some(wait),
             });
@@ -137,11 +138,16 @@ impl SignupChecker {
                 Some(record) => to_check.push(record),
             }
         }
-        let followed = join_all(to_follow.into_iter().map(|record| self.follow_up(record))).await;
+        let followed = join_all(
+            to_follow
+                .into_iter()
+                .map(|record| self.follow_up(record, launch)),
+        )
+        .await;
         for outcome in followed {
             decided.push(outcome?);
         }
-        decided.extend(self.check_batch(to_check, scarce).await?);
+        decided.extend(self.check_batch(to_check, economize).await?);
         let mut report = BatchReport {
             claimed: ids.len(),
             ..BatchReport::default()
@@ -161,12 +167,13 @@ impl SignupChecker {
     }
 
     /// Confirms a batch of submitted signups and sends the ready ones. While
-    /// the quota is `scarce`, young signups no event has named yet wait for
-    /// their event instead of costing a read.
+    /// checks `economize` (the quota is scarce, or a launch is under way),
+    /// young signups no event has named yet wait for their event instead of
+    /// costing a read.
     async fn check_batch(
         &self,
         records: Vec<SignupRecord>,
-        scarce: bool,
+        economize: bool,
     ) -> Result<Vec<Decided>, StoreError> {
         if records.is_empty() {
             return Ok(Vec::new());
@@ -192,7 +199,7 @@ impl SignupChecker {
         }
         let known = self.known_contacts(&records).await?;
         let profile = self.ctx.settings.form_confirmation == FormConfirmation::Profile;
-        let (records, known) = if scarce && profile {
+        let (records, known) = if economize && profile {
             self.hold_unnamed(records, known, &mut out)
         } else {
             (records, known)
@@ -243,7 +250,7 @@ impl SignupChecker {
                 }
                 Some(Readiness::NotLanded(contact)) => {
                     record.contact_id = Some(*contact);
-                    let pace = if !scarce && young(&record) {
+                    let pace = if !economize && young(&record) {
                         Recheck::Soon
                     } else {
                         Recheck::Backoff
@@ -260,7 +267,7 @@ impl SignupChecker {
                 Some(Readiness::NotVisible) | None => {
                     let pace = if named.contains(&record.signup_id) {
                         Recheck::Quick
-                    } else if !scarce && young(&record) {
+                    } else if !economize && young(&record) {
                         Recheck::Soon
                     } else {
                         Recheck::Backoff

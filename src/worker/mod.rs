@@ -32,6 +32,7 @@ pub use check::{BatchReport, CheckOutcome, SignupChecker};
 pub use consumer::{CONSUMER_GROUP, ConsumeOutcome, EventConsumer};
 pub use forms_retry::{FormsRetry, RetryOutcome};
 pub use gauges::GaugeReporter;
+pub use pacing::{LAUNCH_STATUS_INTERVAL, LAUNCH_STATUS_LIMIT};
 pub use run_loop::{Step, run_steps, run_steps_waiting, run_steps_woken};
 pub use sweep::{SweepReport, Sweeper};
 pub use tasks::{BackgroundTask, background_tasks};

@@ -1,8 +1,12 @@
-//! Pacing the checks by the API quota: with the quota plentiful a due signup
-//! is checked at once (latency); with more than half of it in use, due
-//! signups wait a little for others to share their batch (throughput: a
-//! batch costs the same calls for 1 signup as for 100), and young signups no
-//! event has named yet wait for their event rather than cost a read.
+//! Pacing the checks by the API quota and the launch: with the quota
+//! plentiful a due signup is checked at once (latency); with more than half
+//! of it in use, or during a launch (signups queue for the Forms API, whose
+//! own ceiling then sets the pace of the emails), checks economize: due
+//! signups wait a little for others to share their batch (a batch costs the
+//! same calls for 1 signup as for 100), and young signups no event has named
+//! yet wait for their event rather than cost a read. During a launch the send
+//! status reads wait for its end too (but one), so the launch costs the
+//! shared quota as little as it can.
 
 use std::time::Duration;
 
@@ -15,6 +19,15 @@ use crate::store::{CheckEnd, DueBacklog, Limiter, StoreError};
 /// contact's events: while the quota is scarce, a signup no event has named
 /// waits this long for its event before a read looks its address up.
 pub const EVENT_WINDOW: Duration = Duration::from_secs(15);
+
+/// How often a send status read goes ahead during a launch (the canary: a
+/// failing template or portal still shows within this), and how often the
+/// others look again whether the launch is over.
+pub const LAUNCH_STATUS_INTERVAL: Duration = Duration::from_secs(15);
+
+/// The longest a send status read waits for a launch to end; past it, it
+/// goes ahead with spare quota as outside a launch.
+pub const LAUNCH_STATUS_LIMIT: Duration = Duration::from_secs(300);
 
 impl SignupChecker {
     /// Whether more than half of the API quota is in use. Send status reads
@@ -31,13 +44,41 @@ impl SignupChecker {
         Ok(u64::from(free) * 2 < u64::from(quota.max))
     }
 
+    /// Whether a launch is under way: signups queue for the Forms API.
+    pub(super) async fn launch_under_way(&self) -> Result<bool, StoreError> {
+        Ok(self.ctx.store.forms_retry_queue().depth().await? > 0)
+    }
+
+    /// How long a `PENDING` send's status read waits for the launch under
+    /// way to end: none for the canary (one read per
+    /// [`LAUNCH_STATUS_INTERVAL`] across replicas) or once the send is
+    /// [`LAUNCH_STATUS_LIMIT`] old.
+    pub(super) async fn launch_status_wait(
+        &self,
+        record: &SignupRecord,
+    ) -> Result<Option<Duration>, StoreError> {
+        let sent_at = record.send.as_ref().map_or(0, |send| send.sent_at);
+        let age = Duration::from_millis(now_ms().saturating_sub(sent_at));
+        if age >= LAUNCH_STATUS_LIMIT
+            || self
+                .ctx
+                .store
+                .checks()
+                .take_status_canary(LAUNCH_STATUS_INTERVAL)
+                .await?
+        {
+            return Ok(None);
+        }
+        Ok(Some(LAUNCH_STATUS_INTERVAL.min(LAUNCH_STATUS_LIMIT - age)))
+    }
+
     /// How long the due signups should wait for others to share their batch:
-    /// never while the quota is plentiful (a small batch goes at once), else
+    /// never unless checks `economize` (a small batch goes at once), else
     /// until the batch is full or the earliest has waited `CHECK_LINGER`.
-    pub(super) fn linger(&self, backlog: &DueBacklog, scarce: bool) -> Option<Duration> {
+    pub(super) fn linger(&self, backlog: &DueBacklog, economize: bool) -> Option<Duration> {
         let settings = &self.ctx.settings;
         let linger = settings.check_linger;
-        if !scarce || linger.is_zero() || backlog.due_now >= settings.check_batch_size {
+        if !economize || linger.is_zero() || backlog.due_now >= settings.check_batch_size {
             return None;
         }
         let waited = backlog.waited();

@@ -109,8 +109,13 @@ impl SignupChecker {
 
     /// Follows up a send HubSpot answered `PENDING` (one status read), with
     /// spare quota only: a status read never takes a permit that a
-    /// confirmation is about to need, so it never delays an email.
-    pub(super) async fn follow_up(&self, record: SignupRecord) -> Result<Decided, StoreError> {
+    /// confirmation is about to need, so it never delays an email. During a
+    /// `launch` it waits for the launch to end (see `pacing`).
+    pub(super) async fn follow_up(
+        &self,
+        record: SignupRecord,
+        launch: bool,
+    ) -> Result<Decided, StoreError> {
         let ctx = &self.ctx;
         let Some(status_id) = record.send.as_ref().map(|s| s.status_id.clone()) else {
             return self.apply(record, Next::Sent).await;
@@ -124,6 +129,9 @@ impl SignupChecker {
                 .then(|| Duration::from_millis(first_read - now_ms()))
         }) {
             return Ok(deferred(record, early, "send_pending"));
+        }
+        if launch && let Some(wait) = self.launch_status_wait(&record).await? {
+            return Ok(deferred(record, wait, "launch_under_way"));
         }
         if let Some(wait) = ctx.take_spare_api_permit().await? {
             return Ok(deferred(record, wait, "waiting_for_spare_quota"));

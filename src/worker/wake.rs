@@ -28,8 +28,7 @@ pub async fn watch_queue(ctx: Arc<WorkerContext>, shutdown: CancellationToken) {
             Ok(true) => ctx.wake.notify_waiters(),
             Ok(false) => {}
             Err(error) => {
-                metrics::counter!(catalog::REDIS_ERRORS, "operation" => "watch_queue")
-                    .increment(1);
+                metrics::counter!(catalog::REDIS_ERRORS, "operation" => "watch_queue").increment(1);
                 tracing::warn!(error = ?error, "waiting on the wake list failed; pausing");
                 tokio::select! {
                     () = shutdown.cancelled() => break,

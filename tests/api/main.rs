@@ -38,6 +38,7 @@ mod webhook_replay;
 mod worker_batches;
 mod worker_driven;
 mod worker_flow;
+mod worker_launch;
 mod worker_pacing;
 mod worker_resilience;
 mod worker_signups;

@@ -15,10 +15,7 @@ use crate::worker_driven::driven;
 async fn a_waiter_wakes_for_a_submission_and_only_for_events_that_woke_a_signup() {
     let d = driven().await;
     let waiter = d.store.queue_waiter(Duration::from_secs(5));
-    let quiet = waiter
-        .wait(Duration::from_millis(100))
-        .await
-        .expect("wait");
+    let quiet = waiter.wait(Duration::from_millis(100)).await.expect("wait");
     assert!(!quiet, "nothing was made due: the wait times out");
 
     // A submitted signup, due in a minute (a long grace).

@@ -1,0 +1,97 @@
+//! During a launch (signups queue for the Forms API) checks economize even
+//! with the quota plentiful, and send status reads wait for the launch to
+//! end, all but one canary per interval.
+
+use std::time::Duration;
+
+use signup_reactor::clock::now_ms;
+use signup_reactor::worker::{CheckOutcome, SignupChecker};
+
+use crate::worker_driven::{batch, driven_with, landed_signup};
+
+/// A signup waiting in the Forms retry queue: a launch is under way.
+const QUEUED: &str = "queued-signup";
+
+#[tokio::test]
+async fn during_a_launch_checks_linger_with_the_quota_plentiful() {
+    let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    let queue = d.store.forms_retry_queue();
+    queue
+        .schedule(QUEUED, Duration::from_secs(600))
+        .await
+        .expect("schedule");
+    d.record_only("launch@example.com").await;
+    let outcome = checker.process_next().await.expect("check");
+    assert!(
+        matches!(outcome, CheckOutcome::Idle { next_due: Some(wait) } if wait > Duration::from_secs(20)),
+        "the due signup waits for others to share its batch: {outcome:?}"
+    );
+    queue.remove(QUEUED).await.expect("remove");
+    let outcome = checker.process_next().await.expect("check");
+    assert!(
+        matches!(&outcome, CheckOutcome::Batch(r) if r.claimed == 1),
+        "after the launch a lone signup is checked at once: {outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_end() {
+    let d = driven_with(|config| config.worker.check_linger = Duration::ZERO).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    let ids = [
+        landed_signup(&d, "canary@example.com").await,
+        landed_signup(&d, "waits@example.com").await,
+    ];
+    for id in &ids {
+        d.make_due(id).await;
+    }
+    let report = batch(&checker).await;
+    assert_eq!(
+        report.deferred.len(),
+        2,
+        "both sends are PENDING: {report:?}"
+    );
+
+    let queue = d.store.forms_retry_queue();
+    queue
+        .schedule(QUEUED, Duration::from_secs(600))
+        .await
+        .expect("schedule");
+    tokio::time::sleep(d.ctx.settings.send_status_delay).await;
+    for id in &ids {
+        d.make_due(id).await;
+    }
+    let report = batch(&checker).await;
+    assert_eq!(
+        report.sent.len(),
+        1,
+        "the canary's status was read: {report:?}"
+    );
+    let waiting = ids
+        .iter()
+        .find(|id| !report.sent.contains(id))
+        .expect("one waits")
+        .clone();
+    assert_eq!(
+        report.deferred,
+        vec![(waiting.clone(), "launch_under_way".to_owned())]
+    );
+    let due = d
+        .store
+        .checks()
+        .due_at(&waiting)
+        .await
+        .expect("due")
+        .expect("queued");
+    let interval = signup_reactor::worker::LAUNCH_STATUS_INTERVAL.as_millis() as u64;
+    assert!(
+        due > now_ms() + interval / 2 && due <= now_ms() + interval,
+        "it looks again after the canary's interval"
+    );
+
+    queue.remove(QUEUED).await.expect("remove");
+    d.make_due(&waiting).await;
+    let report = batch(&checker).await;
+    assert_eq!(report.sent, vec![waiting], "the launch is over: read");
+}
