@@ -11,6 +11,17 @@ use super::{RedisStore, StoreError};
 /// About how many dead letters are kept (the stream is capped).
 pub const DEAD_LETTERS_KEPT: usize = 10_000;
 
+/// The `source` of a dead letter, as its stream field and the
+/// `dead_letters_total` metric name it.
+pub mod source_label {
+    /// A recorded event the consumer gave up on.
+    pub const EVENTS: &str = "events";
+    /// A signup whose check gave up.
+    pub const CHECKS: &str = "checks";
+    /// A signup whose Forms submission gave up.
+    pub const FORMS: &str = "forms";
+}
+
 /// What was given up on, with what a replay needs. Stored in the stream as
 /// the field `source` (`events`, `checks`, `forms`) and its own fields.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -79,9 +90,9 @@ impl DeadLetter {
     /// The `source` label (`events`, `checks`, `forms`), as metrics and the stream name it.
     pub fn source_label(&self) -> &'static str {
         match self.source {
-            DeadLetterSource::Event { .. } => "events",
-            DeadLetterSource::Check { .. } => "checks",
-            DeadLetterSource::Forms { .. } => "forms",
+            DeadLetterSource::Event { .. } => source_label::EVENTS,
+            DeadLetterSource::Check { .. } => source_label::CHECKS,
+            DeadLetterSource::Forms { .. } => source_label::FORMS,
         }
     }
 
@@ -128,15 +139,15 @@ impl DeadLetter {
             .remove(field::CORRELATION_ID)
             .filter(|id| !id.is_empty());
         let source = match source.as_str() {
-            "events" => DeadLetterSource::Event {
+            source_label::EVENTS => DeadLetterSource::Event {
                 entry_id: fields.remove(field::ENTRY_ID).unwrap_or_default(),
                 fields,
             },
-            "checks" => DeadLetterSource::Check {
+            source_label::CHECKS => DeadLetterSource::Check {
                 signup_id: fields.remove(field::SIGNUP_ID)?,
                 contact: fields.remove(field::CONTACT).filter(|c| !c.is_empty()),
             },
-            "forms" => DeadLetterSource::Forms {
+            source_label::FORMS => DeadLetterSource::Forms {
                 signup_id: fields.remove(field::SIGNUP_ID)?,
             },
             _ => return None,

@@ -364,7 +364,7 @@ impl SignupChecker {
                 reason,
             ))
             .await?;
-        worker_metrics::dead_letter("checks");
+        worker_metrics::dead_letter(crate::store::source_label::CHECKS);
         ctx.store
             .checks()
             .finish(Finish {

@@ -52,7 +52,7 @@ impl SignupChecker {
             }
             Kind::DeadLettered(reason) => {
                 worker_metrics::check("dead_lettered");
-                worker_metrics::dead_letter("checks");
+                worker_metrics::dead_letter(crate::store::source_label::CHECKS);
                 tracing::warn!(signup_id = %id, reason = %reason, "signup dead-lettered");
                 report.dead_lettered.push((id, reason));
             }

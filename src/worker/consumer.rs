@@ -260,7 +260,7 @@ impl EventConsumer {
             );
             store.dead_letters().append(&letter).await?;
             store.ack_stream_entry(CONSUMER_GROUP, &entry).await?;
-            worker_metrics::dead_letter("events");
+            worker_metrics::dead_letter(letter.source_label());
             tracing::warn!(entry = %entry.id, reason, "event dead-lettered");
             return Ok(ConsumeOutcome::DeadLettered { entry_id: entry.id });
         }

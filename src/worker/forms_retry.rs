@@ -127,7 +127,7 @@ impl FormsRetry {
             .signups()
             .retire(&record, self.intake.settings.pending_ttl)
             .await?;
-        crate::worker::dead_letter_counted("forms");
+        crate::worker::dead_letter_counted(crate::store::source_label::FORMS);
         tracing::warn!(signup_id = %record.signup_id, reason, "signup dead-lettered");
         Ok(())
     }

@@ -86,7 +86,7 @@ impl Sweeper {
                     ))
                     .await?;
                 store.signups().forget(id).await?;
-                worker_metrics::dead_letter("checks");
+                worker_metrics::dead_letter(crate::store::source_label::CHECKS);
                 report.dead_lettered += 1;
                 continue;
             };
