@@ -1,5 +1,6 @@
 //! Leases that expire by themselves: one process at a time does a periodic
-//! job (the sweep) without any process having to release it.
+//! job (the sweep, the launch's status read) without any process having to
+//! release it; a send cooldown is one too.
 
 use std::time::Duration;
 

@@ -130,6 +130,15 @@ impl RedisStore {
         }
     }
 
+    /// The launch's status read canary: during a launch, whoever takes it
+    /// reads one send status for the next interval, across replicas.
+    pub fn status_canary(&self) -> Lock<'_> {
+        Lock {
+            store: self,
+            key: self.keys.status_canary(),
+        }
+    }
+
     /// Whether Redis answers and can serve the reactor.
     pub fn readiness(&self) -> Readiness<'_> {
         Readiness { store: self }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use redis::AsyncCommands;
 
 use super::signup_scripts::{CLAIM, FINISH, WAKE, finish_mode, wake_kind};
-use super::{RedisStore, StoreError, WAKE_LIST_LENGTH};
+use super::{Lock, RedisStore, StoreError, WAKE_LIST_LENGTH};
 use crate::clock::millis;
 use crate::domain::{ContactId, SignupRecord};
 
@@ -254,35 +254,18 @@ impl Checks<'_> {
             return Ok(None);
         }
         let key = self.store.keys.send_cooldown(contact);
-        let options = redis::SetOptions::default()
-            .conditional_set(redis::ExistenceCheck::NX)
-            .with_expiration(redis::SetExpiry::PX(millis(cooldown)));
-        let mut conn = self.store.connection();
-        let set: Option<String> = self
-            .store
-            .bounded(conn.set_options(&key, 1, options))
-            .await?;
-        if set.is_some() {
+        let lock = Lock {
+            store: self.store,
+            key: key.clone(),
+        };
+        if lock.try_take("1", cooldown).await? {
             return Ok(None);
         }
+        let mut conn = self.store.connection();
         let left: i64 = self.store.bounded(conn.pttl(&key)).await?;
         Ok(Some(Duration::from_millis(
             u64::try_from(left).unwrap_or(1).max(1),
         )))
-    }
-
-    /// Takes the launch's status read for the next `interval`: true for one
-    /// caller per interval, across replicas.
-    pub async fn take_status_canary(&self, interval: Duration) -> Result<bool, StoreError> {
-        let options = redis::SetOptions::default()
-            .conditional_set(redis::ExistenceCheck::NX)
-            .with_expiration(redis::SetExpiry::PX(millis(interval).max(1)));
-        let mut conn = self.store.connection();
-        let set: Option<String> = self
-            .store
-            .bounded(conn.set_options(self.store.keys.status_canary(), 1, options))
-            .await?;
-        Ok(set.is_some())
     }
 
     /// How long until the earliest signup check is due (zero if one is

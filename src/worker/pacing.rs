@@ -63,8 +63,8 @@ impl SignupChecker {
             || self
                 .ctx
                 .store
-                .checks()
-                .take_status_canary(LAUNCH_STATUS_INTERVAL)
+                .status_canary()
+                .try_take(&self.ctx.name, LAUNCH_STATUS_INTERVAL)
                 .await?
         {
             return Ok(None);
