@@ -285,9 +285,6 @@ impl EventConsumer {
                 CONTACT_HINT_TTL,
             )
             .await?;
-        if woken > 0 {
-            self.ctx.wake.notify_waiters();
-        }
         store.ack_stream_entry(CONSUMER_GROUP, &entry).await?;
         worker_metrics::event_consumed(reclaimed);
         tracing::debug!(contact_id = %contact, entry = %entry.id, woken, "event consumed");

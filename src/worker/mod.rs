@@ -61,7 +61,9 @@ pub struct WorkerContext {
     pub name: String,
     /// TTL of an open signup's record (`SIGNUP_PENDING_TTL`).
     pub pending_ttl: Duration,
-    /// Wakes this process's idle checkers when an event woke signups.
+    /// Wakes this process's idle checkers when a token comes on the wake
+    /// list (a signup became due: an event woke it, its Forms call went
+    /// through; in this process or another).
     pub wake: Arc<Notify>,
 }
 

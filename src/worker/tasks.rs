@@ -58,8 +58,9 @@ pub fn background_tasks(
     }));
 
     // An idle checker sleeps until the earliest due check, or until a
-    // signup becomes due sooner: a token on the wake list (from any
-    // replica), or this process's consumer waking signups.
+    // signup becomes due sooner: a token on the wake list, from whichever
+    // replica made it due (an event it consumed, a Forms call that went
+    // through).
     tasks.push(Box::pin(watch_queue(ctx.clone(), shutdown.clone())));
     for _ in 0..ctx.settings.concurrency {
         let checker = SignupChecker::new(ctx.clone());
