@@ -9,7 +9,7 @@ use serde_json::json;
 use signup_reactor::ops::preflight::{PreflightArgs, PreflightLine, Verdict, run_preflight};
 
 use crate::support::app::api_version_under_test;
-use crate::support::stack::{ACCESS_TOKEN, Stack, eventually};
+use crate::support::stack::{ACCESS_TOKEN, Stack, eventually, post_form_entry};
 
 #[derive(Parser)]
 struct Cli {
@@ -53,22 +53,6 @@ fn find<'a>(lines: &'a [PreflightLine], name: &str) -> &'a PreflightLine {
         .unwrap_or_else(|| panic!("no {name:?} line in {lines:#?}"))
 }
 
-async fn submit_form(sim: &SimulatorHandle, email: &str) {
-    let url = format!(
-        "{}/submissions/v3/integration/submit/{}/{DEFAULT_FORM_GUID}",
-        sim.base_url(),
-        sim.config().portal_id
-    );
-    let body = json!({"fields": [{"objectTypeId": "0-1", "name": "email", "value": email}]});
-    let response = reqwest::Client::new()
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .expect("submit");
-    assert_eq!(response.status(), 200);
-}
-
 async fn contact_id(sim: &SimulatorHandle, email: &str) -> u64 {
     assert!(
         eventually(Duration::from_secs(10), || async {
@@ -92,7 +76,7 @@ async fn preflight_contact_says_what_each_strategy_concludes() {
     )
     .await;
     stack.sim.set_webhook_target(None);
-    submit_form(&stack.sim, "with-form@example.com").await;
+    post_form_entry(&stack.sim, "with-form@example.com").await;
     let with_form = contact_id(&stack.sim, "with-form@example.com").await;
     let send = json!({"emailId": 4242, "message": {"to": "no-form@example.com"}});
     let response = reqwest::Client::new()
@@ -142,7 +126,7 @@ async fn preflight_contact_says_what_each_strategy_concludes() {
     );
     assert_eq!(find(&lines, "form by property").verdict, Verdict::Warn);
 
-    submit_form(&stack.sim, "not-yet@example.com").await;
+    post_form_entry(&stack.sim, "not-yet@example.com").await;
     let not_yet = contact_id(&stack.sim, "not-yet@example.com").await;
     let lines = probe(&stack, not_yet).await;
     let visible = find(&lines, "contact visible");

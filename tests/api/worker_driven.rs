@@ -4,8 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hubspot_simulator::{DEFAULT_FORM_GUID, Simulator, SimulatorHandle};
-use serde_json::json;
+use hubspot_simulator::{Simulator, SimulatorHandle};
 use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
 use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::startup::Role;
@@ -15,9 +14,9 @@ use signup_reactor::worker::{
     BatchReport, CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker, WorkerContext,
 };
 
-use crate::support::app::{PORTAL_ID, TestApp};
+use crate::support::app::TestApp;
 use crate::support::redis_server::TestRedis;
-use crate::support::stack::{eventually, signup_body, sim_config, wire};
+use crate::support::stack::{eventually, post_form_entry, signup_body, sim_config, wire};
 use crate::worker_signups::signup_id;
 
 /// A receiver alone (no worker) on the simulator; the test drives the worker's steps.
@@ -83,20 +82,7 @@ impl Driven {
 
     /// A contact HubSpot has from a form entry that was no signup of ours.
     pub async fn import(&self, email: &str) -> u64 {
-        let url = format!(
-            "{}/submissions/v3/integration/submit/{PORTAL_ID}/{DEFAULT_FORM_GUID}",
-            self.sim.base_url()
-        );
-        let body = json!({"fields": [{"objectTypeId": "0-1", "name": "email", "value": email}]});
-        let response = self
-            .app
-            .http
-            .post(url)
-            .json(&body)
-            .send()
-            .await
-            .expect("submit");
-        assert_eq!(response.status(), 200);
+        post_form_entry(&self.sim, email).await;
         let sim = &self.sim;
         assert!(
             eventually(Duration::from_secs(10), || async {

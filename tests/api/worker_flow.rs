@@ -2,7 +2,9 @@ use std::time::Duration;
 
 use hubspot_simulator::{DelayRange, DeliveryOutcome};
 
-use crate::support::stack::{EMAIL_ID, Stack, eventually, sent_per_recipient, signup_body};
+use crate::support::stack::{
+    EMAIL_ID, Stack, eventually, post_form_entry, sent_per_recipient, signup_body,
+};
 
 #[tokio::test]
 async fn the_seed_race_the_email_waits_for_the_contact_and_its_form_submission() {
@@ -117,22 +119,7 @@ async fn events_delivered_three_times_and_reordered_give_one_email_per_contact()
 async fn a_contact_created_without_a_signup_gets_no_email() {
     let stack = Stack::default_stack().await;
     // A sales rep's form entry or an import: it reaches HubSpot, not the reactor.
-    let url = format!(
-        "{}/submissions/v3/integration/submit/{}/{}",
-        stack.sim.base_url(),
-        crate::support::app::PORTAL_ID,
-        hubspot_simulator::DEFAULT_FORM_GUID
-    );
-    let body = serde_json::json!({"fields": [{"objectTypeId": "0-1", "name": "email", "value": "import@example.com"}]});
-    let response = stack
-        .app
-        .http
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .expect("submit");
-    assert_eq!(response.status(), 200);
+    post_form_entry(&stack.sim, "import@example.com").await;
     let consumed = eventually(Duration::from_secs(15), || async {
         stack.sim.contact_by_email("import@example.com").is_some()
             && !stack.sim.deliveries().is_empty()

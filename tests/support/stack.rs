@@ -117,6 +117,25 @@ pub fn signup_body(email: &str) -> serde_json::Value {
     })
 }
 
+/// Posts a form entry for `email` straight to the simulator's Forms API, as
+/// a visitor, a sales rep or an import would without the reactor.
+pub async fn post_form_entry(sim: &SimulatorHandle, email: &str) {
+    let url = format!(
+        "{}/submissions/v3/integration/submit/{}/{DEFAULT_FORM_GUID}",
+        sim.base_url(),
+        sim.config().portal_id
+    );
+    let body =
+        serde_json::json!({"fields": [{"objectTypeId": "0-1", "name": "email", "value": email}]});
+    let response = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(response.status(), 200);
+}
+
 /// Polls `condition` every 20 ms until it holds or `timeout` passes.
 pub async fn eventually<F, Fut>(timeout: Duration, mut condition: F) -> bool
 where
