@@ -1,5 +1,6 @@
 //! Delay queues: sorted sets of members by due time (Redis clock). Nothing
-//! sleeps per item; a poller claims what is due under a lease.
+//! sleeps per item; a worker claims what is due under a lease, and sleeps
+//! until the next due time or a token on the wake list.
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -14,6 +15,18 @@ static CLAIM: LazyLock<Script> =
 static SCHEDULE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/delay_schedule.lua")));
 
+impl RedisStore {
+    /// How long until the earliest member of the sorted set `key` (scores:
+    /// due times, ms) is due, zero if one is due now; reactor clock.
+    pub(super) async fn earliest_due_in(&self, key: &str) -> Result<Option<Duration>, StoreError> {
+        let mut conn = self.connection();
+        let first: Vec<(String, f64)> = self.bounded(conn.zrange_withscores(key, 0, 0)).await?;
+        Ok(first.first().map(|(_, score)| {
+            Duration::from_millis((*score as u64).saturating_sub(crate::clock::now_ms()))
+        }))
+    }
+}
+
 /// One delay queue (today the Forms retry queue); see
 /// [`RedisStore::forms_retry_queue`].
 #[derive(Debug, Clone)]
@@ -23,7 +36,10 @@ pub struct DelayQueue<'a> {
 }
 
 impl DelayQueue<'_> {
-    /// Makes `member` due `delay` from now (replacing any earlier schedule).
+    /// Makes `member` due `delay` from now (replacing any earlier schedule),
+    /// then wakes an idle worker to see it. The wake-up is best effort (the
+    /// member is queued either way; an idle worker looks again within its
+    /// idle limit).
     pub async fn schedule(&self, member: &str, delay: Duration) -> Result<(), StoreError> {
         let mut invocation = SCHEDULE.prepare_invoke();
         invocation.key(&self.queue).arg(millis(delay)).arg(member);
@@ -32,7 +48,16 @@ impl DelayQueue<'_> {
             .store
             .bounded(invocation.invoke_async(&mut conn))
             .await?;
+        if let Err(error) = self.store.wake_workers(member).await {
+            tracing::warn!(error = ?error, "could not wake a worker for a scheduled retry");
+        }
         Ok(())
+    }
+
+    /// How long until the earliest member is due (zero if one is due now),
+    /// if any is queued. Reactor clock.
+    pub async fn next_due_in(&self) -> Result<Option<Duration>, StoreError> {
+        self.store.earliest_due_in(&self.queue).await
     }
 
     /// Claims up to `max` due members, each leased for `lease`.

@@ -1,9 +1,10 @@
-//! Waiting for due checks without polling: whatever makes a signup due
-//! sooner than an idle checker expects (its Forms call went through, an event
-//! woke it) pushes a token on the wake list in the same script, and each
-//! worker process blocks in `BLPOP` on that list, on a connection of its own
-//! (a blocked command on the shared multiplexed connection would hold up
-//! every other command). A token wakes one blocked process, of any replica.
+//! Waiting for work without polling: whatever makes a signup due sooner than
+//! an idle worker expects (its Forms call went through, an event woke it: in
+//! the same script; a Forms retry scheduled: right after) pushes a token on
+//! the wake list, and each worker process blocks in `BLPOP` on that list, on
+//! a connection of its own (a blocked command on the shared multiplexed
+//! connection would hold up every other command). A token wakes the idle
+//! checkers and Forms retry task of one blocked process, of any replica.
 //!
 //! Tokens pile up only while no process is blocked (every checker busy, and
 //! busy checkers read the queue after each batch anyway); the list keeps at
@@ -29,6 +30,26 @@ impl RedisStore {
             key: self.keys.signups_wake(),
             conn: self.conn.dedicated(self.timeout + longest),
         }
+    }
+}
+
+impl RedisStore {
+    /// Pushes a token on the wake list (for work scheduled outside the
+    /// signup scripts, which push their own).
+    pub(super) async fn wake_workers(&self, token: &str) -> Result<(), StoreError> {
+        let key = self.keys.signups_wake();
+        let mut conn = self.connection();
+        let _: () = self
+            .bounded(
+                redis::pipe()
+                    .lpush(&key, token)
+                    .ignore()
+                    .ltrim(&key, 0, WAKE_LIST_LENGTH as isize - 1)
+                    .ignore()
+                    .query_async(&mut conn),
+            )
+            .await?;
+        Ok(())
     }
 }
 

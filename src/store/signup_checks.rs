@@ -271,14 +271,9 @@ impl Checks<'_> {
     /// How long until the earliest signup check is due (zero if one is
     /// due now), if any is queued. Reactor clock.
     pub async fn next_due_in(&self) -> Result<Option<Duration>, StoreError> {
-        let mut conn = self.store.connection();
-        let first: Vec<(String, f64)> = self
-            .store
-            .bounded(conn.zrange_withscores(self.store.keys.signups_due(), 0, 0))
-            .await?;
-        Ok(first.first().map(|(_, score)| {
-            Duration::from_millis((*score as u64).saturating_sub(crate::clock::now_ms()))
-        }))
+        self.store
+            .earliest_due_in(&self.store.keys.signups_due())
+            .await
     }
 
     /// The signups due now: how many, and since when the earliest is due

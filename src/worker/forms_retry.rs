@@ -18,8 +18,10 @@ const LEASE: Duration = Duration::from_secs(60);
 /// What one step of the retry worker did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RetryOutcome {
-    /// Nothing was due.
-    Idle,
+    /// Nothing was due; the next retry is due after this long, if any.
+    Idle {
+        next_due: Option<Duration>,
+    },
     Submitted,
     /// Still failing (or over quota): scheduled again.
     Rescheduled,
@@ -43,7 +45,9 @@ impl FormsRetry {
         let store = &self.intake.store;
         let queue = store.forms_retry_queue();
         let Some(signup_id) = queue.claim(LEASE, 1).await?.into_iter().next() else {
-            return Ok(RetryOutcome::Idle);
+            return Ok(RetryOutcome::Idle {
+                next_due: queue.next_due_in().await?,
+            });
         };
         let record = match store.signups().load(&signup_id).await {
             Ok(Some(record)) if record.status.awaits_forms() => record,
@@ -135,13 +139,20 @@ impl FormsRetry {
 
 impl crate::worker::Step for RetryOutcome {
     fn is_idle(&self) -> bool {
-        matches!(self, Self::Idle)
+        matches!(self, Self::Idle { .. })
+    }
+
+    fn idle_wait(&self) -> Option<Duration> {
+        match self {
+            Self::Idle { next_due } => *next_due,
+            _ => None,
+        }
     }
 }
 
 fn outcome_label(outcome: &RetryOutcome) -> &'static str {
     match outcome {
-        RetryOutcome::Idle => "idle",
+        RetryOutcome::Idle { .. } => "idle",
         RetryOutcome::Submitted => "submitted",
         RetryOutcome::Rescheduled => "rescheduled",
         RetryOutcome::Rejected => "rejected",

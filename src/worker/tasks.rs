@@ -19,10 +19,10 @@ pub type BackgroundTask = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// How often queue depths are published.
 const GAUGE_INTERVAL: Duration = Duration::from_secs(5);
 
-/// Longest sleep of an idle checker: wake-ups bring it new work, its own
-/// next due time the rest; this only bounds the cost of a lost wake-up (a
-/// process whose connection failed while a token went by).
-const CHECK_IDLE_LIMIT: Duration = Duration::from_secs(10);
+/// Longest sleep of an idle checker or Forms retry task: wake-ups bring it
+/// new work, its own next due time the rest; this only bounds the cost of a
+/// lost wake-up (a process whose connection failed while a token went by).
+const IDLE_LIMIT: Duration = Duration::from_secs(10);
 
 /// The consumer, the wake list watcher, `concurrency` signup checkers, the
 /// Forms retry worker, the sweep and the gauges.
@@ -67,7 +67,7 @@ pub fn background_tasks(
         tasks.push(Box::pin(run_steps_woken(
             "check_signups",
             poll * 4,
-            CHECK_IDLE_LIMIT,
+            IDLE_LIMIT,
             Some(ctx.wake.clone()),
             shutdown.clone(),
             move || {
@@ -77,10 +77,14 @@ pub fn background_tasks(
         )));
     }
 
+    // Likewise the Forms retry task: until its queue's next due time, or a
+    // token (a retry scheduled by any replica).
     let retry = Arc::new(forms_retry);
-    tasks.push(Box::pin(run_steps(
+    tasks.push(Box::pin(run_steps_woken(
         "retry_forms",
         poll,
+        IDLE_LIMIT,
+        Some(ctx.wake.clone()),
         shutdown.clone(),
         move || {
             let retry = retry.clone();

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use hubspot_simulator::{Endpoint, FaultRule};
 use signup_reactor::domain::ContactId;
 use signup_reactor::startup::Role;
 
@@ -85,5 +86,37 @@ async fn an_idle_worker_process_wakes_when_another_process_accepts_a_signup() {
     assert!(
         wait_for_emails(&stack.sim, &[email], Duration::from_secs(7)).await,
         "the idle worker was not woken by the other process's submission"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_worker_process_wakes_when_another_process_queues_a_forms_retry() {
+    let stack = Stack::start(|_| {}, |_| {}).await;
+    stack.app.shutdown.cancel();
+    stack.sim.set_webhook_target(None);
+    let prefix = stack.app.prefix.clone();
+    let _worker = TestApp::spawn_role(Role::Worker, stack.app.redis.share(), |config| {
+        wire(config, &stack.sim);
+        config.redis.key_prefix = prefix.clone();
+    })
+    .await;
+    // The worker's Forms retry task finds its queue empty and goes idle.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let receiver = TestApp::spawn_role(Role::Receiver, stack.app.redis.share(), |config| {
+        wire(config, &stack.sim);
+        config.redis.key_prefix = prefix.clone();
+    })
+    .await;
+    // HubSpot fails the first submission: the receiver queues a retry.
+    stack
+        .sim
+        .add_fault(FaultRule::server_errors(Endpoint::FormsSubmit, 503, 1));
+    let email = "retried@example.com".to_owned();
+    let response = receiver.signup(&signup_body(&email), None).await;
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["status"], "queued");
+    assert!(
+        wait_for_emails(&stack.sim, &[email], Duration::from_secs(7)).await,
+        "the idle worker's Forms retry task was not woken by the other process"
     );
 }
