@@ -23,6 +23,7 @@ mod metrics_bounds;
 mod ops;
 mod preflight_contact;
 mod project_app;
+mod rate_limiter;
 mod redis_auth;
 mod redis_tls;
 mod shutdown;

@@ -12,8 +12,14 @@
 -- ARGV[5] permits that must stay free after this acquisition (default 0)
 -- Returns 0 when the calls may proceed, else the milliseconds until enough
 -- permits are free.
+--
+-- Permits are stamped with the time rounded up to the millisecond, and the
+-- window is read with it rounded down: a permit never leaves the window
+-- before HubSpot's record of its call does (rounded down, it could leave up
+-- to 1 ms early, and the next call would be one too many).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local stamp = tonumber(t[1]) * 1000 + math.ceil(tonumber(t[2]) / 1000)
 local max = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local wanted = tonumber(ARGV[4] or '1')
@@ -22,7 +28,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local used = redis.call('ZCARD', KEYS[1])
 if used + wanted + keep_free <= max then
   for i = 1, wanted do
-    redis.call('ZADD', KEYS[1], now, ARGV[3] .. ':' .. i)
+    redis.call('ZADD', KEYS[1], stamp, ARGV[3] .. ':' .. i)
   end
   redis.call('PEXPIRE', KEYS[1], window)
   return 0
