@@ -46,8 +46,11 @@ impl WorkerContext {
     }
 
     /// Takes one permit of spare quota: only while more than half of the
-    /// API quota stays free for confirmations; the wait otherwise.
-    pub(super) async fn take_spare_api_permit(&self) -> Result<Option<Duration>, StoreError> {
+    /// API quota stays free for confirmations; the wait otherwise. Like any
+    /// permit, it is re-stamped once its call is made.
+    pub(super) async fn take_spare_api_permit(
+        &self,
+    ) -> Result<Result<PermitIds, Duration>, StoreError> {
         let quota = self.settings.api_quota;
         match self
             .store
@@ -55,11 +58,11 @@ impl WorkerContext {
             .reserve_leaving(Limiter::Api, quota, 1, quota.max / 2)
             .await?
         {
-            Reservation::Granted(_) => {
+            Reservation::Granted(permit) => {
                 super::telemetry::api_permits(1);
-                Ok(None)
+                Ok(Ok(permit))
             }
-            Reservation::Wait(wait) => Ok(Some(wait)),
+            Reservation::Wait(wait) => Ok(Err(wait)),
         }
     }
 

@@ -133,13 +133,16 @@ impl SignupChecker {
         if launch && let Some(wait) = self.launch_status_wait(&record).await? {
             return Ok(deferred(record, wait, "launch_under_way"));
         }
-        if let Some(wait) = ctx.take_spare_api_permit().await? {
-            return Ok(deferred(record, wait, "waiting_for_spare_quota"));
-        }
-        match ctx
+        let permit = match ctx.take_spare_api_permit().await? {
+            Ok(permit) => permit,
+            Err(wait) => return Ok(deferred(record, wait, "waiting_for_spare_quota")),
+        };
+        let read = ctx
             .permitted_call("send_status", || ctx.hubspot.send_status(&status_id))
-            .await
-        {
+            .await;
+        // HubSpot counted the call on arrival, after the permit's stamp.
+        ctx.store.rate_limits().use_permit(&permit, 1).await?;
+        match read {
             Call::Done(status) => {
                 let next = next_of(&status);
                 let mut record = record;
