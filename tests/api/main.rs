@@ -26,6 +26,7 @@ mod project_app;
 mod rate_limiter;
 mod redis_auth;
 mod redis_tls;
+mod send_id;
 mod shutdown;
 mod signup_data;
 mod signups;
