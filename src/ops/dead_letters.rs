@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::{connect, format_ms_str};
 use crate::clock::now_ms;
 use crate::config::RedisArgs;
-use crate::domain::SignupStatus;
+use crate::domain::{NEVER_ACCEPTED, SignupStatus};
 use crate::store::{DeadLetter, DeadLetterSource, RedisStore};
 
 /// Options of `dead-letters`.
@@ -74,6 +74,10 @@ pub async fn dead_letters(args: DeadLettersArgs) -> anyhow::Result<()> {
                 anyhow::bail!("no dead letter with id {id}");
             }
             for letter in chosen {
+                if let Some(why) = not_replayable(letter) {
+                    println!("{} kept: {why}", letter.id);
+                    continue;
+                }
                 let what = replay(&store, letter, signup_pending_ttl).await?;
                 println!("{} replayed: {what}", letter.id);
             }
@@ -114,12 +118,30 @@ pub fn describe(letter: &DeadLetter) -> String {
     )
 }
 
+/// Why a dead letter must not be put back to work, if it must not: a signup
+/// whose request was never answered 202 is never submitted (the app's retry
+/// is the signup that counts).
+pub fn not_replayable(letter: &DeadLetter) -> Option<String> {
+    match &letter.source {
+        DeadLetterSource::Forms { signup_id } if letter.reason.starts_with(NEVER_ACCEPTED) => {
+            Some(format!(
+                "signup {signup_id} was never accepted (its request was not answered 202) and is never submitted"
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// Puts one dead letter back to work, then removes it; says what it did.
+/// Refuses one that is [`not_replayable`].
 pub async fn replay(
     store: &RedisStore,
     letter: &DeadLetter,
     pending_ttl: Duration,
 ) -> anyhow::Result<String> {
+    if let Some(why) = not_replayable(letter) {
+        anyhow::bail!("dead letter {}: {why}", letter.id);
+    }
     let done = match &letter.source {
         DeadLetterSource::Event { fields, .. } => {
             let entry = store.dead_letters().re_record_event(fields).await?;

@@ -27,6 +27,10 @@ pub enum SignupError {
     InProgress,
     #[error("signups are temporarily unavailable")]
     Unavailable(#[from] StoreError),
+    /// The signup's acceptance could not be written in time: nothing of this
+    /// request will be submitted; the app retries.
+    #[error("signups are temporarily unavailable")]
+    NotAccepted,
 }
 
 impl std::fmt::Debug for SignupError {
@@ -46,7 +50,7 @@ impl ResponseError for SignupError {
             }
             Self::Invalid(_) | Self::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Self::InProgress => StatusCode::CONFLICT,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::NotAccepted => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 

@@ -9,8 +9,8 @@ use crate::clock::now_ms;
 use crate::domain::{SignupRecord, SignupStatus};
 use crate::signup::SignupIntake;
 use crate::signup::intake::Attempt;
-use crate::store::StoreError;
 use crate::store::{DeadLetter, DeadLetterSource};
+use crate::store::{Guard, StoreError};
 
 /// How long a claimed retry stays invisible to other workers.
 const LEASE: Duration = Duration::from_secs(60);
@@ -50,7 +50,9 @@ impl FormsRetry {
             });
         };
         let record = match store.signups().load(&signup_id).await {
-            Ok(Some(record)) if record.status.awaits_forms() => record,
+            // Only an accepted signup (`queued`) is ever submitted; a
+            // `submitting` record's request was not answered 202.
+            Ok(Some(record)) if record.status == SignupStatus::Queued => record,
             Ok(_) | Err(StoreError::Unexpected(_)) => {
                 queue.remove(&signup_id).await?;
                 return Ok(RetryOutcome::Vanished);
@@ -102,7 +104,11 @@ impl FormsRetry {
                     record.last_error = Some(reason);
                     store
                         .signups()
-                        .save(&record, intake.settings.pending_ttl)
+                        .save_if(
+                            &record,
+                            Guard::status(SignupStatus::Queued),
+                            intake.settings.pending_ttl,
+                        )
                         .await?;
                     store
                         .forms_retry_queue()
@@ -116,6 +122,17 @@ impl FormsRetry {
 
     async fn dead_letter(&self, mut record: SignupRecord, reason: &str) -> Result<(), StoreError> {
         let store = &self.intake.store;
+        record.status = SignupStatus::DeadLettered;
+        record.last_error = Some(reason.to_owned());
+        let ttl = self.intake.settings.pending_ttl;
+        if !store
+            .signups()
+            .retire(&record, SignupStatus::Queued, ttl)
+            .await?
+            .stored()
+        {
+            return Ok(());
+        }
         store
             .dead_letters()
             .append(&DeadLetter::new(
@@ -124,12 +141,6 @@ impl FormsRetry {
                 },
                 reason,
             ))
-            .await?;
-        record.status = SignupStatus::DeadLettered;
-        record.last_error = Some(reason.to_owned());
-        store
-            .signups()
-            .retire(&record, self.intake.settings.pending_ttl)
             .await?;
         crate::worker::dead_letter_counted(crate::store::source_label::FORMS);
         tracing::warn!(signup_id = %record.signup_id, reason, "signup dead-lettered");
