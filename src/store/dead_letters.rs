@@ -182,6 +182,8 @@ impl DeadLetters<'_> {
     /// Dead letters, oldest first, at most `count` (entries of no known source
     /// are skipped).
     pub async fn list(&self, count: usize) -> Result<Vec<DeadLetter>, StoreError> {
+        // Redis reads COUNT as a signed 64-bit integer: "all" is its largest.
+        let count = count.min(i64::MAX as usize);
         let mut conn = self.store.connection();
         let reply: StreamRangeReply = self
             .store
