@@ -28,6 +28,7 @@ mod redis_auth;
 mod redis_tls;
 mod send_id;
 mod shutdown;
+mod signup_acceptance;
 mod signup_data;
 mod signups;
 mod slow_clients;
