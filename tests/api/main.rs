@@ -18,6 +18,7 @@ mod forms_quota;
 mod health;
 mod hubspot_client;
 mod hubspot_wire;
+mod idempotency_fencing;
 mod idempotency_lease;
 mod metrics_bounds;
 mod ops;
