@@ -34,6 +34,7 @@ mod signup_data;
 mod signups;
 mod slow_clients;
 mod subscriptions_sync;
+mod sweep_fencing;
 mod webhook_auth;
 mod webhook_batches;
 mod webhook_recording;

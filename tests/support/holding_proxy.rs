@@ -1,10 +1,11 @@
-//! A TCP proxy in front of a test's Redis that can hold its clients' script
-//! calls (`EVAL`, `EVALSHA`) until the test lets them through: a write that
-//! the network or a busy server delays, at the moment the test chooses, while
-//! reads pass. Everything else is forwarded byte for byte.
+//! A TCP proxy in front of a test's Redis that can hold its clients' calls
+//! of chosen commands (say `EVALSHA`, `SET`) until the test lets them
+//! through: a write that the network or a busy server delays, at the moment
+//! the test chooses, while reads pass. Everything else is forwarded byte for
+//! byte.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -20,6 +21,9 @@ pub struct HoldingProxy {
 
 struct State {
     holding: AtomicBool,
+    /// The command names held (`\r\nNAME\r\n` in the request), and how
+    /// many matching calls pass before the next is held.
+    rule: Mutex<(Vec<Vec<u8>>, usize)>,
     held: Notify,
     released: watch::Sender<u64>,
 }
@@ -36,6 +40,7 @@ impl HoldingProxy {
         let (released, _) = watch::channel(0);
         let state = Arc::new(State {
             holding: AtomicBool::new(false),
+            rule: Mutex::new((Vec::new(), 0)),
             held: Notify::new(),
             released,
         });
@@ -54,9 +59,20 @@ impl HoldingProxy {
         }
     }
 
+    /// From now on, after `skip` calls of `commands` have passed, the next
+    /// one waits until [`Self::release`].
+    pub fn hold(&self, commands: &[&str], skip: usize) {
+        let names = commands
+            .iter()
+            .map(|c| format!("\r\n{}\r\n", c.to_ascii_uppercase()).into_bytes())
+            .collect();
+        *self.state.rule.lock().expect("rule") = (names, skip);
+        self.state.holding.store(true, Ordering::SeqCst);
+    }
+
     /// From now on, the next script call waits until [`Self::release`].
     pub fn hold_scripts(&self) {
-        self.state.holding.store(true, Ordering::SeqCst);
+        self.hold(&["EVAL", "EVALSHA"], 0);
     }
 
     /// Waits until a script call is being held; false after `timeout`.
@@ -75,6 +91,26 @@ impl HoldingProxy {
     }
 }
 
+impl State {
+    /// Whether this request is the one to hold (counting the passes).
+    fn to_hold(&self, chunk: &[u8]) -> bool {
+        let mut rule = self.rule.lock().expect("rule");
+        let upper = chunk.to_ascii_uppercase();
+        let matches = rule
+            .0
+            .iter()
+            .any(|name| upper.windows(name.len()).any(|w| w == name.as_slice()));
+        if !matches {
+            return false;
+        }
+        if rule.1 > 0 {
+            rule.1 -= 1;
+            return false;
+        }
+        true
+    }
+}
+
 async fn forward(client: TcpStream, server: TcpStream, state: Arc<State>) {
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
@@ -88,8 +124,7 @@ async fn forward(client: TcpStream, server: TcpStream, state: Arc<State>) {
             Ok(read) => read,
         };
         let chunk = &buffer[..read];
-        let is_script = chunk.windows(4).any(|w| w.eq_ignore_ascii_case(b"EVAL"));
-        if is_script && state.holding.load(Ordering::SeqCst) {
+        if state.holding.load(Ordering::SeqCst) && state.to_hold(chunk) {
             let mut released = state.released.subscribe();
             let seen = *released.borrow_and_update();
             state.held.notify_one();
