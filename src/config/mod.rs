@@ -134,7 +134,7 @@ impl Config {
                 "IDEMPOTENCY_LEASE",
                 &format!(
                     "must be at least HUBSPOT_HTTP_TIMEOUT + {REDIS_ROUND_TRIPS_PER_SIGNUP} × REDIS_COMMAND_TIMEOUT \
-                     ({request:?}: a signup request's worst case, its Forms call and its Redis round trips up to its acceptance)"
+                     ({request:?}: a signup request's worst case, its Forms call and its Redis round trips up to its stored answer)"
                 ),
             ));
         }
@@ -156,12 +156,13 @@ impl Config {
 pub const CALLS_PER_LEASE: u32 = 4;
 
 /// Redis round trips of a signup request, one after another, from its
-/// `Idempotency-Key` claim to its acceptance, beside its one Forms call: the
-/// claim, the record, the Forms permit and the API permit (or the Forms
-/// permit given back), the two permits stamped again after the call, and the
-/// acceptance itself. A request accepted within `IDEMPOTENCY_LEASE` is
-/// accepted while its key is held; one that is not is answered 503.
-pub const REDIS_ROUND_TRIPS_PER_SIGNUP: u32 = 7;
+/// `Idempotency-Key` claim to its stored answer, beside its one Forms call:
+/// the claim, the record, the Forms permit and the API permit (or the Forms
+/// permit given back), the two permits stamped again after the call, the
+/// acceptance, and the answer kept for the key. A request is accepted only
+/// while its key is held, with time left to store its answer; one that is
+/// not is answered 503.
+pub const REDIS_ROUND_TRIPS_PER_SIGNUP: u32 = 8;
 
 impl Config {
     /// How the HubSpot client connects: the one place its settings are assembled.

@@ -164,15 +164,15 @@ fn errors_name_the_variable() {
             Box::new(|a| a.log_format = "xml".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 7 × REDIS_COMMAND_TIMEOUT (24s",
+            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT (26s",
             Box::new(|a| a.idempotency_lease = "10s".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 7 × REDIS_COMMAND_TIMEOUT (24s",
-            Box::new(|a| a.idempotency_lease = "23999ms".into()),
+            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT (26s",
+            Box::new(|a| a.idempotency_lease = "25999ms".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 7 × REDIS_COMMAND_TIMEOUT (33s",
+            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT (37s",
             Box::new(|a| {
                 a.hubspot_http_timeout = "5s".into();
                 a.redis.redis_command_timeout = "4s".into();
@@ -300,13 +300,13 @@ fn the_builder_starts_from_the_documented_defaults_and_validates_like_serve() {
 fn the_idempotency_lease_covers_a_signup_requests_worst_case() {
     // (HUBSPOT_HTTP_TIMEOUT, REDIS_COMMAND_TIMEOUT, IDEMPOTENCY_LEASE, valid)
     let cases = [
-        ("10s", "2s", "24s", true),
+        ("10s", "2s", "26s", true),
         ("10s", "2s", "30s", true),
-        ("10s", "2s", "23s", false),
-        ("5s", "500ms", "8500ms", true),
-        ("5s", "500ms", "8s", false),
-        ("1s", "4s", "30s", true),
-        ("1s", "5s", "30s", false),
+        ("10s", "2s", "25s", false),
+        ("5s", "500ms", "9s", true),
+        ("5s", "500ms", "8500ms", false),
+        ("2s", "3500ms", "30s", true),
+        ("1s", "4s", "30s", false),
     ];
     for (http, redis, lease, valid) in cases {
         let mut args = valid_args();

@@ -72,7 +72,10 @@ pub async fn create_signup(
             IdempotencyClaim::InProgress => tokio::time::sleep(Duration::from_millis(25)).await,
         }
     };
-    match process(&state, signup, claimed_at + lease).await {
+    // Accepted while the key is held, with one command's time left to
+    // store the answer before the lease ends (a retry may claim it then).
+    let accept_by = claimed_at + lease.saturating_sub(store.command_timeout());
+    match process(&state, signup, accept_by).await {
         Ok(stored) => {
             match store
                 .idempotency()

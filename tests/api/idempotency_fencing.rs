@@ -150,7 +150,7 @@ async fn serve_refuses_an_idempotency_lease_shorter_than_a_requests_worst_case()
             )
             .env("HUBSPOT_VERIFICATION_EMAIL_ID", "42")
             .env("SIGNUP_API_TOKEN", "token")
-            // Default HUBSPOT_HTTP_TIMEOUT (10s) and REDIS_COMMAND_TIMEOUT (2s): 24s.
+            // Default HUBSPOT_HTTP_TIMEOUT (10s) and REDIS_COMMAND_TIMEOUT (2s): 26s.
             .env("IDEMPOTENCY_LEASE", lease)
             .kill_on_drop(true)
             .output()
@@ -163,7 +163,7 @@ async fn serve_refuses_an_idempotency_lease_shorter_than_a_requests_worst_case()
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 7 × REDIS_COMMAND_TIMEOUT (24s"
+            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT (26s"
         ),
         "{stderr}"
     );

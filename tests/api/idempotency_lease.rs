@@ -16,7 +16,7 @@ async fn a_claim_never_completed_expires_after_the_lease_and_a_retry_succeeds() 
     let forms = StubHttp::start(200, "application/json", "{}");
     let url = forms.url.parse().expect("url");
     // The shortest lease the start-up check lets these timeouts have
-    // (HUBSPOT_HTTP_TIMEOUT + 7 × REDIS_COMMAND_TIMEOUT), with room.
+    // (HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT).
     let lease = Duration::from_secs(3);
     let app = TestApp::spawn_with(|c| {
         c.hubspot.forms_base_url = url;

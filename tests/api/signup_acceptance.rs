@@ -17,13 +17,12 @@ use crate::support::app::TestApp;
 use crate::support::stack::{Stack, eventually, sent_per_recipient, signup_body};
 
 /// Sweeps every second; the shortest lease the start-up check lets
-/// `http_timeout` have with the tests' 500 ms Redis command timeout, and 500 ms more.
+/// `http_timeout` have with the tests' 500 ms Redis command timeout.
 fn quick_sweep(config: &mut Config, http_timeout: Duration) {
     config.worker.sweep_after = Duration::from_secs(1);
     config.worker.sweep_interval = Duration::from_secs(1);
     config.hubspot.http_timeout = http_timeout;
-    config.signup.idempotency_lease =
-        http_timeout + config.redis.command_timeout * 7 + Duration::from_millis(500);
+    config.signup.idempotency_lease = http_timeout + config.redis.command_timeout * 8;
 }
 
 /// Pauses every write of the app's Redis (reads go on) for `ms`.
