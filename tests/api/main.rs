@@ -13,6 +13,7 @@ mod cluster;
 mod cluster_partitions;
 mod cluster_workers;
 mod consumer_group;
+mod dead_letters_replay;
 mod forms_answers;
 mod forms_quota;
 mod health;
