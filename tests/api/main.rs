@@ -16,6 +16,7 @@ mod consumer_group;
 mod forms_answers;
 mod forms_quota;
 mod health;
+mod help_secrets;
 mod hubspot_client;
 mod hubspot_wire;
 mod idempotency_lease;
