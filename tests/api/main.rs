@@ -13,6 +13,7 @@ mod cluster;
 mod cluster_partitions;
 mod cluster_workers;
 mod consumer_group;
+mod contact_deletion;
 mod forms_answers;
 mod forms_quota;
 mod health;
