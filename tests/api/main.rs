@@ -28,6 +28,7 @@ mod project_app;
 mod rate_limiter;
 mod redis_auth;
 mod redis_tls;
+mod settings_relations;
 mod shutdown;
 mod signup_data;
 mod signups;
