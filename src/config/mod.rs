@@ -6,6 +6,7 @@ mod builder;
 mod parse;
 mod quota;
 mod redis;
+mod relations;
 mod worker;
 
 use std::net::SocketAddr;
@@ -19,6 +20,7 @@ pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
 pub use quota::Quota;
 pub use redis::{ClusterMode, RedisSettings, redacted_url};
+pub use relations::{REDIS_CALLS_PER_CHECK, REDIS_CALLS_PER_FORMS_ATTEMPT};
 pub use worker::{FormConfirmation, MAX_CHECK_BATCH, WorkerSettings};
 
 use crate::domain::PortalId;
@@ -57,6 +59,9 @@ pub struct SignupSettings {
     pub idempotency_lease: Duration,
     pub forms_quota: Quota,
     pub forms_retry_horizon: Duration,
+    /// How long a claimed Forms retry stays invisible to other workers:
+    /// derived, the longest one Forms attempt can take.
+    pub forms_retry_lease: Duration,
     /// Wait before a submitted signup's first check.
     pub first_check_grace: Duration,
 }
@@ -112,6 +117,7 @@ impl Config {
             log_format: LogFormat::parse(&args.log_format)?,
         };
         config.check_horizons()?;
+        config.check_relations()?;
         Ok(config)
     }
 
@@ -281,6 +287,7 @@ impl SignupSettings {
                 "FORMS_RETRY_HORIZON",
                 &args.forms_retry_horizon,
             )?,
+            forms_retry_lease: relations::forms_attempt_limit(args)?,
             first_check_grace: parse_duration("FIRST_CHECK_GRACE", &args.first_check_grace)?,
         })
     }

@@ -2,8 +2,8 @@
 
 use super::*;
 
-fn all() -> [&'static SignupScript; 5] {
-    [&CREATE, &SUBMITTED, &CLAIM, &FINISH, &WAKE]
+fn all() -> [&'static SignupScript; 6] {
+    [&CREATE, &SUBMITTED, &CLAIM, &FINISH, &WAKE, &DELETED]
 }
 
 /// A header role: its text without parentheses or joining words, and
