@@ -203,7 +203,13 @@ pub struct SettingsArgs {
 pub struct RedisArgs {
     /// Redis URL (redis://, rediss:// or unix://), or the comma-separated seed
     /// nodes of a Redis Cluster (redis://h1:p1,redis://h2:p2).
-    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    // Its value may carry a password: `--help` never shows it.
+    #[arg(
+        long,
+        env = "REDIS_URL",
+        hide_env_values = true,
+        default_value = "redis://127.0.0.1:6379"
+    )]
     pub redis_url: String,
 
     /// `auto` (ask the server), `true` (Redis Cluster) or `false` (one node).

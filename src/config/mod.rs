@@ -6,6 +6,7 @@ mod builder;
 mod parse;
 mod quota;
 mod redis;
+mod relations;
 mod worker;
 
 use std::net::SocketAddr;
@@ -19,6 +20,7 @@ pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
 pub use quota::Quota;
 pub use redis::{ClusterMode, RedisSettings, redacted_url};
+pub use relations::{REDIS_CALLS_PER_CHECK, REDIS_CALLS_PER_FORMS_ATTEMPT, REDIS_CALLS_PER_SIGNUP};
 pub use worker::{FormConfirmation, MAX_CHECK_BATCH, WorkerSettings};
 
 use crate::domain::PortalId;
@@ -57,6 +59,9 @@ pub struct SignupSettings {
     pub idempotency_lease: Duration,
     pub forms_quota: Quota,
     pub forms_retry_horizon: Duration,
+    /// How long a claimed Forms retry stays invisible to other workers:
+    /// derived, the longest one Forms attempt can take.
+    pub forms_retry_lease: Duration,
     /// Wait before a submitted signup's first check.
     pub first_check_grace: Duration,
 }
@@ -112,6 +117,7 @@ impl Config {
             log_format: LogFormat::parse(&args.log_format)?,
         };
         config.check_horizons()?;
+        config.check_relations()?;
         Ok(config)
     }
 
@@ -125,17 +131,6 @@ impl Config {
             return Err(ConfigError::invalid(
                 "CHECK_LEASE",
                 "must be at least 4 times HUBSPOT_HTTP_TIMEOUT (a check makes up to 4 calls in a row)",
-            ));
-        }
-        let request =
-            self.hubspot.http_timeout + self.redis.command_timeout * REDIS_ROUND_TRIPS_PER_SIGNUP;
-        if self.signup.idempotency_lease < request {
-            return Err(ConfigError::invalid(
-                "IDEMPOTENCY_LEASE",
-                &format!(
-                    "must be at least HUBSPOT_HTTP_TIMEOUT + {REDIS_ROUND_TRIPS_PER_SIGNUP} × REDIS_COMMAND_TIMEOUT \
-                     ({request:?}: a signup request's worst case, its Forms call and its Redis round trips up to its stored answer)"
-                ),
             ));
         }
         let horizons = self.signup.forms_retry_horizon + self.worker.contact_wait_horizon;
@@ -154,15 +149,6 @@ impl Config {
 /// HubSpot calls a check can make one after another under one lease: the
 /// batch read, the confirmation, the send and its status.
 pub const CALLS_PER_LEASE: u32 = 4;
-
-/// Redis round trips of a signup request, one after another, from its
-/// `Idempotency-Key` claim to its stored answer, beside its one Forms call:
-/// the claim, the record, the Forms permit and the API permit (or the Forms
-/// permit given back), the two permits stamped again after the call, the
-/// acceptance, and the answer kept for the key. A request is accepted only
-/// while its key is held, with time left to store its answer; one that is
-/// not is answered 503.
-pub const REDIS_ROUND_TRIPS_PER_SIGNUP: u32 = 8;
 
 impl Config {
     /// How the HubSpot client connects: the one place its settings are assembled.
@@ -294,6 +280,7 @@ impl SignupSettings {
                 "FORMS_RETRY_HORIZON",
                 &args.forms_retry_horizon,
             )?,
+            forms_retry_lease: relations::forms_attempt_limit(args)?,
             first_check_grace: parse_duration("FIRST_CHECK_GRACE", &args.first_check_grace)?,
         })
     }

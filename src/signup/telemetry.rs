@@ -5,7 +5,7 @@ use crate::metric_labels::one_of;
 use crate::telemetry::catalog;
 
 /// The Forms API's documented `errorType`s; anything else is counted as `OTHER`.
-const FORM_ERROR_TYPES: [&str; 23] = [
+pub(crate) const FORM_ERROR_TYPES: [&str; 23] = [
     "BLOCKED_EMAIL",
     "DUPLICATE_SUBSCRIPTION_TYPE_ID",
     "FIELD_NOT_IN_FORM_DEFINITION",

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 pub use crate::config::Quota;
 pub use connection::RedisConnection;
-pub use dead_letters::{DeadLetter, DeadLetterSource, DeadLetters, source_label};
+pub use dead_letters::{DeadLetter, DeadLetterPage, DeadLetterSource, DeadLetters, source_label};
 pub use delay::DelayQueue;
 pub use events::RecordOutcome;
 pub use idempotency::{ClaimToken, Fenced, Idempotency, IdempotencyClaim, StoredResponse};

@@ -269,6 +269,17 @@ pub static WAKE: LazyLock<SignupScript> = LazyLock::new(|| {
     )
 });
 
+/// `signup_deleted.lua`.
+pub static DELETED: LazyLock<SignupScript> = LazyLock::new(|| {
+    SignupScript::new(
+        "signup_deleted.lua",
+        include_str!("scripts/signup_deleted.lua"),
+        &["the contact's index", "its deletion marker"],
+        0,
+        &["marker TTL ms"],
+    )
+});
+
 #[cfg(test)]
 #[path = "signup_scripts_tests.rs"]
 mod tests;

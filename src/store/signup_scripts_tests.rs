@@ -2,9 +2,9 @@
 
 use super::*;
 
-fn all() -> [&'static SignupScript; 7] {
+fn all() -> [&'static SignupScript; 8] {
     [
-        &CREATE, &SUBMITTED, &REPLACE, &RETIRE, &CLAIM, &FINISH, &WAKE,
+        &CREATE, &SUBMITTED, &REPLACE, &RETIRE, &CLAIM, &FINISH, &WAKE, &DELETED,
     ]
 }
 

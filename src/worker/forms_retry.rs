@@ -12,9 +12,6 @@ use crate::signup::intake::Attempt;
 use crate::store::{DeadLetter, DeadLetterSource};
 use crate::store::{Guard, StoreError};
 
-/// How long a claimed retry stays invisible to other workers.
-const LEASE: Duration = Duration::from_secs(60);
-
 /// What one step of the retry worker did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RetryOutcome {
@@ -44,7 +41,12 @@ impl FormsRetry {
     pub async fn process_next(&self) -> Result<RetryOutcome, StoreError> {
         let store = &self.intake.store;
         let queue = store.forms_retry_queue();
-        let Some(signup_id) = queue.claim(LEASE, 1).await?.into_iter().next() else {
+        let Some(signup_id) = queue
+            .claim(self.intake.settings.forms_retry_lease, 1)
+            .await?
+            .into_iter()
+            .next()
+        else {
             return Ok(RetryOutcome::Idle {
                 next_due: queue.next_due_in().await?,
             });

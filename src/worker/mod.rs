@@ -14,7 +14,7 @@ mod run_loop;
 mod send;
 mod sweep;
 mod tasks;
-mod telemetry;
+pub(crate) mod telemetry;
 mod wake;
 
 use std::sync::Arc;

@@ -163,7 +163,8 @@ pub async fn dead_letters_list_and_replay(redis: TestRedis) {
     );
     let replayed = replay(&store, &letters[0], Duration::from_secs(3600))
         .await
-        .expect("replay");
+        .expect("replay")
+        .to_string();
     assert!(replayed.contains("checked again"), "{replayed}");
     stack
         .expect_emails(std::slice::from_ref(&email), Duration::from_secs(20))

@@ -58,7 +58,7 @@ pub fn test_config(redis_url: &str) -> Config {
         .set("RETRY_BASE_DELAY", "20ms")
         .set("RETRY_MAX_DELAY", "200ms")
         .set("WORKER_POLL_INTERVAL", "10ms")
-        .set("CHECK_LEASE", "20s")
+        .set("CHECK_LEASE", "30s")
         .set("CONTACT_WAIT_HORIZON", "1h")
         .set("SIGNUP_FINISHED_TTL", "1d")
         .set("FIRST_CHECK_GRACE", "200ms")
