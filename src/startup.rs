@@ -85,6 +85,7 @@ impl Application {
             let ctx = WorkerContext::for_config(&config, store.clone(), hubspot);
             let retry = FormsRetry {
                 intake: intake.clone(),
+                finished_ttl: config.worker.finished_ttl,
             };
             workers = background_tasks(ctx, retry, &shutdown);
         }

@@ -195,6 +195,13 @@ impl Keys {
         format!("{}sweep:lock", self.prefix)
     }
 
+    /// Where the sweep stopped in the open signups (string: submit time, ms,
+    /// and signupId, as `<ms>:<signupId>`); the next sweep, by any replica,
+    /// goes on from there, and starts over once it has reached the end.
+    pub fn sweep_cursor(&self) -> String {
+        format!("{}sweep:cursor", self.prefix)
+    }
+
     /// Work that failed for good, with its reason (stream).
     pub fn dead_letters(&self) -> String {
         format!("{}dead-letters", self.prefix)

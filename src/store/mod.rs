@@ -20,6 +20,7 @@ mod stream;
 mod stream_entry;
 mod stream_group;
 mod stream_wait;
+mod sweep_cursor;
 
 use std::future::Future;
 use std::time::Duration;
@@ -41,6 +42,7 @@ pub use signups::Signups;
 pub use stream_entry::{RecordedEvent, StreamEntry, entry_field};
 pub use stream_group::HANDOFF_CONSUMER;
 pub use stream_wait::StreamWaiter;
+pub use sweep_cursor::{OpenPage, OpenPosition, SweepCursor};
 
 use crate::config::RedisSettings;
 
@@ -128,6 +130,11 @@ impl RedisStore {
             store: self,
             key: self.keys.sweep_lock(),
         }
+    }
+
+    /// Where the sweep stands in the open signups.
+    pub fn sweep_cursor(&self) -> SweepCursor<'_> {
+        SweepCursor { store: self }
     }
 
     /// The launch's status read canary: during a launch, whoever takes it

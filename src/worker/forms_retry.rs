@@ -2,72 +2,201 @@
 //! are retried here, under the shared Forms quota, until they go through, are
 //! rejected, or pass the retry horizon (then they are dead-lettered). Each
 //! entry is one signup: a newer signup for the same address is its own entry.
+//!
+//! The work is linear in the queue's size: a step claims only as many due
+//! signups as the quota has permits free (none while it has none: the queue
+//! is left alone), and a signup that still finds the quota used up (another
+//! replica took the permit first) is put back a permit's interval apart from
+//! the others, its record untouched and no worker woken. Every claimed signup
+//! leaves the queue as a submission, a dead letter, or a signup that is no
+//! longer waiting for its Forms call; a record that expired or cannot be read
+//! becomes a dead letter too, never a silent drop.
 
 use std::time::Duration;
 
+use futures_util::future::join_all;
+
 use crate::clock::now_ms;
+use crate::config::Quota;
 use crate::domain::{SignupRecord, SignupStatus};
 use crate::signup::SignupIntake;
-use crate::signup::intake::Attempt;
-use crate::store::StoreError;
-use crate::store::{DeadLetter, DeadLetterSource};
+use crate::signup::intake::{Attempt, LOCAL_RATE_LIMIT};
+use crate::store::{DeadLetter, DeadLetterSource, Limiter, StoreError};
+
+/// Most signups claimed (and submitted at once) by one step.
+const MOST_PER_STEP: u32 = 100;
 
 /// What one step of the retry worker did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RetryOutcome {
-    /// Nothing was due; the next retry is due after this long, if any.
-    Idle {
-        next_due: Option<Duration>,
-    },
-    Submitted,
-    /// Still failing (or over quota): scheduled again.
-    Rescheduled,
-    /// HubSpot rejected the data: dead-lettered.
-    Rejected,
-    /// Past the retry horizon: dead-lettered.
-    DeadLettered,
-    /// The signup is gone, or its Forms call is no longer pending.
-    Vanished,
+    /// Nothing was claimed: nothing was due, or the quota had no permit
+    /// free; worth looking again after this long, if anything is queued.
+    Idle { next_due: Option<Duration> },
+    /// Claimed signups, one per free permit, and what became of them.
+    Batch(RetryReport),
+}
+
+/// What became of the signups one step claimed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetryReport {
+    /// The Forms API took them.
+    pub submitted: usize,
+    /// HubSpot failed or limited them: retried after their backoff.
+    pub rescheduled: usize,
+    /// The shared quota was used up after all: put back, record untouched.
+    pub deferred: usize,
+    /// Rejected, past the retry horizon, or their record was gone: dead letters.
+    pub dead_lettered: usize,
+    /// No longer waiting for their Forms call (submitted or ended elsewhere).
+    pub superseded: usize,
+}
+
+/// What a submission that cannot go through now comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Later {
+    /// Past the retry horizon: a dead letter.
+    GiveUp,
+    /// Nothing reached HubSpot (the shared quota was used up): due again
+    /// after this long, with its record as it was and no wake-up.
+    Defer(Duration),
+    /// HubSpot failed or limited it: one more attempt counted, due again
+    /// after this long.
+    Retry(Duration),
+}
+
+/// Decides what becomes of a claimed signup whose attempt answered "later":
+/// `age` since its submission, `local` when only the shared quota stopped it,
+/// `wait` the attempt's own wait, `position` its place among the step's
+/// claims, `spacing` one permit's share of the quota's window (so signups put
+/// back together come due one permit apart, not all at once).
+pub fn plan_later(
+    age: Duration,
+    horizon: Duration,
+    local: bool,
+    wait: Duration,
+    position: u32,
+    spacing: Duration,
+) -> Later {
+    if age > horizon {
+        Later::GiveUp
+    } else if local {
+        Later::Defer(wait + spacing.saturating_mul(position))
+    } else {
+        Later::Retry(wait)
+    }
+}
+
+/// One permit's share of a quota's window: how far apart retries are spaced,
+/// and how long a step waits for a permit when none is free.
+pub fn permit_spacing(quota: Quota) -> Duration {
+    (quota.window / quota.max.max(1)).max(Duration::from_millis(1))
 }
 
 /// Drives the Forms retry queue.
 #[derive(Debug, Clone)]
 pub struct FormsRetry {
     pub intake: SignupIntake,
+    /// How long a dead-lettered signup's record (its email, fields and
+    /// context) is kept: `SIGNUP_FINISHED_TTL`.
+    pub finished_ttl: Duration,
 }
 
 impl FormsRetry {
-    /// Processes at most one due retry.
+    /// Claims as many due retries as there are permits free, and retries them.
     pub async fn process_next(&self) -> Result<RetryOutcome, StoreError> {
         let store = &self.intake.store;
         let queue = store.forms_retry_queue();
-        let Some(signup_id) = queue
-            .claim(self.intake.settings.forms_retry_lease, 1)
-            .await?
-            .into_iter()
-            .next()
-        else {
-            return Ok(RetryOutcome::Idle {
-                next_due: queue.next_due_in().await?,
-            });
-        };
-        let record = match store.signups().load(&signup_id).await {
-            Ok(Some(record)) if record.status.awaits_forms() => record,
-            Ok(_) | Err(StoreError::Unexpected(_)) => {
-                queue.remove(&signup_id).await?;
-                return Ok(RetryOutcome::Vanished);
-            }
-            Err(error) => return Err(error),
-        };
-        let outcome = self.retry(record).await?;
-        if outcome != RetryOutcome::Rescheduled {
-            queue.remove(&signup_id).await?;
+        match queue.next_due_in().await? {
+            Some(wait) if wait.is_zero() => {}
+            next_due => return Ok(RetryOutcome::Idle { next_due }),
         }
-        crate::signup::telemetry::retried(outcome_label(&outcome));
-        Ok(outcome)
+        let spacing = permit_spacing(self.intake.settings.forms_quota);
+        let free = self.permits_free().await?.min(MOST_PER_STEP);
+        if free == 0 {
+            return Ok(RetryOutcome::Idle {
+                next_due: Some(spacing),
+            });
+        }
+        let claimed = queue
+            .claim(self.intake.settings.forms_retry_lease, free as usize)
+            .await?;
+        if claimed.is_empty() {
+            // Another worker took them first (or the clocks disagree).
+            let next = queue.next_due_in().await?;
+            return Ok(RetryOutcome::Idle {
+                next_due: next.map(|due| due.max(spacing)),
+            });
+        }
+        let records = store.signups().load_many(&claimed).await?;
+        let done = join_all(
+            claimed
+                .iter()
+                .zip(records)
+                .zip(0_u32..)
+                .map(|((id, record), position)| self.retry_one(id, record, position, spacing)),
+        )
+        .await;
+        let mut report = RetryReport::default();
+        for outcome in done {
+            let label = outcome?;
+            crate::signup::telemetry::retried(label);
+            match label {
+                "submitted" => report.submitted += 1,
+                "rescheduled" => report.rescheduled += 1,
+                "deferred" => report.deferred += 1,
+                "superseded" => report.superseded += 1,
+                _ => report.dead_lettered += 1,
+            }
+        }
+        Ok(RetryOutcome::Batch(report))
     }
 
-    async fn retry(&self, mut record: SignupRecord) -> Result<RetryOutcome, StoreError> {
+    /// Permits free now for a submission: of the Forms limit, and of the API
+    /// quota too when submissions are authenticated.
+    async fn permits_free(&self) -> Result<u32, StoreError> {
+        let intake = &self.intake;
+        let limits = intake.store.rate_limits();
+        let forms = limits
+            .permits_free(Limiter::Forms, intake.settings.forms_quota)
+            .await?;
+        if !intake.target.authenticated || forms == 0 {
+            return Ok(forms);
+        }
+        let api = limits.permits_free(Limiter::Api, intake.api_quota).await?;
+        Ok(forms.min(api))
+    }
+
+    /// Retries one claimed signup; its outcome's label.
+    async fn retry_one(
+        &self,
+        signup_id: &str,
+        record: Option<SignupRecord>,
+        position: u32,
+        spacing: Duration,
+    ) -> Result<&'static str, StoreError> {
+        let store = &self.intake.store;
+        let queue = store.forms_retry_queue();
+        let label = match record {
+            None => {
+                self.record_gone(signup_id).await?;
+                "dead_lettered"
+            }
+            Some(record) if !record.status.awaits_forms() => "superseded",
+            Some(record) => self.retry(record, position, spacing).await?,
+        };
+        if !matches!(label, "rescheduled" | "deferred") {
+            queue.remove(signup_id).await?;
+        }
+        Ok(label)
+    }
+
+    /// One attempt; reschedules the signup itself when it stays queued.
+    async fn retry(
+        &self,
+        mut record: SignupRecord,
+        position: u32,
+        spacing: Duration,
+    ) -> Result<&'static str, StoreError> {
         let intake = &self.intake;
         let store = &intake.store;
         Ok(match intake.attempt(&record).await? {
@@ -75,64 +204,99 @@ impl FormsRetry {
                 crate::signup::telemetry::submitted("retry");
                 record.attempts += 1;
                 intake.mark_submitted(record).await?;
-                RetryOutcome::Submitted
+                "submitted"
             }
-            Attempt::Rejected { errors, .. } => {
+            Attempt::Rejected {
+                errors,
+                correlation_id,
+                ..
+            } => {
                 crate::signup::telemetry::rejected(&errors);
                 let types: Vec<&str> = errors.iter().map(|e| e.error_type.as_str()).collect();
-                self.dead_letter(
-                    record,
-                    &format!("rejected by HubSpot: {}", types.join(", ")),
-                )
-                .await?;
-                RetryOutcome::Rejected
+                let reason = format!("rejected by HubSpot: {}", types.join(", "));
+                self.dead_letter(record, &reason, correlation_id).await?;
+                "rejected"
             }
-            Attempt::Later { wait, reason } => {
-                if reason != "local_rate_limit" {
-                    record.attempts += 1;
-                }
+            Attempt::Later {
+                wait,
+                reason,
+                correlation_id,
+            } => {
                 let age = Duration::from_millis(now_ms().saturating_sub(record.submitted_at));
-                if age > intake.settings.forms_retry_horizon {
-                    self.dead_letter(
-                        record,
-                        &format!("retry horizon passed; last error: {reason}"),
-                    )
-                    .await?;
-                    RetryOutcome::DeadLettered
-                } else {
-                    record.status = SignupStatus::Queued;
-                    record.last_error = Some(reason);
-                    store
-                        .signups()
-                        .save(&record, intake.settings.pending_ttl)
-                        .await?;
-                    store
-                        .forms_retry_queue()
-                        .schedule(&record.signup_id, wait)
-                        .await?;
-                    RetryOutcome::Rescheduled
+                let local = reason == LOCAL_RATE_LIMIT;
+                let horizon = intake.settings.forms_retry_horizon;
+                match plan_later(age, horizon, local, wait, position, spacing) {
+                    Later::GiveUp => {
+                        let why = format!("retry horizon passed; last error: {reason}");
+                        self.dead_letter(record, &why, correlation_id).await?;
+                        "dead_lettered"
+                    }
+                    Later::Defer(delay) => {
+                        store
+                            .forms_retry_queue()
+                            .defer(&record.signup_id, delay)
+                            .await?;
+                        "deferred"
+                    }
+                    Later::Retry(delay) => {
+                        record.attempts += 1;
+                        record.status = SignupStatus::Queued;
+                        record.last_error = Some(reason);
+                        store
+                            .signups()
+                            .save(&record, intake.settings.pending_ttl)
+                            .await?;
+                        store
+                            .forms_retry_queue()
+                            .defer(&record.signup_id, delay)
+                            .await?;
+                        "rescheduled"
+                    }
                 }
             }
         })
     }
 
-    async fn dead_letter(&self, mut record: SignupRecord, reason: &str) -> Result<(), StoreError> {
+    /// A queued signup whose record expired or cannot be read: a dead letter
+    /// (nothing is left to submit), and it leaves the open signups.
+    async fn record_gone(&self, signup_id: &str) -> Result<(), StoreError> {
         let store = &self.intake.store;
+        let reason = "signup record expired or unreadable";
         store
             .dead_letters()
             .append(&DeadLetter::new(
                 DeadLetterSource::Forms {
-                    signup_id: record.signup_id.clone(),
+                    signup_id: signup_id.to_owned(),
                 },
                 reason,
             ))
             .await?;
+        store.signups().forget(signup_id).await?;
+        crate::worker::dead_letter_counted(crate::store::source_label::FORMS);
+        tracing::warn!(signup_id, reason, "signup dead-lettered");
+        Ok(())
+    }
+
+    /// Gives up on a signup: a dead letter with the reason (and HubSpot's
+    /// correlationId), and its record kept `SIGNUP_FINISHED_TTL` for a replay.
+    async fn dead_letter(
+        &self,
+        mut record: SignupRecord,
+        reason: &str,
+        correlation_id: Option<String>,
+    ) -> Result<(), StoreError> {
+        let store = &self.intake.store;
+        let letter = DeadLetter::new(
+            DeadLetterSource::Forms {
+                signup_id: record.signup_id.clone(),
+            },
+            reason,
+        )
+        .with_correlation_id(correlation_id);
+        store.dead_letters().append(&letter).await?;
         record.status = SignupStatus::DeadLettered;
         record.last_error = Some(reason.to_owned());
-        store
-            .signups()
-            .retire(&record, self.intake.settings.pending_ttl)
-            .await?;
+        store.signups().retire(&record, self.finished_ttl).await?;
         crate::worker::dead_letter_counted(crate::store::source_label::FORMS);
         tracing::warn!(signup_id = %record.signup_id, reason, "signup dead-lettered");
         Ok(())
@@ -147,18 +311,44 @@ impl crate::worker::Step for RetryOutcome {
     fn idle_wait(&self) -> Option<Duration> {
         match self {
             Self::Idle { next_due } => *next_due,
-            _ => None,
+            Self::Batch(_) => None,
         }
     }
 }
 
-fn outcome_label(outcome: &RetryOutcome) -> &'static str {
-    match outcome {
-        RetryOutcome::Idle { .. } => "idle",
-        RetryOutcome::Submitted => "submitted",
-        RetryOutcome::Rescheduled => "rescheduled",
-        RetryOutcome::Rejected => "rejected",
-        RetryOutcome::DeadLettered => "dead_lettered",
-        RetryOutcome::Vanished => "vanished",
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: Duration = Duration::from_secs(1);
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn a_later_answer_is_deferred_retried_or_given_up() {
+        let horizon = 100 * S;
+        let spacing = 200 * MS;
+        // (age, local, wait, position) -> plan
+        let table = [
+            ((10 * S, true, 50 * MS, 0), Later::Defer(50 * MS)),
+            ((10 * S, true, 50 * MS, 3), Later::Defer(650 * MS)),
+            ((10 * S, false, 2 * S, 3), Later::Retry(2 * S)),
+            ((101 * S, true, 50 * MS, 0), Later::GiveUp),
+            ((101 * S, false, 2 * S, 0), Later::GiveUp),
+            ((100 * S, false, 2 * S, 0), Later::Retry(2 * S)),
+        ];
+        for ((age, local, wait, position), plan) in table {
+            assert_eq!(
+                plan_later(age, horizon, local, wait, position, spacing),
+                plan,
+                "age {age:?}, local {local}, position {position}"
+            );
+        }
+    }
+
+    #[test]
+    fn retries_are_spaced_one_permit_apart() {
+        let quota = |raw| Quota::parse(raw).expect("quota");
+        assert_eq!(permit_spacing(quota("50/10s")), 200 * MS);
+        assert_eq!(permit_spacing(quota("1000/10ms")), MS);
     }
 }

@@ -30,7 +30,7 @@ use crate::store::RedisStore;
 
 pub use check::{BatchReport, CheckOutcome, SignupChecker};
 pub use consumer::{CONSUMER_GROUP, ConsumeOutcome, EventConsumer};
-pub use forms_retry::{FormsRetry, RetryOutcome};
+pub use forms_retry::{FormsRetry, RetryOutcome, RetryReport};
 pub use gauges::GaugeReporter;
 pub use pacing::{LAUNCH_STATUS_INTERVAL, LAUNCH_STATUS_LIMIT};
 pub use run_loop::{Step, run_steps, run_steps_waiting, run_steps_woken};
