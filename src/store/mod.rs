@@ -1,5 +1,6 @@
 //! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
 
+mod address_ceiling;
 mod connection;
 mod dead_letters;
 mod delay;
@@ -25,6 +26,7 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use crate::config::Quota;
+pub use address_ceiling::{ADDRESS_CEILING_WINDOW, AddressCeiling};
 pub use connection::RedisConnection;
 pub use dead_letters::{DeadLetter, DeadLetterSource, DeadLetters, source_label};
 pub use delay::DelayQueue;
@@ -112,6 +114,11 @@ impl RedisStore {
     /// The rate limiters shared by every replica.
     pub fn rate_limits(&self) -> RateLimits<'_> {
         RateLimits { store: self }
+    }
+
+    /// The ceiling of signups per email address and day.
+    pub fn address_ceiling(&self) -> AddressCeiling<'_> {
+        AddressCeiling { store: self }
     }
 
     /// The delay queue of signups waiting for a Forms retry.

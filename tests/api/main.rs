@@ -30,6 +30,7 @@ mod redis_auth;
 mod redis_tls;
 mod settings_relations;
 mod shutdown;
+mod signup_ceiling;
 mod signup_data;
 mod signups;
 mod slow_clients;
