@@ -10,6 +10,7 @@ mod idempotency;
 mod key_scan;
 pub mod keys;
 mod lock;
+mod partition_counts;
 mod queue_wait;
 mod rate_limit;
 mod readiness;

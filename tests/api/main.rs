@@ -23,6 +23,7 @@ mod hubspot_wire;
 mod idempotency_lease;
 mod metrics_bounds;
 mod ops;
+mod partition_registrations;
 mod preflight_contact;
 mod project_app;
 mod rate_limiter;
