@@ -91,6 +91,7 @@ async fn process(
     state: &SignupState,
     signup: super::request::ValidSignup,
 ) -> Result<StoredResponse, SignupError> {
+    super::ceiling::admit(&state.intake, &signup.email).await?;
     let (status, body) = match state.intake.accept(signup).await {
         Ok(Accepted::Submitted { signup_id }) => {
             signup_metrics::accepted("submitted");

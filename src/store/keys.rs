@@ -185,6 +185,14 @@ impl Keys {
         format!("{}idempotency:{key_digest}", self.prefix)
     }
 
+    /// The signups of one email address in the last 24 hours (sorted set:
+    /// one entry per accepted signup by time, ms, Redis clock; TTL 24 h; the
+    /// key carries the address's fingerprint, never the address itself): the
+    /// `SIGNUP_EMAILS_PER_ADDRESS_PER_DAY` ceiling.
+    pub fn signups_of_address(&self, fingerprint: &str) -> String {
+        format!("{}address-signups:{fingerprint}", self.prefix)
+    }
+
     /// Sliding-window log of one rate limiter (sorted set).
     pub fn rate_limit(&self, name: &str) -> String {
         format!("{}ratelimit:{name}", self.prefix)

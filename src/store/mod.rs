@@ -1,5 +1,6 @@
 //! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
 
+mod address_ceiling;
 mod connection;
 mod dead_letters;
 mod delay;
@@ -9,6 +10,7 @@ mod idempotency;
 mod key_scan;
 pub mod keys;
 mod lock;
+mod partition_counts;
 mod queue_wait;
 mod rate_limit;
 mod readiness;
@@ -26,6 +28,7 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use crate::config::Quota;
+pub use address_ceiling::{ADDRESS_CEILING_WINDOW, AddressCeiling};
 pub use connection::RedisConnection;
 pub use dead_letters::{DeadLetter, DeadLetterPage, DeadLetterSource, DeadLetters, source_label};
 pub use delay::DelayQueue;
@@ -114,6 +117,11 @@ impl RedisStore {
     /// The rate limiters shared by every replica.
     pub fn rate_limits(&self) -> RateLimits<'_> {
         RateLimits { store: self }
+    }
+
+    /// The ceiling of signups per email address and day.
+    pub fn address_ceiling(&self) -> AddressCeiling<'_> {
+        AddressCeiling { store: self }
     }
 
     /// The delay queue of signups waiting for a Forms retry.
