@@ -22,6 +22,7 @@ mod idempotency_lease;
 mod metrics_bounds;
 mod metrics_zero;
 mod ops;
+mod ops_status;
 mod preflight_contact;
 mod project_app;
 mod rate_limiter;
