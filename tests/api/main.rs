@@ -42,6 +42,7 @@ mod webhook_replay;
 mod worker_batches;
 mod worker_driven;
 mod worker_flow;
+mod worker_gauges;
 mod worker_launch;
 mod worker_pacing;
 mod worker_resilience;
