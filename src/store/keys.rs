@@ -210,6 +210,19 @@ impl Keys {
         format!("{}sweep:cursor", self.prefix)
     }
 
+    /// One `serve` process's heartbeat (string: JSON with its role,
+    /// version and start time; TTL 30 s, renewed every 10 s).
+    pub fn heartbeat(&self, process_id: &str) -> String {
+        format!("{}{{processes}}:process:{process_id}", self.prefix)
+    }
+
+    /// The processes that kept a heartbeat (sorted set: process id by its
+    /// last beat, ms; members older than an hour are trimmed): how `status`
+    /// finds the heartbeat keys without scanning.
+    pub fn heartbeats(&self) -> String {
+        format!("{}{{processes}}:index", self.prefix)
+    }
+
     /// Work that failed for good, with its reason (stream).
     pub fn dead_letters(&self) -> String {
         format!("{}dead-letters", self.prefix)

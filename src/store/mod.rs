@@ -6,6 +6,7 @@ mod dead_letters;
 mod delay;
 mod event_partitions;
 mod events;
+mod heartbeats;
 mod idempotency;
 mod key_scan;
 pub mod keys;
@@ -18,6 +19,7 @@ mod server_settings;
 mod signup_checks;
 mod signup_scripts;
 mod signups;
+mod status_reads;
 mod stream;
 mod stream_entry;
 mod stream_group;
@@ -33,6 +35,7 @@ pub use connection::RedisConnection;
 pub use dead_letters::{DeadLetter, DeadLetterPage, DeadLetterSource, DeadLetters, source_label};
 pub use delay::DelayQueue;
 pub use events::RecordOutcome;
+pub use heartbeats::{Heartbeat, Heartbeats};
 pub use idempotency::{Idempotency, IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
 pub use lock::Lock;
@@ -42,6 +45,7 @@ pub use readiness::Readiness;
 pub use server_settings::{ServerSettings, SettingWarning};
 pub use signup_checks::{CheckEnd, Checks, DueBacklog, Finish};
 pub use signups::Signups;
+pub use status_reads::{KeySample, PartitionDepth, StatusReads};
 pub use stream_entry::{RecordedEvent, StreamEntry, entry_field};
 pub use stream_group::HANDOFF_CONSUMER;
 pub use stream_wait::StreamWaiter;
@@ -157,6 +161,16 @@ impl RedisStore {
     /// Whether Redis answers and can serve the reactor.
     pub fn readiness(&self) -> Readiness<'_> {
         Readiness { store: self }
+    }
+
+    /// The heartbeats of `serve` processes.
+    pub fn heartbeats(&self) -> Heartbeats<'_> {
+        Heartbeats { store: self }
+    }
+
+    /// Read-only queries for `status`.
+    pub fn status_reads(&self) -> StatusReads<'_> {
+        StatusReads { store: self }
     }
 
     /// The Redis server's eviction and persistence settings.

@@ -191,6 +191,7 @@ pub const FIXED_LABELS: &[LabelValues] = &[
             "retry_forms",
             "sweep",
             "gauges",
+            "heartbeat",
         ],
     ),
 ];
