@@ -135,6 +135,17 @@ impl Config {
                 "must be at least 4 times HUBSPOT_HTTP_TIMEOUT (a check makes up to 4 calls in a row)",
             ));
         }
+        let request =
+            self.hubspot.http_timeout + self.redis.command_timeout * REDIS_ROUND_TRIPS_PER_SIGNUP;
+        if self.signup.idempotency_lease < request {
+            return Err(ConfigError::invalid(
+                "IDEMPOTENCY_LEASE",
+                &format!(
+                    "must be at least HUBSPOT_HTTP_TIMEOUT + {REDIS_ROUND_TRIPS_PER_SIGNUP} × REDIS_COMMAND_TIMEOUT \
+                     ({request:?}: a signup request's worst case, its Forms call and its Redis round trips up to its stored answer)"
+                ),
+            ));
+        }
         let horizons = self.signup.forms_retry_horizon + self.worker.contact_wait_horizon;
         if self.signup.pending_ttl
             <= horizons + self.worker.sweep_after + self.worker.sweep_interval
@@ -151,6 +162,15 @@ impl Config {
 /// HubSpot calls a check can make one after another under one lease: the
 /// batch read, the confirmation, the send and its status.
 pub const CALLS_PER_LEASE: u32 = 4;
+
+/// Redis round trips of a signup request, one after another, from its
+/// `Idempotency-Key` claim to its stored answer, beside its one Forms call:
+/// the claim, the record, the Forms permit and the API permit (or the Forms
+/// permit given back), the two permits stamped again after the call, the
+/// acceptance, and the answer kept for the key. A request is accepted only
+/// while its key is held, with time left to store its answer; one that is
+/// not is answered 503.
+pub const REDIS_ROUND_TRIPS_PER_SIGNUP: u32 = 8;
 
 impl Config {
     /// How the HubSpot client connects: the one place its settings are assembled.
@@ -267,13 +287,6 @@ impl SignupSettings {
         })?;
         let idempotency_ttl = positive_duration("IDEMPOTENCY_TTL", &args.idempotency_ttl)?;
         let idempotency_lease = positive_duration("IDEMPOTENCY_LEASE", &args.idempotency_lease)?;
-        let http_timeout = positive_duration("HUBSPOT_HTTP_TIMEOUT", &args.hubspot_http_timeout)?;
-        if idempotency_lease <= http_timeout {
-            return Err(ConfigError::invalid(
-                "IDEMPOTENCY_LEASE",
-                "must exceed HUBSPOT_HTTP_TIMEOUT (a signup waits for one Forms call)",
-            ));
-        }
         if idempotency_lease > idempotency_ttl {
             return Err(ConfigError::invalid(
                 "IDEMPOTENCY_LEASE",

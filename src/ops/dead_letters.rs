@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::{connect, format_ms_str};
 use crate::clock::now_ms;
 use crate::config::RedisArgs;
-use crate::domain::SignupStatus;
+use crate::domain::{NEVER_ACCEPTED, SignupStatus};
 use crate::store::{DeadLetter, DeadLetterSource, RedisStore, StoreError};
 
 /// Dead letters read at a time by `replay --all`.
@@ -157,6 +157,20 @@ pub fn describe(letter: &DeadLetter) -> String {
     )
 }
 
+/// Why a dead letter must not be put back to work, if it must not: a signup
+/// whose request was never answered 202 is never submitted (the app's retry
+/// is the signup that counts).
+pub fn not_replayable(letter: &DeadLetter) -> Option<String> {
+    match &letter.source {
+        DeadLetterSource::Forms { signup_id } if letter.reason.starts_with(NEVER_ACCEPTED) => {
+            Some(format!(
+                "signup {signup_id} was never accepted (its request was not answered 202) and is never submitted"
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// What a replay did with one dead letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Replayed {
@@ -177,12 +191,16 @@ impl std::fmt::Display for Replayed {
 
 /// Puts one dead letter back to work, then removes it; says what it did. A
 /// signup is replayed only while it is dead-lettered (a sent or reopened
-/// signup is never opened again); one whose record expired cannot be.
+/// signup is never opened again); one whose record expired, or that is
+/// [`not_replayable`], cannot be.
 pub async fn replay(
     store: &RedisStore,
     letter: &DeadLetter,
     pending_ttl: Duration,
 ) -> anyhow::Result<Replayed> {
+    if let Some(why) = not_replayable(letter) {
+        return Ok(Replayed::Skipped(why));
+    }
     let done = match &letter.source {
         DeadLetterSource::Event { fields, .. } => {
             let entry = store.dead_letters().re_record_event(fields).await?;

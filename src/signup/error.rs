@@ -33,6 +33,10 @@ pub enum SignupError {
     /// The address reached `SIGNUP_EMAILS_PER_ADDRESS_PER_DAY`.
     #[error("too many signups for this email address in 24 hours")]
     TooManySignups { retry_after: Duration },
+    /// The signup's acceptance could not be written in time: nothing of this
+    /// request will be submitted; the app retries.
+    #[error("signups are temporarily unavailable")]
+    NotAccepted,
 }
 
 impl std::fmt::Debug for SignupError {
@@ -52,7 +56,7 @@ impl ResponseError for SignupError {
             }
             Self::Invalid(_) | Self::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Self::InProgress => StatusCode::CONFLICT,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::NotAccepted => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManySignups { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }

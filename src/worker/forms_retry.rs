@@ -21,7 +21,7 @@ use crate::config::Quota;
 use crate::domain::{SignupRecord, SignupStatus};
 use crate::signup::SignupIntake;
 use crate::signup::intake::{Attempt, LOCAL_RATE_LIMIT};
-use crate::store::{DeadLetter, DeadLetterSource, Limiter, StoreError};
+use crate::store::{DeadLetter, DeadLetterSource, Guard, Limiter, StoreError};
 
 /// Most signups claimed (and submitted at once) by one step.
 const MOST_PER_STEP: u32 = 100;
@@ -181,7 +181,9 @@ impl FormsRetry {
                 self.record_gone(signup_id).await?;
                 "dead_lettered"
             }
-            Some(record) if !record.status.awaits_forms() => "superseded",
+            // Only an accepted signup (`queued`) is ever submitted; a
+            // `submitting` record's request was not answered 202.
+            Some(record) if record.status != SignupStatus::Queued => "superseded",
             Some(record) => self.retry(record, position, spacing).await?,
         };
         if !matches!(label, "rescheduled" | "deferred") {
@@ -244,7 +246,11 @@ impl FormsRetry {
                         record.last_error = Some(reason);
                         store
                             .signups()
-                            .save(&record, intake.settings.pending_ttl)
+                            .save_if(
+                                &record,
+                                Guard::status(SignupStatus::Queued),
+                                intake.settings.pending_ttl,
+                            )
                             .await?;
                         store
                             .forms_retry_queue()
@@ -293,10 +299,19 @@ impl FormsRetry {
             reason,
         )
         .with_correlation_id(correlation_id);
-        store.dead_letters().append(&letter).await?;
         record.status = SignupStatus::DeadLettered;
         record.last_error = Some(reason.to_owned());
-        store.signups().retire(&record, self.finished_ttl).await?;
+        // The letter only once this worker's write retired the signup: a
+        // signup another writer moved on meanwhile gets no letter.
+        if !store
+            .signups()
+            .retire(&record, SignupStatus::Queued, self.finished_ttl)
+            .await?
+            .stored()
+        {
+            return Ok(());
+        }
+        store.dead_letters().append(&letter).await?;
         crate::worker::dead_letter_counted(crate::store::source_label::FORMS);
         tracing::warn!(signup_id = %record.signup_id, reason, "signup dead-lettered");
         Ok(())

@@ -61,6 +61,9 @@ pub struct WorkerContext {
     pub name: String,
     /// TTL of an open signup's record (`SIGNUP_PENDING_TTL`).
     pub pending_ttl: Duration,
+    /// `IDEMPOTENCY_LEASE`: a signup whose request has not been accepted by
+    /// then never will be (the sweep retires it).
+    pub accept_lease: Duration,
     /// Wakes this process's idle checkers when a token comes on the wake
     /// list (a signup became due: an event woke it, its Forms call went
     /// through; in this process or another).
@@ -75,6 +78,7 @@ impl WorkerContext {
         settings: WorkerSettings,
         verification: Verification,
         pending_ttl: Duration,
+        accept_lease: Duration,
     ) -> Arc<Self> {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "reactor".to_owned());
         let name = format!(
@@ -89,6 +93,7 @@ impl WorkerContext {
             verification,
             name,
             pending_ttl,
+            accept_lease,
             wake: Arc::new(Notify::new()),
         })
     }
@@ -110,6 +115,7 @@ impl WorkerContext {
             config.worker.clone(),
             verification,
             config.signup.pending_ttl,
+            config.signup.idempotency_lease,
         )
     }
 

@@ -66,12 +66,7 @@ impl SignupChecker {
             return Ok(deferred(record, wait, "send_rate_limited"));
         }
         let verification = &ctx.verification;
-        let send_id = SendId::verification(
-            verification.portal_id,
-            contact,
-            verification.email_id,
-            &record.signup_id,
-        );
+        let send_id = SendId::of_record(&record);
         let send = SingleSend {
             email_id: verification.email_id,
             to: record.email.clone(),

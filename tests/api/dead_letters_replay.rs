@@ -53,8 +53,14 @@ async fn ended_signup(
         signup_reactor::clock::now_ms(),
     );
     store.signups().create(&record, TTL).await.expect("create");
+    let created = record.status;
     record.status = status;
-    store.signups().retire(&record, TTL).await.expect("retire");
+    let retired = store
+        .signups()
+        .retire(&record, created, TTL)
+        .await
+        .expect("retire");
+    assert!(retired.stored(), "the signup was parked");
     let signup_id = record.signup_id.clone();
     let source = if forms {
         DeadLetterSource::Forms { signup_id }

@@ -74,8 +74,8 @@ async fn signups_that_fell_out_of_their_queue_are_queued_again() {
     let old = SWEEP_AFTER * 2;
     // Submitted, but out of the check queue (as after a lost write).
     let lost_check = open_signup(&store, "lost@example.com", SignupStatus::Submitted, old).await;
-    // Its Forms call never finished, and it is on no Forms queue.
-    let lost_forms = open_signup(&store, "forms@example.com", SignupStatus::Submitting, old).await;
+    // Accepted for a Forms retry, and on no Forms queue (as after a lost write).
+    let lost_forms = open_signup(&store, "forms@example.com", SignupStatus::Queued, old).await;
     // Submitted and queued for its check: nothing to do.
     let queued = open_signup(&store, "queued@example.com", SignupStatus::Submitted, old).await;
     assert!(
@@ -112,6 +112,7 @@ async fn signups_that_fell_out_of_their_queue_are_queued_again() {
             examined: 3,
             rescheduled: vec![lost_check.signup_id.clone()],
             requeued: 1,
+            never_accepted: 0,
             dead_lettered: 0,
         }
     );
