@@ -20,7 +20,7 @@ pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
 pub use quota::Quota;
 pub use redis::{ClusterMode, RedisSettings, redacted_url};
-pub use relations::{REDIS_CALLS_PER_CHECK, REDIS_CALLS_PER_FORMS_ATTEMPT};
+pub use relations::{REDIS_CALLS_PER_CHECK, REDIS_CALLS_PER_FORMS_ATTEMPT, REDIS_CALLS_PER_SIGNUP};
 pub use worker::{FormConfirmation, MAX_CHECK_BATCH, WorkerSettings};
 
 use crate::domain::PortalId;
@@ -135,17 +135,6 @@ impl Config {
                 "must be at least 4 times HUBSPOT_HTTP_TIMEOUT (a check makes up to 4 calls in a row)",
             ));
         }
-        let request =
-            self.hubspot.http_timeout + self.redis.command_timeout * REDIS_ROUND_TRIPS_PER_SIGNUP;
-        if self.signup.idempotency_lease < request {
-            return Err(ConfigError::invalid(
-                "IDEMPOTENCY_LEASE",
-                &format!(
-                    "must be at least HUBSPOT_HTTP_TIMEOUT + {REDIS_ROUND_TRIPS_PER_SIGNUP} × REDIS_COMMAND_TIMEOUT \
-                     ({request:?}: a signup request's worst case, its Forms call and its Redis round trips up to its stored answer)"
-                ),
-            ));
-        }
         let horizons = self.signup.forms_retry_horizon + self.worker.contact_wait_horizon;
         if self.signup.pending_ttl
             <= horizons + self.worker.sweep_after + self.worker.sweep_interval
@@ -162,15 +151,6 @@ impl Config {
 /// HubSpot calls a check can make one after another under one lease: the
 /// batch read, the confirmation, the send and its status.
 pub const CALLS_PER_LEASE: u32 = 4;
-
-/// Redis round trips of a signup request, one after another, from its
-/// `Idempotency-Key` claim to its stored answer, beside its one Forms call:
-/// the claim, the record, the Forms permit and the API permit (or the Forms
-/// permit given back), the two permits stamped again after the call, the
-/// acceptance, and the answer kept for the key. A request is accepted only
-/// while its key is held, with time left to store its answer; one that is
-/// not is answered 503.
-pub const REDIS_ROUND_TRIPS_PER_SIGNUP: u32 = 8;
 
 impl Config {
     /// How the HubSpot client connects: the one place its settings are assembled.

@@ -21,6 +21,15 @@ pub const REDIS_CALLS_PER_FORMS_ATTEMPT: u32 = 8;
 /// HubSpot calls, the launch's status marker and the contact's cooldown.
 pub const REDIS_CALLS_PER_CHECK: u32 = 10;
 
+/// Redis round trips a signup request makes in a row, each bounded by
+/// `REDIS_COMMAND_TIMEOUT`, from its `Idempotency-Key` claim to its stored
+/// answer, beside its one Forms call: the claim, the record, the Forms and
+/// API permits (or the give-back of one), their re-stamps after the call, the
+/// acceptance, and the answer kept for the key. A request is accepted only
+/// while its key is held, with time left to store its answer; one that is
+/// not is answered 503.
+pub const REDIS_CALLS_PER_SIGNUP: u32 = 8;
+
 /// The longest one Forms attempt can take: its call at `HUBSPOT_HTTP_TIMEOUT`
 /// and its Redis calls at `REDIS_COMMAND_TIMEOUT` each. It is the Forms
 /// retry lease: a claimed retry stays invisible to other workers this long.
@@ -32,7 +41,8 @@ pub(super) fn forms_attempt_limit(args: &SettingsArgs) -> Result<Duration, Confi
 
 impl Config {
     /// The settings' relations: `CHECK_LEASE` covers a batch's HubSpot and
-    /// Redis calls; `SWEEP_AFTER` exceeds the longest Forms attempt (the
+    /// Redis calls; `IDEMPOTENCY_LEASE` covers a signup request's Forms call
+    /// and Redis calls; `SWEEP_AFTER` exceeds the longest Forms attempt (the
     /// Forms retry lease), so the sweep never requeues a submission in flight.
     pub fn check_relations(&self) -> Result<(), ConfigError> {
         let http = self.hubspot.http_timeout;
@@ -51,6 +61,23 @@ impl Config {
                     shown(http),
                     shown(redis),
                     shown(check_work)
+                ),
+            });
+        }
+        let lease = self.signup.idempotency_lease;
+        let request = http + redis * REDIS_CALLS_PER_SIGNUP;
+        if lease < request {
+            return Err(ConfigError::Invalid {
+                var: "IDEMPOTENCY_LEASE",
+                reason: format!(
+                    "{} is shorter than a signup request's worst case: \
+                     HUBSPOT_HTTP_TIMEOUT ({}) + {REDIS_CALLS_PER_SIGNUP} × \
+                     REDIS_COMMAND_TIMEOUT ({}) = {}; raise IDEMPOTENCY_LEASE or lower \
+                     HUBSPOT_HTTP_TIMEOUT / REDIS_COMMAND_TIMEOUT",
+                    shown(lease),
+                    shown(http),
+                    shown(redis),
+                    shown(request)
                 ),
             });
         }
@@ -133,6 +160,15 @@ mod tests {
                 &[("REDIS_COMMAND_TIMEOUT", "3s")],
                 "CHECK_LEASE",
                 &["REDIS_COMMAND_TIMEOUT (3s)", "1m 10s"],
+            ),
+            (
+                &[("IDEMPOTENCY_LEASE", "25s")],
+                "IDEMPOTENCY_LEASE",
+                &[
+                    "25s is shorter",
+                    "HUBSPOT_HTTP_TIMEOUT (10s)",
+                    "8 × REDIS_COMMAND_TIMEOUT (2s) = 26s",
+                ],
             ),
             (
                 &[("SWEEP_AFTER", "20s")],

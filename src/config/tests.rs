@@ -165,15 +165,15 @@ fn errors_name_the_variable() {
             Box::new(|a| a.log_format = "xml".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT (26s",
+            "IDEMPOTENCY_LEASE is invalid: 10s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (10s) + 8 × REDIS_COMMAND_TIMEOUT (2s) = 26s",
             Box::new(|a| a.idempotency_lease = "10s".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT (26s",
+            "IDEMPOTENCY_LEASE is invalid: 25s 999ms is shorter than a signup request's worst case",
             Box::new(|a| a.idempotency_lease = "25999ms".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT (37s",
+            "IDEMPOTENCY_LEASE is invalid: 30s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (5s) + 8 × REDIS_COMMAND_TIMEOUT (4s) = 37s",
             Box::new(|a| {
                 a.hubspot_http_timeout = "5s".into();
                 a.redis.redis_command_timeout = "4s".into();

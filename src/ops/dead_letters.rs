@@ -157,20 +157,6 @@ pub fn describe(letter: &DeadLetter) -> String {
     )
 }
 
-/// Why a dead letter must not be put back to work, if it must not: a signup
-/// whose request was never answered 202 is never submitted (the app's retry
-/// is the signup that counts).
-pub fn not_replayable(letter: &DeadLetter) -> Option<String> {
-    match &letter.source {
-        DeadLetterSource::Forms { signup_id } if letter.reason.starts_with(NEVER_ACCEPTED) => {
-            Some(format!(
-                "signup {signup_id} was never accepted (its request was not answered 202) and is never submitted"
-            ))
-        }
-        _ => None,
-    }
-}
-
 /// What a replay did with one dead letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Replayed {
@@ -191,16 +177,13 @@ impl std::fmt::Display for Replayed {
 
 /// Puts one dead letter back to work, then removes it; says what it did. A
 /// signup is replayed only while it is dead-lettered (a sent or reopened
-/// signup is never opened again); one whose record expired, or that is
-/// [`not_replayable`], cannot be.
+/// signup is never opened again); one whose record expired cannot be, nor
+/// one never accepted (its request was answered 503).
 pub async fn replay(
     store: &RedisStore,
     letter: &DeadLetter,
     pending_ttl: Duration,
 ) -> anyhow::Result<Replayed> {
-    if let Some(why) = not_replayable(letter) {
-        return Ok(Replayed::Skipped(why));
-    }
     let done = match &letter.source {
         DeadLetterSource::Event { fields, .. } => {
             let entry = store.dead_letters().re_record_event(fields).await?;
@@ -224,6 +207,13 @@ pub async fn replay(
                 return Ok(Replayed::Skipped(format!(
                     "signup {id} is {}, not dead-lettered",
                     signup.status.as_str()
+                )));
+            }
+            // Its request was answered 503: the app's retry is the signup
+            // that counts, and this one is never submitted.
+            if signup.last_error.as_deref() == Some(NEVER_ACCEPTED) {
+                return Ok(Replayed::Skipped(format!(
+                    "signup {id} was never accepted (its request was not answered 202) and is never submitted"
                 )));
             }
             let to_forms = matches!(letter.source, DeadLetterSource::Forms { .. });

@@ -163,7 +163,7 @@ async fn serve_refuses_an_idempotency_lease_shorter_than_a_requests_worst_case()
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "IDEMPOTENCY_LEASE is invalid: must be at least HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT (26s"
+            "IDEMPOTENCY_LEASE is invalid: 20s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (10s) + 8 × REDIS_COMMAND_TIMEOUT (2s) = 26s"
         ),
         "{stderr}"
     );

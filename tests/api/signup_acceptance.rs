@@ -16,13 +16,15 @@ use crate::ops::reactor_command;
 use crate::support::app::TestApp;
 use crate::support::stack::{Stack, eventually, sent_per_recipient, signup_body};
 
-/// Sweeps every second; the shortest lease the start-up check lets
-/// `http_timeout` have with the tests' 500 ms Redis command timeout.
+/// The shortest lease and sweep age the start-up checks let `http_timeout`
+/// have with the tests' 500 ms Redis command timeout; sweeps every second.
 fn quick_sweep(config: &mut Config, http_timeout: Duration) {
-    config.worker.sweep_after = Duration::from_secs(1);
-    config.worker.sweep_interval = Duration::from_secs(1);
+    let request = http_timeout + config.redis.command_timeout * 8;
     config.hubspot.http_timeout = http_timeout;
-    config.signup.idempotency_lease = http_timeout + config.redis.command_timeout * 8;
+    config.signup.idempotency_lease = request;
+    config.signup.forms_retry_lease = request;
+    config.worker.sweep_after = request + Duration::from_millis(100);
+    config.worker.sweep_interval = Duration::from_secs(1);
     // No per-address ceiling: its write comes before the record's, and these
     // tests hold the record's own write.
     config.signup.emails_per_address_per_day = 0;
