@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 
+use super::forms_retry_plan::{Later, Retried, RetryReport, permit_spacing, plan_later};
 use crate::clock::now_ms;
-use crate::config::Quota;
 use crate::domain::{SignupRecord, SignupStatus};
 use crate::signup::SignupIntake;
 use crate::signup::intake::{Attempt, LOCAL_RATE_LIMIT};
@@ -34,62 +34,6 @@ pub enum RetryOutcome {
     Idle { next_due: Option<Duration> },
     /// Claimed signups, one per free permit, and what became of them.
     Batch(RetryReport),
-}
-
-/// What became of the signups one step claimed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RetryReport {
-    /// The Forms API took them.
-    pub submitted: usize,
-    /// HubSpot failed or limited them: retried after their backoff.
-    pub rescheduled: usize,
-    /// The shared quota was used up after all: put back, record untouched.
-    pub deferred: usize,
-    /// Rejected, past the retry horizon, or their record was gone: dead letters.
-    pub dead_lettered: usize,
-    /// No longer waiting for their Forms call (submitted or ended elsewhere).
-    pub superseded: usize,
-}
-
-/// What a submission that cannot go through now comes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Later {
-    /// Past the retry horizon: a dead letter.
-    GiveUp,
-    /// Nothing reached HubSpot (the shared quota was used up): due again
-    /// after this long, with its record as it was and no wake-up.
-    Defer(Duration),
-    /// HubSpot failed or limited it: one more attempt counted, due again
-    /// after this long.
-    Retry(Duration),
-}
-
-/// Decides what becomes of a claimed signup whose attempt answered "later":
-/// `age` since its submission, `local` when only the shared quota stopped it,
-/// `wait` the attempt's own wait, `position` its place among the step's
-/// claims, `spacing` one permit's share of the quota's window (so signups put
-/// back together come due one permit apart, not all at once).
-pub fn plan_later(
-    age: Duration,
-    horizon: Duration,
-    local: bool,
-    wait: Duration,
-    position: u32,
-    spacing: Duration,
-) -> Later {
-    if age > horizon {
-        Later::GiveUp
-    } else if local {
-        Later::Defer(wait + spacing.saturating_mul(position))
-    } else {
-        Later::Retry(wait)
-    }
-}
-
-/// One permit's share of a quota's window: how far apart retries are spaced,
-/// and how long a step waits for a permit when none is free.
-pub fn permit_spacing(quota: Quota) -> Duration {
-    (quota.window / quota.max.max(1)).max(Duration::from_millis(1))
 }
 
 /// Drives the Forms retry queue.
@@ -138,15 +82,9 @@ impl FormsRetry {
         .await;
         let mut report = RetryReport::default();
         for outcome in done {
-            let label = outcome?;
-            crate::signup::telemetry::retried(label);
-            match label {
-                "submitted" => report.submitted += 1,
-                "rescheduled" => report.rescheduled += 1,
-                "deferred" => report.deferred += 1,
-                "superseded" => report.superseded += 1,
-                _ => report.dead_lettered += 1,
-            }
+            let retried = outcome?;
+            crate::signup::telemetry::retried(retried.label());
+            report.count(retried);
         }
         Ok(RetryOutcome::Batch(report))
     }
@@ -173,23 +111,23 @@ impl FormsRetry {
         record: Option<SignupRecord>,
         position: u32,
         spacing: Duration,
-    ) -> Result<&'static str, StoreError> {
+    ) -> Result<Retried, StoreError> {
         let store = &self.intake.store;
         let queue = store.forms_retry_queue();
-        let label = match record {
+        let retried = match record {
             None => {
                 self.record_gone(signup_id).await?;
-                "dead_lettered"
+                Retried::DeadLettered
             }
             // Only an accepted signup (`queued`) is ever submitted; a
             // `submitting` record's request was not answered 202.
-            Some(record) if record.status != SignupStatus::Queued => "superseded",
+            Some(record) if record.status != SignupStatus::Queued => Retried::Superseded,
             Some(record) => self.retry(record, position, spacing).await?,
         };
-        if !matches!(label, "rescheduled" | "deferred") {
+        if retried.leaves_the_queue() {
             queue.remove(signup_id).await?;
         }
-        Ok(label)
+        Ok(retried)
     }
 
     /// One attempt; reschedules the signup itself when it stays queued.
@@ -198,7 +136,7 @@ impl FormsRetry {
         mut record: SignupRecord,
         position: u32,
         spacing: Duration,
-    ) -> Result<&'static str, StoreError> {
+    ) -> Result<Retried, StoreError> {
         let intake = &self.intake;
         let store = &intake.store;
         Ok(match intake.attempt(&record).await? {
@@ -206,7 +144,7 @@ impl FormsRetry {
                 crate::signup::telemetry::submitted("retry");
                 record.attempts += 1;
                 intake.mark_submitted(record).await?;
-                "submitted"
+                Retried::Submitted
             }
             Attempt::Rejected {
                 errors,
@@ -217,7 +155,7 @@ impl FormsRetry {
                 let types: Vec<&str> = errors.iter().map(|e| e.error_type.as_str()).collect();
                 let reason = format!("rejected by HubSpot: {}", types.join(", "));
                 self.dead_letter(record, &reason, correlation_id).await?;
-                "rejected"
+                Retried::Rejected
             }
             Attempt::Later {
                 wait,
@@ -231,14 +169,14 @@ impl FormsRetry {
                     Later::GiveUp => {
                         let why = format!("retry horizon passed; last error: {reason}");
                         self.dead_letter(record, &why, correlation_id).await?;
-                        "dead_lettered"
+                        Retried::DeadLettered
                     }
                     Later::Defer(delay) => {
                         store
                             .forms_retry_queue()
                             .defer(&record.signup_id, delay)
                             .await?;
-                        "deferred"
+                        Retried::Deferred
                     }
                     Later::Retry(delay) => {
                         record.attempts += 1;
@@ -256,7 +194,7 @@ impl FormsRetry {
                             .forms_retry_queue()
                             .defer(&record.signup_id, delay)
                             .await?;
-                        "rescheduled"
+                        Retried::Rescheduled
                     }
                 }
             }
@@ -328,42 +266,5 @@ impl crate::worker::Step for RetryOutcome {
             Self::Idle { next_due } => *next_due,
             Self::Batch(_) => None,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const S: Duration = Duration::from_secs(1);
-    const MS: Duration = Duration::from_millis(1);
-
-    #[test]
-    fn a_later_answer_is_deferred_retried_or_given_up() {
-        let horizon = 100 * S;
-        let spacing = 200 * MS;
-        // (age, local, wait, position) -> plan
-        let table = [
-            ((10 * S, true, 50 * MS, 0), Later::Defer(50 * MS)),
-            ((10 * S, true, 50 * MS, 3), Later::Defer(650 * MS)),
-            ((10 * S, false, 2 * S, 3), Later::Retry(2 * S)),
-            ((101 * S, true, 50 * MS, 0), Later::GiveUp),
-            ((101 * S, false, 2 * S, 0), Later::GiveUp),
-            ((100 * S, false, 2 * S, 0), Later::Retry(2 * S)),
-        ];
-        for ((age, local, wait, position), plan) in table {
-            assert_eq!(
-                plan_later(age, horizon, local, wait, position, spacing),
-                plan,
-                "age {age:?}, local {local}, position {position}"
-            );
-        }
-    }
-
-    #[test]
-    fn retries_are_spaced_one_permit_apart() {
-        let quota = |raw| Quota::parse(raw).expect("quota");
-        assert_eq!(permit_spacing(quota("50/10s")), 200 * MS);
-        assert_eq!(permit_spacing(quota("1000/10ms")), MS);
     }
 }

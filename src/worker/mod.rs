@@ -7,6 +7,7 @@ mod check_write;
 mod confirm;
 mod consumer;
 mod forms_retry;
+pub mod forms_retry_plan;
 mod gauges;
 mod hubspot_call;
 mod pacing;
@@ -30,7 +31,8 @@ use crate::store::RedisStore;
 
 pub use check::{BatchReport, CheckOutcome, SignupChecker};
 pub use consumer::{CONSUMER_GROUP, ConsumeOutcome, EventConsumer};
-pub use forms_retry::{FormsRetry, RetryOutcome, RetryReport};
+pub use forms_retry::{FormsRetry, RetryOutcome};
+pub use forms_retry_plan::RetryReport;
 pub use gauges::GaugeReporter;
 pub use pacing::{LAUNCH_STATUS_INTERVAL, LAUNCH_STATUS_LIMIT};
 pub use run_loop::{Step, run_steps, run_steps_waiting, run_steps_woken};
