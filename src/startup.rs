@@ -36,6 +36,15 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role's name, as `--role` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receiver => "receiver",
+            Self::Worker => "worker",
+            Self::All => "all",
+        }
+    }
+
     fn receives(self) -> bool {
         matches!(self, Self::Receiver | Self::All)
     }
@@ -52,6 +61,7 @@ pub struct Application {
     workers: Vec<BackgroundTask>,
     store: RedisStore,
     readiness: http::ReadinessProbe,
+    heartbeat: crate::store::Heartbeat,
     shutdown: CancellationToken,
 }
 
@@ -85,6 +95,7 @@ impl Application {
             let ctx = WorkerContext::for_config(&config, store.clone(), hubspot);
             let retry = FormsRetry {
                 intake: intake.clone(),
+                finished_ttl: config.worker.finished_ttl,
             };
             workers = background_tasks(ctx, retry, &shutdown);
         }
@@ -109,6 +120,7 @@ impl Application {
             workers,
             store,
             readiness,
+            heartbeat: crate::telemetry::heartbeat::this_process(role.as_str()),
             shutdown,
         })
     }
@@ -132,6 +144,11 @@ impl Application {
         let mut workers = JoinSet::new();
         workers.spawn(log_redis_settings(self.store.clone()));
         workers.spawn(self.readiness.run(shutdown.clone()));
+        workers.spawn(crate::telemetry::heartbeat::keep_heartbeat(
+            self.store.clone(),
+            self.heartbeat,
+            shutdown.clone(),
+        ));
         for task in self.workers {
             workers.spawn(task);
         }

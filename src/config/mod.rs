@@ -64,6 +64,8 @@ pub struct SignupSettings {
     pub forms_retry_lease: Duration,
     /// Wait before a submitted signup's first check.
     pub first_check_grace: Duration,
+    /// Signups one address may make in 24 hours (0: no ceiling).
+    pub emails_per_address_per_day: u32,
 }
 
 /// The HubSpot account and app the reactor works for.
@@ -282,6 +284,10 @@ impl SignupSettings {
             )?,
             forms_retry_lease: relations::forms_attempt_limit(args)?,
             first_check_grace: parse_duration("FIRST_CHECK_GRACE", &args.first_check_grace)?,
+            emails_per_address_per_day: parse_number(
+                "SIGNUP_EMAILS_PER_ADDRESS_PER_DAY",
+                &args.signup_emails_per_address_per_day,
+            )?,
         })
     }
 }

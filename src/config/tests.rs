@@ -30,6 +30,7 @@ fn valid_args() -> SettingsArgs {
         signup_pending_ttl: "7d".into(),
         idempotency_ttl: "24h".into(),
         idempotency_lease: "30s".into(),
+        signup_emails_per_address_per_day: "5".into(),
         forms_rate_limit: "50/10s".into(),
         forms_retry_horizon: "24h".into(),
         retry_base_delay: "1s".into(),

@@ -112,6 +112,7 @@ async fn process(
     signup: super::request::ValidSignup,
     accept_by: Instant,
 ) -> Result<StoredResponse, SignupError> {
+    super::ceiling::admit(&state.intake, &signup.email).await?;
     let (status, body) = match state.intake.accept(signup, accept_by).await {
         Ok(Accepted::Submitted { signup_id }) => {
             signup_metrics::accepted("submitted");

@@ -69,17 +69,25 @@ pub enum IntakeError {
     NotAccepted(Written),
 }
 
+/// The reason of an attempt that found the shared Forms quota (or, when
+/// authenticated, the API quota) used up: nothing was sent to HubSpot.
+pub const LOCAL_RATE_LIMIT: &str = "local_rate_limit";
+
 /// What one submission attempt came to.
 pub enum Attempt {
     Submitted,
     Rejected {
         message: Option<String>,
         errors: Vec<FormFieldError>,
+        /// HubSpot's correlationId of the refusal, for its dead letter.
+        correlation_id: Option<String>,
     },
     /// Not now: retry after this long.
     Later {
         wait: Duration,
         reason: String,
+        /// HubSpot's correlationId of the failed call, when it answered one.
+        correlation_id: Option<String>,
     },
 }
 
@@ -121,12 +129,14 @@ impl SignupIntake {
                 accepted(written, &signup_id)?;
                 Ok(Accepted::Submitted { signup_id })
             }
-            Attempt::Rejected { message, errors } => {
+            Attempt::Rejected {
+                message, errors, ..
+            } => {
                 signup_metrics::rejected(&errors);
                 self.store.signups().discard(&record).await?;
                 Err(IntakeError::Rejected { message, errors })
             }
-            Attempt::Later { wait, reason } => {
+            Attempt::Later { wait, reason, .. } => {
                 signup_metrics::queued(&reason);
                 record.status = SignupStatus::Queued;
                 record.attempts = 1;
@@ -171,7 +181,8 @@ impl SignupIntake {
             Err(wait) => {
                 return Ok(Attempt::Later {
                     wait,
-                    reason: "local_rate_limit".to_owned(),
+                    reason: LOCAL_RATE_LIMIT.to_owned(),
+                    correlation_id: None,
                 });
             }
         };
@@ -195,7 +206,15 @@ impl SignupIntake {
         }
         Ok(match result {
             Ok(_) => Attempt::Submitted,
-            Err(FormsError::Rejected { message, errors }) => Attempt::Rejected { message, errors },
+            Err(FormsError::Rejected {
+                message,
+                errors,
+                correlation_id,
+            }) => Attempt::Rejected {
+                message,
+                errors,
+                correlation_id,
+            },
             Err(FormsError::Api(error)) => {
                 let wait = match &error {
                     HubSpotError::RateLimited { retry_after, .. } => {
@@ -209,6 +228,7 @@ impl SignupIntake {
                 Attempt::Later {
                     wait,
                     reason: error.kind().to_owned(),
+                    correlation_id: error.correlation_id().map(str::to_owned),
                 }
             }
         })

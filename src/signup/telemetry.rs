@@ -61,3 +61,11 @@ pub fn retried(outcome: &'static str) {
 pub fn submitted(path: &'static str) {
     metrics::counter!(catalog::SIGNUPS_SUBMITTED, "path" => path).increment(1);
 }
+
+/// A signup refused by the per-address ceiling (`TOO_MANY_SIGNUPS`).
+pub fn too_many_signups() {
+    metrics::counter!(catalog::SIGNUPS_REJECTED, "error_type" => TOO_MANY_SIGNUPS).increment(1);
+}
+
+/// The `errorType` of a signup refused by the per-address ceiling.
+pub const TOO_MANY_SIGNUPS: &str = "TOO_MANY_SIGNUPS";

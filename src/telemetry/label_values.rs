@@ -128,7 +128,7 @@ pub const FIXED_LABELS: &[LabelValues] = &[
     fixed(
         catalog::SIGNUPS_RETRIED,
         "outcome",
-        &["submitted", "rescheduled", "rejected", "dead_lettered"],
+        &crate::worker::forms_retry_plan::Retried::LABELS,
     ),
     fixed(catalog::SIGNUPS_SUBMITTED, "path", &["direct", "retry"]),
     fixed(catalog::EVENTS_CONSUMED, "delivery", &["new", "reclaimed"]),
@@ -191,6 +191,7 @@ pub const FIXED_LABELS: &[LabelValues] = &[
             "retry_forms",
             "sweep",
             "gauges",
+            "heartbeat",
         ],
     ),
 ];

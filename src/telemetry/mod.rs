@@ -1,6 +1,7 @@
 //! Logs (tracing) and metrics (Prometheus) for the whole process.
 
 pub mod catalog;
+pub mod heartbeat;
 pub mod label_values;
 
 use std::sync::OnceLock;

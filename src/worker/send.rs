@@ -83,8 +83,9 @@ impl SignupChecker {
                 return Ok(self.retry(record, error.kind()));
             }
             Call::Failed(error) => {
+                let why = format!("Single Send refused: {error}");
                 return self
-                    .dead_letter(record, format!("Single Send refused: {error}"))
+                    .dead_letter_refused(record, why, error.correlation_id())
                     .await;
             }
         };

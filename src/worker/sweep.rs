@@ -8,6 +8,9 @@
 //! its script, on the status the sweep read. Sent and dead-lettered signups
 //! are not open, so they are never swept again. One replica sweeps at a
 //! time; no HubSpot call is made.
+//! A sweep reads the open set a page at a time from where the last one
+//! stopped, so however many signups legitimately wait (a long launch), one
+//! lost behind them is found.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,8 +23,12 @@ use crate::store::StoreError;
 use crate::store::{DeadLetter, DeadLetterSource};
 use crate::telemetry::catalog;
 
-/// Most open signups looked at per sweep.
-const SWEEP_BATCH: isize = 500;
+/// Open signups read (and their records loaded) at a time.
+const SWEEP_BATCH: usize = 500;
+
+/// Most pages one sweep goes through; the next sweep goes on where it
+/// stopped (the cursor), so every open signup is seen, however many wait.
+const SWEEP_PAGES: usize = 20;
 
 /// What one sweep did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,12 +79,34 @@ impl Sweeper {
             });
         }
         let cutoff = now_ms().saturating_sub(crate::clock::millis(ctx.settings.sweep_after));
-        let open = store.signups().open_before(cutoff, SWEEP_BATCH).await?;
-        let records = store.signups().load_many(&open).await?;
-        let mut report = SweepReport {
-            examined: open.len(),
-            ..SweepReport::default()
-        };
+        let cursor = store.sweep_cursor();
+        let mut after = cursor.load().await?;
+        let mut report = SweepReport::default();
+        for _ in 0..SWEEP_PAGES {
+            let page = cursor.page(after.as_ref(), cutoff, SWEEP_BATCH).await?;
+            let open: Vec<String> = page.positions.iter().map(|(_, id)| id.clone()).collect();
+            self.sweep_page(&open, &mut report).await?;
+            // At the end of the open set, the next sweep starts over.
+            after = page.positions.last().cloned().filter(|_| page.more);
+            cursor.save(after.as_ref()).await?;
+            if after.is_none() {
+                break;
+            }
+        }
+        metrics::counter!(catalog::SWEEP_SCHEDULED).increment(report.rescheduled.len() as u64);
+        Ok(report)
+    }
+
+    /// Looks at one page of open signups.
+    async fn sweep_page(
+        &self,
+        open: &[String],
+        report: &mut SweepReport,
+    ) -> Result<(), StoreError> {
+        let ctx = &self.ctx;
+        let store = &ctx.store;
+        let records = store.signups().load_many(open).await?;
+        report.examined += open.len();
         let forms_queue = store.forms_retry_queue();
         for (id, record) in open.iter().zip(records) {
             let Some(record) = record else {
@@ -129,8 +158,7 @@ impl Sweeper {
                 }
             }
         }
-        metrics::counter!(catalog::SWEEP_SCHEDULED).increment(report.rescheduled.len() as u64);
-        Ok(report)
+        Ok(())
     }
 
     /// A `submitting` record older than `IDEMPOTENCY_LEASE`: its request was
