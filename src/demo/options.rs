@@ -58,7 +58,8 @@ pub struct DemoArgs {
     /// prefix and deletes every key under it at the end. Unset: the demo
     /// starts a private `redis-server` from PATH on a free port and stops it
     /// afterwards.
-    #[arg(long, env = "REDIS_URL")]
+    // Its value may carry a password: `--help` never shows it.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<String>,
 
     /// Do not draw progress bars.

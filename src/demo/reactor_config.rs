@@ -68,13 +68,14 @@ pub fn reactor_config(
         .set("WORKER_POLL_INTERVAL", poll)
         .set("WORKER_CONCURRENCY", concurrency)
         .set("STREAM_CLAIM_IDLE", "30s")
-        .set("CHECK_LEASE", "40s")
+        .set("CHECK_LEASE", "60s")
         .set("CONTACT_WAIT_HORIZON", "1h")
         .set("SIGNUP_FINISHED_TTL", "1h")
         .set("FIRST_CHECK_GRACE", grace)
         .set("CHECK_LINGER", scaled(2))
         .set("SEND_STATUS_DELAY", scaled(5))
-        .set("SWEEP_AFTER", scaled(600))
+        // Past the longest Forms attempt (26 s at the default timeouts).
+        .set("SWEEP_AFTER", "30s")
         .set("SWEEP_INTERVAL", scaled(60))
         .build()
         .context("the demo's reactor configuration is invalid")
@@ -94,7 +95,7 @@ mod tests {
         let config =
             reactor_config(&options, &sim, "http://127.0.0.1:1", "sr-demo:x:", "token").unwrap();
         assert_eq!(config.signup.forms_quota.window, Duration::from_millis(200));
-        assert_eq!(config.worker.sweep_after, Duration::from_secs(12));
+        assert_eq!(config.worker.sweep_after, Duration::from_secs(30));
         assert_eq!(config.worker.retry_base_delay, Duration::from_millis(20));
         assert_eq!(config.worker.check_linger, Duration::from_millis(40));
         assert_eq!(config.worker.send_status_delay, Duration::from_millis(100));

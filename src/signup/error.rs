@@ -1,10 +1,13 @@
 //! The signup endpoint's error boundary.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{HeaderValue, WWW_AUTHENTICATE};
+use std::time::Duration;
+
+use actix_web::http::header::{HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
 
 use super::request::FieldProblem;
+use super::telemetry::TOO_MANY_SIGNUPS;
 use crate::http::body::BodyError;
 use crate::store::StoreError;
 
@@ -27,6 +30,13 @@ pub enum SignupError {
     InProgress,
     #[error("signups are temporarily unavailable")]
     Unavailable(#[from] StoreError),
+    /// The address reached `SIGNUP_EMAILS_PER_ADDRESS_PER_DAY`.
+    #[error("too many signups for this email address in 24 hours")]
+    TooManySignups { retry_after: Duration },
+    /// The signup's acceptance could not be written in time: nothing of this
+    /// request will be submitted; the app retries.
+    #[error("signups are temporarily unavailable")]
+    NotAccepted,
 }
 
 impl std::fmt::Debug for SignupError {
@@ -46,7 +56,8 @@ impl ResponseError for SignupError {
             }
             Self::Invalid(_) | Self::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Self::InProgress => StatusCode::CONFLICT,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::NotAccepted => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManySignups { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -55,6 +66,10 @@ impl ResponseError for SignupError {
             Self::Invalid(problems) => {
                 serde_json::json!({ "error": self.to_string(), "errors": problems })
             }
+            Self::TooManySignups { .. } => serde_json::json!({
+                "error": self.to_string(),
+                "errorType": TOO_MANY_SIGNUPS,
+            }),
             _ => serde_json::json!({ "error": self.to_string() }),
         };
         let mut response = HttpResponse::build(self.status_code()).json(body);
@@ -62,6 +77,13 @@ impl ResponseError for SignupError {
             response
                 .headers_mut()
                 .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Self::TooManySignups { retry_after } = self {
+            // Whole seconds, rounded up: never sooner than the address may sign up again.
+            let seconds = retry_after.as_millis().div_ceil(1000).max(1);
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(RETRY_AFTER, value);
+            }
         }
         response
     }

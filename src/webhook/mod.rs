@@ -5,7 +5,7 @@ pub mod handler;
 pub mod payload;
 pub mod signature;
 mod signed_url;
-mod telemetry;
+pub(crate) mod telemetry;
 mod verification;
 
 pub use error::WebhookError;
