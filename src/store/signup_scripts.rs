@@ -213,6 +213,7 @@ pub static WAKE: LazyLock<SignupScript> = LazyLock::new(|| {
             "early-check marker",
             "the contact's index",
             "wake list",
+            "created contacts",
             "the address's index",
             "its contact hint",
         ],
@@ -223,6 +224,7 @@ pub static WAKE: LazyLock<SignupScript> = LazyLock::new(|| {
             "the contact id",
             "the hint's TTL ms",
             "wake list length",
+            "created contacts' lifetime ms",
         ],
     )
 });

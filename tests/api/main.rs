@@ -45,4 +45,5 @@ mod worker_resilience;
 mod worker_signups;
 mod worker_spare_quota;
 mod worker_sweep;
+mod worker_unkind;
 mod worker_wake;
