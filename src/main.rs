@@ -30,7 +30,7 @@ enum Command {
     /// Probe a running reactor's /healthz (for container health checks).
     Healthcheck(signup_reactor::commands::HealthcheckArgs),
     /// Reproduce the signup race and show the reactor fixing it, against a
-    /// local HubSpot simulator (needs a Redis, see REDIS_URL).
+    /// local HubSpot simulator (runs its own redis-server unless REDIS_URL is set).
     #[cfg(feature = "demo")]
     Demo(signup_reactor::demo::DemoArgs),
 }
