@@ -1,6 +1,7 @@
 //! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
 
 mod connection;
+mod created_contacts;
 mod dead_letters;
 mod delay;
 mod event_partitions;
@@ -27,6 +28,7 @@ use std::time::Duration;
 
 pub use crate::config::Quota;
 pub use connection::RedisConnection;
+pub use created_contacts::CREATED_CONTACT_LIFETIME;
 pub use dead_letters::{DeadLetter, DeadLetterSource, DeadLetters, source_label};
 pub use delay::DelayQueue;
 pub use events::RecordOutcome;

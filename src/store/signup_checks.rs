@@ -10,14 +10,9 @@ use super::signup_scripts::{CLAIM, FINISH, WAKE, finish_mode, wake_kind};
 
 static DUE_BACKLOG: std::sync::LazyLock<redis::Script> =
     std::sync::LazyLock::new(|| redis::Script::new(include_str!("scripts/due_backlog.lua")));
-use super::{Lock, RedisStore, StoreError, WAKE_LIST_LENGTH};
+use super::{CREATED_CONTACT_LIFETIME, Lock, RedisStore, StoreError, WAKE_LIST_LENGTH};
 use crate::clock::millis;
 use crate::domain::{ContactId, SignupRecord};
-
-/// How long a contact named by a creation event stays a candidate for the
-/// signups whose contact is unseen (HubSpot shows a new contact within
-/// seconds; a candidate readable once is settled at once).
-pub const CREATED_CONTACT_LIFETIME: Duration = Duration::from_secs(120);
 
 /// How a claimed signup's check ended, for the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,59 +190,6 @@ impl Checks<'_> {
             .into_iter()
             .map(|hint| hint.and_then(|h| ContactId::parse(&h).ok()))
             .collect())
-    }
-
-    /// The most recent contacts creation events named (newest first, at
-    /// most `max`), within [`CREATED_CONTACT_LIFETIME`].
-    pub async fn created_contacts(&self, max: usize) -> Result<Vec<ContactId>, StoreError> {
-        // The wake script drops entries older than their lifetime at each
-        // creation, and the key with its last one: what is here is recent.
-        let mut conn = self.store.connection();
-        let ids: Vec<String> = self
-            .store
-            .bounded(conn.zrevrange(
-                self.store.keys.created_contacts(),
-                0,
-                max.max(1) as isize - 1,
-            ))
-            .await?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| ContactId::parse(id).ok())
-            .collect())
-    }
-
-    /// Settles created contacts a profile read showed: `readable` leave the
-    /// candidates; each address in `adopted` (by fingerprint) is hinted to
-    /// its contact for `hint_ttl`, so that its signups read it by id.
-    pub async fn adopt_created(
-        &self,
-        readable: &[ContactId],
-        adopted: &[(String, ContactId)],
-        hint_ttl: Duration,
-    ) -> Result<(), StoreError> {
-        if readable.is_empty() && adopted.is_empty() {
-            return Ok(());
-        }
-        let mut pipe = redis::pipe();
-        if !readable.is_empty() {
-            let ids: Vec<u64> = readable.iter().map(|c| c.get()).collect();
-            pipe.cmd("ZREM")
-                .arg(self.store.keys.created_contacts())
-                .arg(ids)
-                .ignore();
-        }
-        for (fingerprint, contact) in adopted {
-            pipe.cmd("SET")
-                .arg(self.store.keys.contact_hint(fingerprint))
-                .arg(contact.get())
-                .arg("PX")
-                .arg(millis(hint_ttl).max(1))
-                .ignore();
-        }
-        let mut conn = self.store.connection();
-        let _: () = self.store.bounded(pipe.query_async(&mut conn)).await?;
-        Ok(())
     }
 
     /// Drops the contact hints of these addresses (by fingerprint).

@@ -15,8 +15,8 @@ use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::store::{Limiter, RedisStore};
 use signup_reactor::worker::{BatchReport, CheckOutcome, Reason, SignupChecker, WorkerContext};
 
-use crate::support::stack::{eventually, signup_body};
-use crate::worker_driven::{Driven, batch, driven};
+use crate::support::stack::{eventually, signup_body, sim_config};
+use crate::worker_driven::{Driven, batch, driven, driven_on};
 use crate::worker_signups::signup_id;
 
 /// A signup through the Forms API whose contact is readable with its
@@ -35,21 +35,6 @@ async fn readable_signup(d: &Driven, email: &str) -> (String, ContactId) {
     (id, ContactId::new(contact).expect("id"))
 }
 
-/// HubSpot delivers `contact.creation` only (no `email` change is promised).
-async fn creation_only(d: &Driven, contact: ContactId) {
-    d.store
-        .checks()
-        .wake(
-            contact,
-            None,
-            true,
-            d.ctx.settings.early_check_interval,
-            Duration::from_secs(120),
-        )
-        .await
-        .expect("wake");
-}
-
 fn always(rule: FaultRule) -> FaultRule {
     FaultRule {
         remaining: None,
@@ -57,12 +42,40 @@ fn always(rule: FaultRule) -> FaultRule {
     }
 }
 
+/// A simulator that announces a new contact by `contact.creation` alone, as
+/// HubSpot may (no `email` change is promised at creation).
+async fn creation_only() -> Driven {
+    let mut sim = sim_config();
+    sim.webhooks.property_events_at_creation = false;
+    driven_on(sim, |_| {}).await
+}
+
+/// Consumes the contact's deliveries (all it will get: its creation).
+async fn consume_creation(d: &Driven, contact: ContactId) {
+    let sim = &d.sim;
+    let events: Vec<String> = sim
+        .events()
+        .iter()
+        .filter(|e| e.object_id == contact.get())
+        .map(|e| e.subscription_type.clone())
+        .collect();
+    assert_eq!(events, vec!["contact.creation".to_owned()], "{events:?}");
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            d.app.stream_contacts().await.contains(&contact.to_string())
+        })
+        .await,
+        "the creation was delivered"
+    );
+    d.consume_all().await;
+}
+
 #[tokio::test]
 async fn a_creation_event_alone_confirms_its_signup_in_one_profile_call() {
-    let d = driven().await;
+    let d = creation_only().await;
     let email = "created@example.com";
     let (id, contact) = readable_signup(&d, email).await;
-    creation_only(&d, contact).await;
+    consume_creation(&d, contact).await;
     // No batch read by email can help: only the profile call by id can confirm.
     d.sim.add_fault(always(FaultRule::server_errors(
         FaultEndpoint::CrmBatchRead,
@@ -161,7 +174,7 @@ async fn refused_credentials_pause_the_checks_and_they_resume_without_dead_lette
     let d = driven().await;
     let record = d.record_only("refused@example.com").await;
     d.sim
-        .add_fault(always(FaultRule::server_errors(FaultEndpoint::All, 401, 1)));
+        .add_fault(always(FaultRule::unauthorized(FaultEndpoint::All, 1)));
     let checker = SignupChecker::new(d.ctx.clone());
     let report = batch(&checker).await;
     assert_eq!(
@@ -227,9 +240,9 @@ async fn check_with_own_metrics(config: Config) -> (BatchReport, String) {
 
 #[tokio::test]
 async fn the_email_metrics_are_recorded_when_single_send_accepts() {
-    let d = driven().await;
+    let d = creation_only().await;
     let (id, contact) = readable_signup(&d, "accepted@example.com").await;
-    creation_only(&d, contact).await;
+    consume_creation(&d, contact).await;
     d.make_due(&id).await;
     let (report, metrics) = check_with_own_metrics(d.app.config.clone()).await;
     // The simulator answers PENDING: the result is not known yet.

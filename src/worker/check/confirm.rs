@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::plan::{How, Seen};
+use super::read::{Found, Landed, read_by_email};
 use crate::config::FormConfirmation;
 use crate::domain::{ContactId, Email, SignupRecord};
-use crate::hubspot::crm::{CALCULATED_FORM_SUBMISSIONS, parse_calculated_form_submissions};
 use crate::hubspot::{ContactProfile, HubSpotError, MAX_BATCH_INPUTS};
 use crate::store::{Limiter, PermitGuard, PermitRequest, StoreError};
 use crate::worker::WorkerContext;
@@ -31,20 +31,6 @@ pub enum Answer {
     Wait(Duration),
     /// A shared call failed: no verdict on any signup.
     Failed(Failure, &'static str, HubSpotError),
-}
-
-/// One form submission seen on a contact: the form and when.
-struct Landed {
-    form_guid: String,
-    at: Option<u64>,
-}
-
-/// What the read by email found: by fingerprint, the contact and (with
-/// `property`) its submissions; the fingerprints HubSpot answered with an error.
-#[derive(Default)]
-struct Found {
-    contacts: HashMap<String, (ContactId, Vec<Landed>)>,
-    unreadable: Vec<String>,
 }
 
 /// Confirms the batch; `candidates`: contacts creation events named that
@@ -198,69 +184,6 @@ fn own_submission(ctx: &WorkerContext, record: &SignupRecord, list: &[Landed]) -
         .saturating_sub(crate::clock::millis(ctx.settings.form_clock_skew));
     list.iter()
         .any(|s| s.form_guid.eq_ignore_ascii_case(guid) && s.at.is_some_and(|at| at >= earliest))
-}
-
-/// The batch read by email (addresses in the body, never in a URL). A 207's
-/// not-found inputs are simply absent; its other per-input errors make those
-/// inputs unreadable (they are asked again), not the batch.
-async fn read_by_email(
-    ctx: &WorkerContext,
-    records: &[&SignupRecord],
-    profile: bool,
-) -> Call<Found> {
-    let mut emails: Vec<String> = records
-        .iter()
-        .map(|r| r.email.as_str().to_owned())
-        .collect();
-    emails.sort_unstable();
-    emails.dedup();
-    let mut properties = vec!["email"];
-    if !profile {
-        properties.push(CALCULATED_FORM_SUBMISSIONS);
-    }
-    let read = match counted(
-        "crm_batch_read",
-        ctx.hubspot
-            .batch_read_contacts(&emails, Some("email"), &properties),
-    )
-    .await
-    {
-        Call::Done(read) => read,
-        Call::Failed(failure, error) => return Call::Failed(failure, error),
-    };
-    let unreadable: Vec<String> = read
-        .other_errors
-        .iter()
-        .flat_map(|e| e.ids().iter())
-        .filter_map(|input| Email::parse(input).ok())
-        .map(|email| email.fingerprint())
-        .collect();
-    if !read.other_errors.is_empty() {
-        tracing::warn!(errors = ?read.other_errors, "batch read reported errors; those signups are asked again");
-    }
-    let contacts = read
-        .results
-        .iter()
-        .filter_map(|contact| {
-            let id = contact.contact_id()?;
-            let email = Email::parse(contact.property("email")?).ok()?;
-            let landed = contact
-                .property(CALCULATED_FORM_SUBMISSIONS)
-                .map(parse_calculated_form_submissions)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|s| Landed {
-                    form_guid: s.form_guid,
-                    at: s.submitted_at,
-                })
-                .collect();
-            Some((email.fingerprint(), (id, landed)))
-        })
-        .collect();
-    Call::Done(Found {
-        contacts,
-        unreadable,
-    })
 }
 
 /// After a profile answer: the hints that named a contact which now

@@ -8,6 +8,7 @@ mod confirm;
 mod health;
 mod launch;
 mod plan;
+mod read;
 mod reason;
 mod report;
 mod send;

@@ -277,3 +277,7 @@ pub fn status_read_delay(reads: u32, p: &PlanSettings) -> Duration {
 #[cfg(test)]
 #[path = "plan_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "schedule_tests.rs"]
+mod schedule_tests;
