@@ -36,6 +36,7 @@ mod webhook_batches;
 mod webhook_recording;
 mod webhook_redis_outage;
 mod webhook_replay;
+mod worker_accepted;
 mod worker_batches;
 mod worker_driven;
 mod worker_flow;

@@ -2,26 +2,25 @@
 //! contact id alone) confirms a signup in the call that confirms its form; a
 //! failure belongs to its call (a transient one is retried promptly without
 //! charging the signups' own backoff, a 429 slows every replica, refused
-//! credentials pause and resume without a dead letter); the email metrics
-//! are recorded when Single Send accepts.
+//! credentials pause and resume without a dead letter); one malformed entry
+//! of an answer affects its own signup only.
 
 use std::time::Duration;
 
 use hubspot_simulator::{Endpoint as FaultEndpoint, FaultRule};
-use metrics_exporter_prometheus::PrometheusBuilder;
-use signup_reactor::config::Config;
 use signup_reactor::domain::ContactId;
 use signup_reactor::hubspot::HubSpotClient;
-use signup_reactor::store::{Limiter, RedisStore};
-use signup_reactor::worker::{BatchReport, CheckOutcome, Reason, SignupChecker, WorkerContext};
+use signup_reactor::store::Limiter;
+use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker, WorkerContext};
 
 use crate::support::stack::{eventually, signup_body, sim_config};
+use crate::support::stub_http::StubHttp;
 use crate::worker_driven::{Driven, batch, driven, driven_on};
 use crate::worker_signups::signup_id;
 
 /// A signup through the Forms API whose contact is readable with its
 /// submission; its events are delivered but not consumed.
-async fn readable_signup(d: &Driven, email: &str) -> (String, ContactId) {
+pub(crate) async fn readable_signup(d: &Driven, email: &str) -> (String, ContactId) {
     let id = signup_id(d.app.signup(&signup_body(email), None).await).await;
     let sim = &d.sim;
     assert!(
@@ -44,14 +43,14 @@ fn always(rule: FaultRule) -> FaultRule {
 
 /// A simulator that announces a new contact by `contact.creation` alone, as
 /// HubSpot may (no `email` change is promised at creation).
-async fn creation_only() -> Driven {
+pub(crate) async fn creation_only() -> Driven {
     let mut sim = sim_config();
     sim.webhooks.property_events_at_creation = false;
     driven_on(sim, |_| {}).await
 }
 
 /// Consumes the contact's deliveries (all it will get: its creation).
-async fn consume_creation(d: &Driven, contact: ContactId) {
+pub(crate) async fn consume_creation(d: &Driven, contact: ContactId) {
     let sim = &d.sim;
     let events: Vec<String> = sim
         .events()
@@ -211,55 +210,43 @@ async fn refused_credentials_pause_the_checks_and_they_resume_without_dead_lette
     );
 }
 
-/// One check step with a metrics recorder of its own (the process-wide one
-/// also counts the other tests' sends), on a thread and runtime of its own.
-async fn check_with_own_metrics(config: Config) -> (BatchReport, String) {
-    tokio::task::spawn_blocking(move || {
-        let recorder = PrometheusBuilder::new().build_recorder();
-        let handle = recorder.handle();
-        let report = metrics::with_local_recorder(&recorder, || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                let store = RedisStore::connect(&config.redis).expect("store");
-                let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
-                let ctx = WorkerContext::for_config(&config, store, hubspot);
-                match SignupChecker::new(ctx).process_next().await.expect("check") {
-                    CheckOutcome::Batch(report) => report,
-                    idle => panic!("nothing was due: {idle:?}"),
-                }
-            })
-        });
-        (report, handle.render())
-    })
-    .await
-    .expect("check thread")
-}
-
 #[tokio::test]
-async fn the_email_metrics_are_recorded_when_single_send_accepts() {
-    let d = creation_only().await;
-    let (id, contact) = readable_signup(&d, "accepted@example.com").await;
-    consume_creation(&d, contact).await;
-    d.make_due(&id).await;
-    let (report, metrics) = check_with_own_metrics(d.app.config.clone()).await;
-    // The simulator answers PENDING: the result is not known yet.
+async fn a_malformed_profile_entry_affects_only_its_signup() {
+    let d = driven().await;
+    let mut ids = Vec::new();
+    for (email, contact) in [("good@example.com", 101), ("bad@example.com", 102)] {
+        let mut record = d.record_only(email).await;
+        record.contact_id = Some(ContactId::new(contact).expect("id"));
+        d.store
+            .signups()
+            .save(&record, Duration::from_secs(3600))
+            .await
+            .expect("save");
+        ids.push(record.signup_id);
+    }
+    // HubSpot's answer: the second contact's submission has no `form-id`.
+    let guid = &d.ctx.verification.form_guid;
+    let body = serde_json::json!({
+        "101": {"vid": 101, "properties": {"email": {"value": "good@example.com"}},
+            "form-submissions": [{"form-id": guid, "timestamp": 4_102_444_800_000u64}]},
+        "102": {"vid": 102, "properties": {"email": {"value": "bad@example.com"}},
+            "form-submissions": [{"conversion-id": "c-1", "timestamp": 4_102_444_800_000u64}]}
+    });
+    let body: &'static str = Box::leak(body.to_string().into_boxed_str());
+    let hubspot_api = StubHttp::start(200, "application/json", body);
+    let config = d.app.config.clone();
+    let mut endpoints = config.hubspot_endpoints();
+    endpoints.api_base_url = hubspot_api.url.parse().expect("url");
+    let hubspot = HubSpotClient::new(endpoints).expect("client");
+    let ctx = WorkerContext::for_config(&config, d.store.clone(), hubspot);
+    let report = batch(&SignupChecker::new(ctx)).await;
+    // (Single Send, on the same stub, answers 2xx with a body it cannot read:
+    // counted as sent.)
+    assert_eq!(report.sent, vec![ids[0].clone()], "{report:?}");
     assert_eq!(
-        report.deferred,
-        vec![(id, Reason::SendPending)],
+        report.waiting,
+        vec![(ids[1].clone(), Reason::FormNotLanded)],
         "{report:?}"
     );
-    let count = |name: &str| {
-        metrics
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    assert_eq!(count("signup_to_email_seconds_count"), 1.0, "{metrics}");
-    assert_eq!(count("emails_sent_total"), 1.0, "{metrics}");
-    assert_eq!(count("send_result_lag_seconds_count"), 0.0, "{metrics}");
+    assert!(report.dead_lettered.is_empty(), "{report:?}");
 }
