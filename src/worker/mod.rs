@@ -78,6 +78,8 @@ impl WorkerContext {
         pending_ttl: Duration,
     ) -> Arc<Self> {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "reactor".to_owned());
+        // Nothing refused yet: the gauge shows 0 from the start.
+        metrics::gauge!(crate::telemetry::catalog::HUBSPOT_CREDENTIALS_REFUSED).set(0.0);
         let name = format!(
             "{host}-{}-{}",
             std::process::id(),
