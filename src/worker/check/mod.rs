@@ -88,6 +88,7 @@ impl SignupChecker {
                     let vanished = Decision::DeadLetter {
                         reason: Reason::RecordVanished,
                         detail: "signup record expired or unreadable".to_owned(),
+                        correlation_id: None,
                     };
                     write::write(ctx, id, None, vanished, &token, &mut report).await?;
                 }

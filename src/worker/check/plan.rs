@@ -160,8 +160,13 @@ pub enum Decision {
     Finished,
     /// Its Forms call is pending again: leaves the check queue.
     Drop,
-    /// Given up, once the outcome is written under the claim.
-    DeadLetter { reason: Reason, detail: String },
+    /// Given up, once the outcome is written under the claim; with HubSpot's
+    /// correlationId when HubSpot refused the call.
+    DeadLetter {
+        reason: Reason,
+        detail: String,
+        correlation_id: Option<String>,
+    },
 }
 
 impl Decision {
@@ -189,6 +194,7 @@ pub fn triage(record: &SignupRecord, facts: Facts, p: &PlanSettings) -> Triage {
         return Triage::Decided(Decision::DeadLetter {
             reason: Reason::ContactDeleted,
             detail: "contact deleted".to_owned(),
+            correlation_id: None,
         });
     }
     Triage::Confirm(match facts.known {
@@ -227,6 +233,7 @@ pub fn verdict(record: &SignupRecord, seen: Seen, now: u64, p: &PlanSettings) ->
         return Decision::DeadLetter {
             reason: Reason::WaitHorizon,
             detail: format!("{reason} after {}s", waited.as_secs()),
+            correlation_id: None,
         };
     }
     Decision::Wait {

@@ -161,6 +161,7 @@ fn the_triage_of_a_claimed_signup() {
             Triage::Decided(Decision::DeadLetter {
                 reason: Reason::ContactDeleted,
                 detail: "contact deleted".to_owned(),
+                correlation_id: None,
             }),
         ),
         (
@@ -275,6 +276,7 @@ fn the_verdict_after_the_confirming_calls() {
             Decision::DeadLetter {
                 reason: Reason::WaitHorizon,
                 detail: "contact_not_visible after 90000s".to_owned(),
+                correlation_id: None,
             },
         ),
     ];

@@ -83,8 +83,12 @@ pub async fn send(
         Call::Done(status) => status,
         Call::Failed(Failure::Refused, error) => {
             // A 4xx about this email (an invalid address): this signup only.
-            let detail = format!("Single Send refused: {error}");
-            return Ok((record, dead_letter(Reason::SendRefused, detail)));
+            let refused = Decision::DeadLetter {
+                reason: Reason::SendRefused,
+                detail: format!("Single Send refused: {error}"),
+                correlation_id: error.correlation_id().map(str::to_owned),
+            };
+            return Ok((record, refused));
         }
         Call::Failed(failure, error) => {
             let (reason, wait) = ctx.health.failed(failure, "single_send", &error);
@@ -225,7 +229,11 @@ fn apply(record: &mut SignupRecord, next: Next, now: u64, p: &PlanSettings) -> D
 }
 
 fn dead_letter(reason: Reason, detail: String) -> Decision {
-    Decision::DeadLetter { reason, detail }
+    Decision::DeadLetter {
+        reason,
+        detail,
+        correlation_id: None,
+    }
 }
 
 /// What the record keeps of an answer: `sendResult`, else `status`.

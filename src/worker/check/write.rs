@@ -91,16 +91,23 @@ pub async fn write(
             worker_metrics::check("deferred");
             report.deferred.push((id, reason));
         }
-        Decision::DeadLetter { reason, detail } => {
+        Decision::DeadLetter {
+            reason,
+            detail,
+            correlation_id,
+        } => {
             ctx.store
                 .dead_letters()
-                .append(&DeadLetter::new(
-                    DeadLetterSource::Check {
-                        signup_id: id.clone(),
-                        contact: record.and_then(|r| r.contact_id).map(|c| c.to_string()),
-                    },
-                    detail.clone(),
-                ))
+                .append(
+                    &DeadLetter::new(
+                        DeadLetterSource::Check {
+                            signup_id: id.clone(),
+                            contact: record.and_then(|r| r.contact_id).map(|c| c.to_string()),
+                        },
+                        detail.clone(),
+                    )
+                    .with_correlation_id(correlation_id),
+                )
                 .await?;
             worker_metrics::check("dead_lettered");
             worker_metrics::dead_letter(source_label::CHECKS);
