@@ -151,10 +151,13 @@ pub async fn gather(
     let (dead, newest_reason) = reads.dead_letters().await?;
     let mut quota = Vec::new();
     for (limiter, limit) in quotas {
-        let free = store.rate_limits().permits_free(*limiter, *limit).await?;
+        let in_use = store
+            .rate_limits()
+            .in_use_read_only(*limiter, *limit, crate::clock::now_ms())
+            .await?;
         quota.push(QuotaView {
             limiter: limiter.name(),
-            in_use: limit.max.saturating_sub(free),
+            in_use: in_use.min(limit.max),
             max: limit.max,
             window_seconds: limit.window.as_secs_f64(),
         });

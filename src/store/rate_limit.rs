@@ -210,6 +210,31 @@ impl RateLimits<'_> {
     }
 }
 
+impl RateLimits<'_> {
+    /// How many permits of the named limiter are in its window at `now_ms`
+    /// (this host's clock), read with a plain `ZCOUNT`: no script, so a
+    /// read-only Redis user (the `status` command's) may run it.
+    pub async fn in_use_read_only(
+        &self,
+        limiter: Limiter,
+        quota: Quota,
+        now_ms: u64,
+    ) -> Result<u32, StoreError> {
+        let since = now_ms.saturating_sub(crate::clock::millis(quota.window));
+        let mut conn = self.store.connection();
+        let used: u64 = self
+            .store
+            .bounded(redis::AsyncCommands::zcount(
+                &mut conn,
+                self.store.keys.rate_limit(limiter.name()),
+                format!("({since}"),
+                "+inf",
+            ))
+            .await?;
+        Ok(u32::try_from(used).unwrap_or(u32::MAX))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
