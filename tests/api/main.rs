@@ -14,6 +14,7 @@ mod cluster_partitions;
 mod cluster_workers;
 mod consumer_group;
 mod contact_deletion;
+mod event_consumers;
 mod forms_answers;
 mod forms_quota;
 mod health;
