@@ -1,6 +1,9 @@
 //! Load benchmark of `POST /webhooks/hubspot`: signed batches sent the way
 //! HubSpot does (10 requests in flight), against a private `redis-server`.
-//! Prints latency percentiles, throughput and the process's peak memory.
+//! Prints latency percentiles, throughput and the process's peak memory;
+//! then drains what was recorded with one event consumer, and with
+//! BENCH_CONSUMERS consumers in one process (default 4), to compare a
+//! consumer's events per second with the receiver's ingest.
 //!
 //! `cargo bench --bench webhook_receiver` (BENCH_REQUESTS, BENCH_BATCH and
 //! BENCH_CONCURRENCY override the defaults, EVENT_STREAM_PARTITIONS the
@@ -131,6 +134,7 @@ async fn main() -> anyhow::Result<()> {
     };
     println!("event stream partitions: {}", keys.event_partitions());
     config.redis.command_timeout = Duration::from_secs(2);
+    let consumer_config = config.clone();
     let app = Application::build(config, Role::Receiver).await?;
     let url = format!("http://127.0.0.1:{}/webhooks/hubspot", app.port());
     let shutdown = app.shutdown_token();
@@ -227,6 +231,58 @@ async fn main() -> anyhow::Result<()> {
             kib as f64 / 1024.0
         );
     }
+    let ingest = events as f64 / elapsed.as_secs_f64();
+    let consumers = env_number("BENCH_CONSUMERS", 4).max(1);
+    let one = drain(&consumer_config, 1, events / 2).await?;
+    let many = drain(&consumer_config, consumers, events - events / 2).await?;
+    println!(
+        "| one consumer, events/s | {one:.0} ({:.2} x ingest) |",
+        one / ingest
+    );
+    println!(
+        "| {consumers} consumers in one process, events/s | {many:.0} ({:.2} x ingest) |",
+        many / ingest
+    );
     anyhow::ensure!(failures == 0, "{failures} requests failed");
     Ok(())
+}
+
+/// Consumes `events` recorded events with `consumers` consumers of one
+/// process (as `EVENT_CONSUMERS` runs them); events per second.
+async fn drain(
+    config: &signup_reactor::config::Config,
+    consumers: usize,
+    events: usize,
+) -> anyhow::Result<f64> {
+    use signup_reactor::worker::{ConsumeOutcome, EventConsumer, WorkerContext};
+    let store = signup_reactor::store::RedisStore::connect(&config.redis)?;
+    let hubspot = signup_reactor::hubspot::HubSpotClient::new(config.hubspot_endpoints())?;
+    let ctx = WorkerContext::for_config(config, store, hubspot);
+    let consumed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..consumers)
+        .map(|index| {
+            let consumer = EventConsumer::numbered(ctx.clone(), index);
+            let consumed = consumed.clone();
+            tokio::spawn(async move {
+                while consumed.load(std::sync::atomic::Ordering::Relaxed) < events {
+                    match consumer.process_next().await {
+                        Ok(ConsumeOutcome::Consumed { .. }) => {
+                            consumed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        Ok(ConsumeOutcome::Idle) => break,
+                        Ok(_) => {}
+                        Err(error) => return Err(anyhow::anyhow!("consumer failed: {error:?}")),
+                    }
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await??;
+    }
+    let elapsed = started.elapsed();
+    let consumed = consumed.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(consumed as f64 / elapsed.as_secs_f64())
 }

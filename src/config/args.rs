@@ -134,6 +134,11 @@ pub struct SettingsArgs {
     #[arg(long, env = "WORKER_CONCURRENCY", default_value = "4")]
     pub worker_concurrency: String,
 
+    /// Event consumers per process: each drains the event stream as its own
+    /// member of the consumer group (raise it when the stream grows).
+    #[arg(long, env = "EVENT_CONSUMERS", default_value = "4")]
+    pub event_consumers: String,
+
     /// An event left unacknowledged this long by a consumer (crashed) is reclaimed.
     #[arg(long, env = "STREAM_CLAIM_IDLE", default_value = "60s")]
     pub stream_claim_idle: String,

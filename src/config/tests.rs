@@ -38,6 +38,7 @@ fn valid_args() -> SettingsArgs {
         worker_poll_interval: "250ms".into(),
         hubspot_http_timeout: "10s".into(),
         worker_concurrency: "4".into(),
+        event_consumers: "2".into(),
         stream_claim_idle: "60s".into(),
         stream_max_deliveries: "5".into(),
         check_lease: "60s".into(),

@@ -40,6 +40,9 @@ pub struct WorkerSettings {
     pub retry_max_delay: Duration,
     pub poll_interval: Duration,
     pub concurrency: usize,
+    /// Event consumers per process (`EVENT_CONSUMERS`): each drains the
+    /// stream's partitions as its own member of the consumer group.
+    pub event_consumers: usize,
     pub stream_claim_idle: Duration,
     pub stream_max_deliveries: u64,
     pub check_lease: Duration,
@@ -81,6 +84,10 @@ impl WorkerSettings {
                 "expected 1 to 256",
             ));
         }
+        let event_consumers: usize = parse_number("EVENT_CONSUMERS", &args.event_consumers)?;
+        if !(1..=64).contains(&event_consumers) {
+            return Err(ConfigError::invalid("EVENT_CONSUMERS", "expected 1 to 64"));
+        }
         let stream_max_deliveries: u64 =
             parse_number("STREAM_MAX_DELIVERIES", &args.stream_max_deliveries)?;
         if stream_max_deliveries == 0 {
@@ -116,6 +123,7 @@ impl WorkerSettings {
             retry_max_delay,
             poll_interval: positive_duration("WORKER_POLL_INTERVAL", &args.worker_poll_interval)?,
             concurrency,
+            event_consumers,
             stream_claim_idle: positive_duration("STREAM_CLAIM_IDLE", &args.stream_claim_idle)?,
             stream_max_deliveries,
             check_lease: positive_duration("CHECK_LEASE", &args.check_lease)?,

@@ -55,6 +55,9 @@ impl Step for ConsumeOutcome {
 /// One consumer of the event stream's partitions.
 pub struct EventConsumer {
     ctx: Arc<WorkerContext>,
+    /// Its name in the consumer group: the process's, numbered after the
+    /// first when a process runs several (`EVENT_CONSUMERS`).
+    name: String,
     state: Mutex<ConsumerState>,
     group_ready: AtomicBool,
     waiter: StreamWaiter,
@@ -79,8 +82,20 @@ const LONGEST_WAIT: Duration = Duration::from_secs(2);
 impl EventConsumer {
     /// A consumer named after the process.
     pub fn new(ctx: Arc<WorkerContext>) -> Self {
+        Self::numbered(ctx, 0)
+    }
+
+    /// The process's consumer number `index` (0 is [`Self::new`]'s): each
+    /// has its own name in the group, its own entries and its own blocking
+    /// connection.
+    pub fn numbered(ctx: Arc<WorkerContext>, index: usize) -> Self {
         let waiter = ctx.store.stream_waiter(LONGEST_WAIT);
+        let name = match index {
+            0 => ctx.name.clone(),
+            n => format!("{}-{n}", ctx.name),
+        };
         Self {
+            name,
             state: Mutex::new(ConsumerState {
                 buffer: VecDeque::new(),
                 partitions: ctx.store.keys().event_partitions(),
@@ -139,7 +154,7 @@ impl EventConsumer {
         let longest = LONGEST_WAIT.min(until_pass).max(poll.min(LONGEST_WAIT));
         let entries = self
             .waiter
-            .wait(CONSUMER_GROUP, &self.ctx.name, partitions, poll, longest)
+            .wait(CONSUMER_GROUP, &self.name, partitions, poll, longest)
             .await;
         match entries {
             Ok(entries) => {
@@ -166,16 +181,16 @@ impl EventConsumer {
         let idle = self.ctx.settings.stream_claim_idle;
         let partitions = self.partitions();
         match store
-            .leave_consumer_group(CONSUMER_GROUP, &self.ctx.name, partitions, idle)
+            .leave_consumer_group(CONSUMER_GROUP, &self.name, partitions, idle)
             .await
         {
             Ok(handed_back) => {
-                tracing::info!(consumer = %self.ctx.name, handed_back, "left the consumer group");
+                tracing::info!(consumer = %self.name, handed_back, "left the consumer group");
             }
             // Redis is unreachable: the entries stay pending and are
             // reclaimed after STREAM_CLAIM_IDLE.
             Err(error) => {
-                tracing::warn!(consumer = %self.ctx.name, error = ?error, "could not leave the consumer group");
+                tracing::warn!(consumer = %self.name, error = ?error, "could not leave the consumer group");
             }
         }
     }
@@ -221,7 +236,7 @@ impl EventConsumer {
         let mut entries = self
             .ctx
             .store
-            .read_stream_entries(CONSUMER_GROUP, &self.ctx.name, partitions)
+            .read_stream_entries(CONSUMER_GROUP, &self.name, partitions)
             .await?
             .into_iter();
         let Some(first) = entries.next() else {

@@ -24,7 +24,7 @@ const GAUGE_INTERVAL: Duration = Duration::from_secs(5);
 /// lost wake-up (a process whose connection failed while a token went by).
 const IDLE_LIMIT: Duration = Duration::from_secs(10);
 
-/// The consumer, the wake list watcher, `concurrency` signup checkers, the
+/// `event_consumers` consumers, the wake list watcher, `concurrency` signup checkers, the
 /// Forms retry worker, the sweep and the gauges.
 pub fn background_tasks(
     ctx: Arc<WorkerContext>,
@@ -34,28 +34,31 @@ pub fn background_tasks(
     let poll = ctx.settings.poll_interval;
     let mut tasks: Vec<BackgroundTask> = Vec::new();
 
-    // An idle consumer blocks in Redis until events come (on a connection
-    // of its own) rather than sleeping.
-    let consumer = Arc::new(EventConsumer::new(ctx.clone()));
-    let leaving = consumer.clone();
-    let waiting = consumer.clone();
-    let consume = run_steps_waiting(
-        "consume_events",
-        poll,
-        shutdown.clone(),
-        move || {
-            let consumer = consumer.clone();
-            async move { consumer.process_next().await }
-        },
-        move || {
-            let consumer = waiting.clone();
-            async move { consumer.wait_for_events().await }
-        },
-    );
-    tasks.push(Box::pin(async move {
-        consume.await;
-        leaving.leave().await;
-    }));
+    // `EVENT_CONSUMERS` consumers, each its own member of the group: an
+    // idle one blocks in Redis until events come (on a connection of its
+    // own) rather than sleeping.
+    for index in 0..ctx.settings.event_consumers {
+        let consumer = Arc::new(EventConsumer::numbered(ctx.clone(), index));
+        let leaving = consumer.clone();
+        let waiting = consumer.clone();
+        let consume = run_steps_waiting(
+            "consume_events",
+            poll,
+            shutdown.clone(),
+            move || {
+                let consumer = consumer.clone();
+                async move { consumer.process_next().await }
+            },
+            move || {
+                let consumer = waiting.clone();
+                async move { consumer.wait_for_events().await }
+            },
+        );
+        tasks.push(Box::pin(async move {
+            consume.await;
+            leaving.leave().await;
+        }));
+    }
 
     // An idle checker sleeps until the earliest due check, or until a
     // signup becomes due sooner: a token on the wake list, from whichever

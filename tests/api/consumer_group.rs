@@ -143,6 +143,8 @@ async fn a_clean_shutdown_hands_back_pending_entries_and_deletes_the_consumer() 
         config.redis.key_prefix = prefix;
         // After its first idle step the consumer sleeps until shutdown.
         config.worker.poll_interval = Duration::from_secs(3600);
+        // One consumer, the one this test plays against.
+        config.worker.event_consumers = 1;
     })
     .await;
     let joined = eventually(Duration::from_secs(10), || async {

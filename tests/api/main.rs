@@ -16,6 +16,7 @@ mod consumer_group;
 mod contact_deletion;
 mod dead_letter_contents;
 mod dead_letters_replay;
+mod event_consumers;
 mod forms_answers;
 mod forms_quota;
 mod forms_retry;

@@ -65,7 +65,7 @@ impl EventConsumer {
         // scanned over several steps.
         for _ in 0..=partitions {
             let (entry, next) = store
-                .reclaim_stream_entry(CONSUMER_GROUP, &self.ctx.name, partition, idle, &cursor)
+                .reclaim_stream_entry(CONSUMER_GROUP, &self.name, partition, idle, &cursor)
                 .await?;
             let Ok(mut state) = self.state.lock() else {
                 return Ok(entry);
