@@ -19,7 +19,7 @@ use crate::support::stack::{Stack, eventually, sent_per_recipient, signup_body};
 /// The shortest lease and sweep age the start-up checks let `http_timeout`
 /// have with the tests' 500 ms Redis command timeout; sweeps every second.
 fn quick_sweep(config: &mut Config, http_timeout: Duration) {
-    let request = http_timeout + config.redis.command_timeout * 8;
+    let request = http_timeout + config.redis.command_timeout * 9;
     config.hubspot.http_timeout = http_timeout;
     config.signup.idempotency_lease = request;
     config.signup.forms_retry_lease = request;
