@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use hubspot_simulator::{Endpoint, FaultRule, Profile, SimulatorHandle};
+use hubspot_simulator::{Endpoint, FaultRule, Profile};
 
 use crate::figures::{self, Figures};
 use crate::redis_stats;
@@ -36,23 +36,29 @@ fn counter_total(name: &str) -> f64 {
         .sum()
 }
 
-/// Waits until every address got an email or `limit` passed.
-async fn wait_for_emails(sim: &SimulatorHandle, emails: &HashMap<String, u64>, limit: Duration) {
+/// Waits until every address got an email or a dead letter, or `limit` passed.
+async fn wait_for_emails(
+    bench: &Bench,
+    emails: &HashMap<String, u64>,
+    limit: Duration,
+) -> anyhow::Result<()> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let sent: HashSet<String> = sim
+        let sent: HashSet<String> = bench
+            .sim
             .emails()
             .into_iter()
             .filter(|e| e.sent)
             .map(|e| e.to)
             .collect();
         let missing = emails.keys().filter(|e| !sent.contains(*e)).count();
-        if missing == 0 {
-            return;
+        let dead = dead_letters(&bench.app).await?;
+        if missing == 0 || u64::try_from(missing).unwrap_or(u64::MAX) <= dead {
+            return Ok(());
         }
         if tokio::time::Instant::now() > deadline {
             println!("  gave up waiting: {missing} signups without an email");
-            return;
+            return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -75,7 +81,7 @@ async fn finish(
     wait: Duration,
 ) -> anyhow::Result<Figures> {
     let accepted_before = counter_total("emails_sent_total");
-    wait_for_emails(&bench.sim, &accepted, wait).await;
+    wait_for_emails(&bench, &accepted, wait).await?;
     let (confirming, _) = figures::calls(&bench.sim.requests());
     let drained = tokio::time::Instant::now();
     let target = accepted_before + accepted.len() as f64;

@@ -78,9 +78,9 @@ struct BatchInput<'a> {
 
 #[derive(Deserialize)]
 struct BatchReadResponse {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::list")]
     results: Vec<Contact>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::list")]
     errors: Vec<BatchItemError>,
 }
 

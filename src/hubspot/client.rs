@@ -129,6 +129,7 @@ async fn classify(response: Response, max_wait: Duration) -> HubSpotError {
     match status {
         StatusCode::TOO_MANY_REQUESTS => HubSpotError::RateLimited {
             retry_after: rate_limit_wait(&headers, &body, max_wait),
+            asked: headers.contains_key("retry-after"),
             policy: body.policy_name.unwrap_or_else(|| "UNKNOWN".to_owned()),
         },
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => HubSpotError::Unauthorized {

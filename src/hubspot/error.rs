@@ -24,6 +24,8 @@ pub enum HubSpotError {
     RateLimited {
         retry_after: Duration,
         policy: String,
+        /// HubSpot sent `Retry-After` (else `retry_after` is the policy's window).
+        asked: bool,
     },
     /// 5xx: HubSpot failed; retry with backoff.
     #[error("HubSpot answered {status}")]

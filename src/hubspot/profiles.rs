@@ -24,9 +24,16 @@ pub struct ProfileFormSubmission {
     pub timestamp: Option<u64>,
 }
 
+/// One contact of the legacy answer, read leniently: each form submission
+/// is parsed on its own, and one without a `form-id` (or otherwise not as
+/// documented) is left out, never the contact nor the batch.
 #[derive(Debug, Deserialize)]
 struct LegacyProfile {
-    #[serde(rename = "form-submissions", default)]
+    #[serde(
+        rename = "form-submissions",
+        default,
+        deserialize_with = "super::lenient::list"
+    )]
     form_submissions: Vec<ProfileFormSubmission>,
     /// `{name: {value, versions}}`; only `email` is read.
     #[serde(default)]
@@ -120,16 +127,27 @@ impl HubSpotClient {
         let url = self.api_url(self.api_version().legacy_profile_batch_path());
         let request = self.authorized(self.http().get(url).query(&query));
         let response = self.execute(request, false).await?;
-        let profiles: HashMap<String, LegacyProfile> = Self::json(response).await?;
+        let profiles: HashMap<String, serde_json::Value> = Self::json(response).await?;
         Ok(by_contact(profiles))
     }
 }
 
-/// Keys the answer by contact id; keys that are not ids are ignored.
-fn by_contact(profiles: HashMap<String, LegacyProfile>) -> HashMap<ContactId, ContactProfile> {
+/// Keys the answer by contact id; keys that are not ids, and contacts whose
+/// entry is not as documented, are left out (those contacts read as not
+/// visible yet), never the whole answer.
+fn by_contact(profiles: HashMap<String, serde_json::Value>) -> HashMap<ContactId, ContactProfile> {
     profiles
         .into_iter()
-        .filter_map(|(vid, profile)| Some((ContactId::parse(&vid).ok()?, profile.into())))
+        .filter_map(|(vid, raw)| {
+            let id = ContactId::parse(&vid).ok()?;
+            match serde_json::from_value::<LegacyProfile>(raw) {
+                Ok(profile) => Some((id, profile.into())),
+                Err(error) => {
+                    tracing::warn!(contact_id = %id, error = %error, "a legacy profile not as documented is skipped");
+                    None
+                }
+            }
+        })
         .collect()
 }
 
@@ -146,7 +164,8 @@ mod tests {
             "102": {"vid": 102},
             "junk": {"vid": 0}
         });
-        let profiles: HashMap<String, LegacyProfile> = serde_json::from_value(raw).expect("parse");
+        let profiles: HashMap<String, serde_json::Value> =
+            serde_json::from_value(raw).expect("parse");
         let map = by_contact(profiles);
         assert_eq!(map.len(), 2);
         let first = ContactId::new(101).expect("id");
@@ -159,5 +178,30 @@ mod tests {
         let second = &map[&ContactId::new(102).expect("id")];
         assert!(second.form_submissions.is_empty());
         assert_eq!(second.email, None);
+    }
+
+    #[test]
+    fn a_malformed_entry_affects_only_itself() {
+        let raw = serde_json::json!({
+            "201": {"properties": {"email": {"value": "a@example.com"}}, "form-submissions": [
+                {"conversion-id": "no form id", "timestamp": 5},
+                {"form-id": "f1", "timestamp": 6},
+                "not an object"]},
+            "202": {"form-submissions": "not a list", "properties": {"email": {"value": "b@example.com"}}},
+            "203": {"properties": "not a map"},
+            "204": {"properties": {"email": {"value": "d@example.com"}}}
+        });
+        let map = by_contact(serde_json::from_value(raw).expect("parse"));
+        let id = |n| ContactId::new(n).expect("id");
+        let first = &map[&id(201)];
+        assert_eq!(first.form_submissions.len(), 1, "{first:?}");
+        assert_eq!(first.form_submissions[0].form_id, "f1");
+        assert!(map[&id(202)].form_submissions.is_empty());
+        assert_eq!(map[&id(202)].email.as_deref(), Some("b@example.com"));
+        assert!(
+            !map.contains_key(&id(203)),
+            "an entry not as documented is left out"
+        );
+        assert_eq!(map[&id(204)].email.as_deref(), Some("d@example.com"));
     }
 }

@@ -16,7 +16,7 @@ use crate::domain::{PortalId, SignupRecord, SignupStatus};
 use crate::hubspot::forms::{FormContext, FormField, FormFieldError, FormSubmission, FormsError};
 use crate::hubspot::{HubSpotClient, HubSpotError};
 use crate::store::{
-    Created, Guard, Limiter, PermitIds, RedisStore, Reservation, StoreError, Written,
+    Created, Guard, Limiter, PermitGuard, PermitRequest, RedisStore, StoreError, Written,
 };
 
 use super::request::ValidSignup;
@@ -176,7 +176,7 @@ impl SignupIntake {
     /// authenticated, the API quota).
     pub async fn attempt(&self, pending: &SignupRecord) -> Result<Attempt, StoreError> {
         let attempt_number = pending.attempts + 1;
-        let permits = match self.reserve_permits().await? {
+        let mut permits = match self.reserve_permits().await? {
             Ok(permits) => permits,
             Err(wait) => {
                 return Ok(Attempt::Later {
@@ -188,22 +188,14 @@ impl SignupIntake {
         };
         let submission = submission_of(pending);
         let target = &self.target;
-        let result = self
-            .hubspot
-            .submit_form(
+        let result = permits
+            .call(self.hubspot.submit_form(
                 target.portal_id,
                 &target.form_guid,
                 target.authenticated,
                 &submission,
-            )
+            ))
             .await;
-        // HubSpot counted the call when it arrived, after the permits were
-        // stamped: stamped again now, the window never frees them too early.
-        for permit in &permits {
-            if let Err(error) = self.store.rate_limits().use_permit(permit, 1).await {
-                tracing::warn!(error = ?error, "could not re-stamp a Forms permit");
-            }
-        }
         Ok(match result {
             Ok(_) => Attempt::Submitted,
             Err(FormsError::Rejected {
@@ -237,26 +229,17 @@ impl SignupIntake {
     /// The permits one submission takes: one of the Forms limit, and one of
     /// the API quota when the submission is authenticated (HubSpot counts an
     /// authenticated submission against the account's 10-second quota). All
-    /// or none: a Forms permit is given back when the API quota has none.
-    async fn reserve_permits(&self) -> Result<Result<Vec<PermitIds>, Duration>, StoreError> {
-        let limits = self.store.rate_limits();
-        let forms = match limits
-            .reserve(Limiter::Forms, self.settings.forms_quota, 1)
-            .await?
-        {
-            Reservation::Granted(permit) => permit,
-            Reservation::Wait(wait) => return Ok(Err(wait)),
-        };
-        if !self.target.authenticated {
-            return Ok(Ok(vec![forms]));
+    /// or none.
+    async fn reserve_permits(&self) -> Result<Result<PermitGuard, Duration>, StoreError> {
+        let mut requests = vec![PermitRequest::new(
+            Limiter::Forms,
+            self.settings.forms_quota,
+            1,
+        )];
+        if self.target.authenticated {
+            requests.push(PermitRequest::new(Limiter::Api, self.api_quota, 1));
         }
-        match limits.reserve(Limiter::Api, self.api_quota, 1).await? {
-            Reservation::Granted(api) => Ok(Ok(vec![forms, api])),
-            Reservation::Wait(wait) => {
-                limits.release_permit(&forms, 1).await?;
-                Ok(Err(wait))
-            }
-        }
+        PermitGuard::reserve(&self.store, &requests).await
     }
 
     /// Records a queued signup's successful submission (a Forms retry) and

@@ -14,6 +14,8 @@ static CLAIM: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/delay_claim.lua")));
 static SCHEDULE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/delay_schedule.lua")));
+static DUE_WITHIN: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("scripts/delay_due_within.lua")));
 
 impl RedisStore {
     /// How long until the earliest member of the sorted set `key` (scores:
@@ -94,5 +96,14 @@ impl DelayQueue<'_> {
     pub async fn depth(&self) -> Result<u64, StoreError> {
         let mut conn = self.store.connection();
         self.store.bounded(conn.zcard(&self.queue)).await
+    }
+
+    /// Members due now or within `horizon` (Redis clock): a member due in
+    /// hours is queued, not pressing.
+    pub async fn due_within(&self, horizon: Duration) -> Result<u64, StoreError> {
+        let mut invocation = DUE_WITHIN.prepare_invoke();
+        invocation.key(&self.queue).arg(millis(horizon));
+        let mut conn = self.store.connection();
+        self.store.bounded(invocation.invoke_async(&mut conn)).await
     }
 }

@@ -148,6 +148,14 @@ impl Keys {
         format!("{}{{signups}}:unseen", self.prefix)
     }
 
+    /// Contacts creation events named while no signup was known on them
+    /// (sorted set: contact id by the event's time, ms, Redis clock; kept a
+    /// few minutes): the next check reads their profiles, which carry their
+    /// addresses, in the call that confirms its signups' submissions.
+    pub fn created_contacts(&self) -> String {
+        format!("{}{{signups}}:created", self.prefix)
+    }
+
     /// Marker that coalesces early checks of unseen signups (string with TTL).
     pub fn early_check(&self) -> String {
         format!("{}{{signups}}:early", self.prefix)
@@ -320,6 +328,7 @@ mod tests {
             keys.signups_recheck(),
             keys.signups_unseen(),
             keys.early_check(),
+            keys.created_contacts(),
             keys.signups_open(),
             keys.send_cooldown(contact),
             keys.deleted_contact(contact),

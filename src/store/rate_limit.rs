@@ -15,6 +15,10 @@ pub(super) static RATE_LIMIT: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/rate_limit.lua")));
 static RESTAMP: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/rate_limit_restamp.lua")));
+static HOLD: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("scripts/rate_limit_hold.lua")));
+static USED: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("scripts/rate_limit_used.lua")));
 
 /// The limiters kept in Redis, one per quota HubSpot enforces (or an
 /// operator sets), each shared by every replica.
@@ -46,6 +50,8 @@ impl Limiter {
 pub struct PermitIds {
     key: String,
     id: String,
+    /// The limiter's window (ms): a re-stamp keeps the log alive this long.
+    window_ms: u64,
 }
 
 /// The answer of the limiter to a reservation.
@@ -124,18 +130,21 @@ impl RateLimits<'_> {
             Reservation::Granted(PermitIds {
                 key: self.store.keys.rate_limit(limiter.name()),
                 id,
+                window_ms: crate::clock::millis(quota.window),
             })
         } else {
             Reservation::Wait(Duration::from_millis(wait_ms))
         })
     }
 
-    /// Re-stamps reserved permit `index` (1-based) with the Redis time now.
+    /// Re-stamps reserved permit `index` (1-based) with the Redis time now,
+    /// and keeps the limiter's log alive for a window from now.
     pub async fn use_permit(&self, permits: &PermitIds, index: u32) -> Result<(), StoreError> {
         let mut invocation = RESTAMP.prepare_invoke();
         invocation
             .key(&permits.key)
-            .arg(format!("{}:{index}", permits.id));
+            .arg(format!("{}:{index}", permits.id))
+            .arg(permits.window_ms);
         let mut conn = self.store.connection();
         let _: i64 = self
             .store
@@ -160,20 +169,40 @@ impl RateLimits<'_> {
         Ok(())
     }
 
-    /// How many permits of the named limiter are free now (the process's
-    /// clock; an estimate for pacing, not a reservation).
+    /// HubSpot answered 429: every replica holds its calls of the named
+    /// limiter for `wait` (the limiter's window fills until then; a longer
+    /// hold already in place stays).
+    pub async fn hold(
+        &self,
+        limiter: Limiter,
+        quota: Quota,
+        wait: Duration,
+    ) -> Result<(), StoreError> {
+        let mut invocation = HOLD.prepare_invoke();
+        invocation
+            .key(self.store.keys.rate_limit(limiter.name()))
+            .arg(quota.max)
+            .arg(crate::clock::millis(quota.window))
+            .arg(crate::clock::millis(wait).max(1));
+        let mut conn = self.store.connection();
+        let _: i64 = self
+            .store
+            .bounded(invocation.invoke_async(&mut conn))
+            .await?;
+        Ok(())
+    }
+
+    /// How many permits of the named limiter are free now (Redis clock; an
+    /// estimate for pacing, not a reservation).
     pub async fn permits_free(&self, limiter: Limiter, quota: Quota) -> Result<u32, StoreError> {
-        let since = crate::clock::now_ms().saturating_sub(crate::clock::millis(quota.window));
+        let mut invocation = USED.prepare_invoke();
+        invocation
+            .key(self.store.keys.rate_limit(limiter.name()))
+            .arg(crate::clock::millis(quota.window));
         let mut conn = self.store.connection();
         let used: u64 = self
             .store
-            .bounded(
-                redis::cmd("ZCOUNT")
-                    .arg(self.store.keys.rate_limit(limiter.name()))
-                    .arg(format!("({since}"))
-                    .arg("+inf")
-                    .query_async(&mut conn),
-            )
+            .bounded(invocation.invoke_async(&mut conn))
             .await?;
         Ok(quota
             .max

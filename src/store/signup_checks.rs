@@ -7,7 +7,10 @@ use std::time::Duration;
 use redis::AsyncCommands;
 
 use super::signup_scripts::{CLAIM, DELETED, FINISH, WAKE, finish_mode, wake_kind};
-use super::{Lock, RedisStore, StoreError, WAKE_LIST_LENGTH};
+
+static DUE_BACKLOG: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(include_str!("scripts/due_backlog.lua")));
+use super::{CREATED_CONTACT_LIFETIME, Lock, RedisStore, StoreError, WAKE_LIST_LENGTH};
 use crate::clock::millis;
 use crate::domain::{ContactId, SignupRecord};
 
@@ -150,7 +153,8 @@ impl Checks<'_> {
             .key(keys.signups_unseen())
             .key(keys.early_check())
             .key(keys.signups_by_contact(contact))
-            .key(keys.signups_wake());
+            .key(keys.signups_wake())
+            .key(keys.created_contacts());
         if let Some(fingerprint) = email_fingerprint {
             invocation
                 .key(keys.signups_by_fingerprint(fingerprint))
@@ -165,7 +169,8 @@ impl Checks<'_> {
             .arg(millis(early_interval).max(1))
             .arg(contact.get())
             .arg(millis(hint_ttl).max(1))
-            .arg(WAKE_LIST_LENGTH);
+            .arg(WAKE_LIST_LENGTH)
+            .arg(millis(CREATED_CONTACT_LIFETIME));
         let mut conn = self.store.connection();
         self.store.bounded(invocation.invoke_async(&mut conn)).await
     }
@@ -283,24 +288,22 @@ impl Checks<'_> {
             .await
     }
 
-    /// The signups due now: how many, and since when the earliest is due
-    /// (ms, reactor clock); with none due, when the next one will be.
-    pub async fn due_backlog(&self) -> Result<DueBacklog, StoreError> {
-        let now = crate::clock::now_ms();
-        let key = self.store.keys.signups_due();
+    /// The signups due now: how many (counted up to `limit`), and since when
+    /// the earliest is due; with none due, when the next one will be. Redis
+    /// clock, the clock of the due times and of the claim.
+    pub async fn due_backlog(&self, limit: usize) -> Result<DueBacklog, StoreError> {
+        let mut invocation = DUE_BACKLOG.prepare_invoke();
+        invocation
+            .key(self.store.keys.signups_due())
+            .arg(limit.max(1));
         let mut conn = self.store.connection();
-        let (due_now, first): (usize, Vec<(String, f64)>) = self
+        let (due_now, earliest, now): (usize, i64, u64) = self
             .store
-            .bounded(
-                redis::pipe()
-                    .zcount(&key, "-inf", now)
-                    .zrange_withscores(&key, 0, 0)
-                    .query_async(&mut conn),
-            )
+            .bounded(invocation.invoke_async(&mut conn))
             .await?;
         Ok(DueBacklog {
             due_now,
-            earliest: first.first().map(|(_, score)| *score as u64),
+            earliest: u64::try_from(earliest).ok(),
             now,
         })
     }

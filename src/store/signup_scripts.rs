@@ -255,6 +255,7 @@ pub static WAKE: LazyLock<SignupScript> = LazyLock::new(|| {
             "early-check marker",
             "the contact's index",
             "wake list",
+            "created contacts",
             "the address's index",
             "its contact hint",
         ],
@@ -265,6 +266,7 @@ pub static WAKE: LazyLock<SignupScript> = LazyLock::new(|| {
             "the contact id",
             "the hint's TTL ms",
             "wake list length",
+            "created contacts' lifetime ms",
         ],
     )
 });

@@ -81,9 +81,11 @@ catalog! {
     HUBSPOT_API_PERMITS = "hubspot_api_permits_total", Counter, [],
         "API permits taken from the shared quota (divide by emails_sent_total for calls per confirmed signup).";
     EMAILS_SENT = "emails_sent_total", Counter, ["send_result"],
-        "Verification emails HubSpot accepted.";
+        "Verification emails Single Send accepted, counted when it answers (PENDING included).";
     SIGNUP_TO_EMAIL_SECONDS = "signup_to_email_seconds", Histogram, [],
-        "Time from a signup's submission to its accepted send.";
+        "Time from a signup's submission to Single Send accepting its email.";
+    SEND_RESULT_LAG_SECONDS = "send_result_lag_seconds", Histogram, [],
+        "Time from a PENDING send to the status read that knew its sendResult.";
     CONFIRMED_TO_EMAIL_SECONDS = "confirmed_to_email_seconds", Histogram, [],
         "Time from the check that found the contact with the signup's submission to the accepted send.";
     DEAD_LETTERS = "dead_letters_total", Counter, ["source"],
@@ -92,6 +94,8 @@ catalog! {
         "HubSpot API calls by the worker.";
     HUBSPOT_CALLS_DEFERRED = "hubspot_calls_deferred_total", Counter, ["endpoint"],
         "Calls postponed by the shared rate limiter.";
+    HUBSPOT_CREDENTIALS_REFUSED = "hubspot_credentials_refused", Gauge, [],
+        "1 while HubSpot refuses the access token (401/403) and calls pause; 0 once a call goes through.";
     SWEEP_SCHEDULED = "sweep_scheduled_total", Counter, [],
         "Work the reconciliation sweep found and scheduled.";
     EVENT_STREAM_LENGTH = "event_stream_length", Gauge, [],

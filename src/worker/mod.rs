@@ -3,16 +3,12 @@
 //! exactly once per signup; recorded events only wake the signups they concern.
 
 mod check;
-mod check_write;
-mod confirm;
 mod consumer;
 mod forms_retry;
 pub mod forms_retry_plan;
 mod gauges;
 mod hubspot_call;
-mod pacing;
 mod run_loop;
-mod send;
 mod sweep;
 mod tasks;
 pub(crate) mod telemetry;
@@ -30,11 +26,11 @@ use crate::hubspot::HubSpotClient;
 use crate::store::RedisStore;
 
 pub use check::{BatchReport, CheckOutcome, SignupChecker};
+pub use check::{LAUNCH_STATUS_INTERVAL, LAUNCH_STATUS_LIMIT, Reason};
 pub use consumer::{CONSUMER_GROUP, ConsumeOutcome, EventConsumer};
 pub use forms_retry::{FormsRetry, RetryOutcome};
 pub use forms_retry_plan::RetryReport;
 pub use gauges::GaugeReporter;
-pub use pacing::{LAUNCH_STATUS_INTERVAL, LAUNCH_STATUS_LIMIT};
 pub use run_loop::{Step, run_steps, run_steps_waiting, run_steps_woken};
 pub use sweep::{SweepReport, Sweeper};
 pub use tasks::{BackgroundTask, background_tasks};
@@ -70,6 +66,11 @@ pub struct WorkerContext {
     /// list (a signup became due: an event woke it, its Forms call went
     /// through; in this process or another).
     pub wake: Arc<Notify>,
+    /// How the process's HubSpot calls are going (failures in a row,
+    /// refused credentials): a failure is the call's, not its signups'.
+    pub health: Arc<check::CallHealth>,
+    /// `FORMS_RATE_LIMIT`'s window: a launch is Forms retries due within it.
+    pub launch_window: Duration,
 }
 
 impl WorkerContext {
@@ -83,6 +84,8 @@ impl WorkerContext {
         accept_lease: Duration,
     ) -> Arc<Self> {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "reactor".to_owned());
+        // Nothing refused yet: the gauge shows 0 from the start.
+        metrics::gauge!(crate::telemetry::catalog::HUBSPOT_CREDENTIALS_REFUSED).set(0.0);
         let name = format!(
             "{host}-{}-{}",
             std::process::id(),
@@ -97,6 +100,8 @@ impl WorkerContext {
             pending_ttl,
             accept_lease,
             wake: Arc::new(Notify::new()),
+            health: Arc::new(check::CallHealth::default()),
+            launch_window: Duration::from_secs(10),
         })
     }
 
@@ -111,17 +116,21 @@ impl WorkerContext {
             form_guid: config.hubspot.signup_form_guid.clone(),
             email_id: config.hubspot.verification_email_id,
         };
-        Self::new(
+        let mut ctx = Self::new(
             store,
             hubspot,
             config.worker.clone(),
             verification,
             config.signup.pending_ttl,
             config.signup.idempotency_lease,
-        )
+        );
+        if let Some(ctx) = Arc::get_mut(&mut ctx) {
+            ctx.launch_window = config.signup.forms_quota.window;
+        }
+        ctx
     }
 
-    /// Retry delays for checks.
+    /// Retry delays of the background tasks (the sweep, the Forms retries).
     pub fn backoff(&self) -> Backoff {
         Backoff {
             base: self.settings.retry_base_delay,

@@ -35,7 +35,7 @@ pub fn api_permits(permits: u32) {
     metrics::counter!(catalog::HUBSPOT_API_PERMITS).increment(u64::from(permits));
 }
 
-/// A verification email HubSpot accepted, by `sendResult`; with the time
+/// A verification email Single Send accepted, by `sendResult`; with the time
 /// from the signup, and from the moment its contact was confirmed with its
 /// submission (the reactor's own overhead).
 pub fn sent(send_result: &str, signup_to_send: Duration, overhead: Option<Duration>) {
@@ -45,6 +45,11 @@ pub fn sent(send_result: &str, signup_to_send: Duration, overhead: Option<Durati
     if let Some(overhead) = overhead {
         metrics::histogram!(catalog::CONFIRMED_TO_EMAIL_SECONDS).record(overhead.as_secs_f64());
     }
+}
+
+/// A `PENDING` send's result became known, this long after Single Send accepted it.
+pub fn send_result_known(lag: Duration) {
+    metrics::histogram!(catalog::SEND_RESULT_LAG_SECONDS).record(lag.as_secs_f64());
 }
 
 /// Work given up on, by source (`events`, `checks`, `forms`).

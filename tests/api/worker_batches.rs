@@ -7,7 +7,7 @@ use serde_json::json;
 use signup_reactor::domain::SignupStatus;
 use signup_reactor::startup::Role;
 use signup_reactor::store::Quota;
-use signup_reactor::worker::{CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker};
+use signup_reactor::worker::{CheckOutcome, ConsumeOutcome, EventConsumer, Reason, SignupChecker};
 
 use crate::support::app::{PORTAL_ID, TestApp};
 use crate::support::stack::{Stack, eventually, signup_body, wire};
@@ -74,16 +74,16 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     // HubSpot answers PENDING: the email is requested, its status followed up.
     assert_eq!(
         report.deferred,
-        vec![(ready_id.clone(), "send_pending".to_owned())],
+        vec![(ready_id.clone(), Reason::SendPending)],
         "{report:?}"
     );
     assert!(report.sent.is_empty(), "{report:?}");
     let mut waiting = report.waiting.clone();
     waiting.sort();
     let mut expected = vec![
-        (not_landed.signup_id.clone(), "form_not_landed"),
-        (invisible.signup_id.clone(), "contact_not_visible"),
-        (done.signup_id.clone(), "finished"),
+        (not_landed.signup_id.clone(), Reason::FormNotLanded),
+        (invisible.signup_id.clone(), Reason::ContactNotReadable),
+        (done.signup_id.clone(), Reason::Finished),
     ];
     expected.sort();
     assert_eq!(waiting, expected);

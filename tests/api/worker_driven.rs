@@ -33,7 +33,15 @@ pub async fn driven() -> Driven {
 
 /// [`driven`], after `adjust` edits the configuration.
 pub async fn driven_with(adjust: impl FnOnce(&mut signup_reactor::config::Config)) -> Driven {
-    let sim = Simulator::start(sim_config()).await.expect("simulator");
+    driven_on(sim_config(), adjust).await
+}
+
+/// [`driven_with`], on a simulator with this configuration.
+pub async fn driven_on(
+    sim_config: hubspot_simulator::SimConfig,
+    adjust: impl FnOnce(&mut signup_reactor::config::Config),
+) -> Driven {
+    let sim = Simulator::start(sim_config).await.expect("simulator");
     let app = TestApp::spawn_role(Role::Receiver, TestRedis::start(), |config| {
         wire(config, &sim);
         config.worker.form_clock_skew = Duration::ZERO;

@@ -1,15 +1,16 @@
-//! During a launch (signups queue for the Forms API) checks economize even
-//! with the quota plentiful, and send status reads wait for the launch to
-//! end, all but one canary per interval.
+//! During a launch (Forms retries due now or within the Forms limit's
+//! window) checks economize even with the quota plentiful, and send status
+//! reads wait for the launch to end, all but one canary per interval; a
+//! retry due in hours is no launch.
 
 use std::time::Duration;
 
 use signup_reactor::clock::now_ms;
-use signup_reactor::worker::{CheckOutcome, SignupChecker};
+use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker};
 
 use crate::worker_driven::{batch, driven_with, landed_signup};
 
-/// A signup waiting in the Forms retry queue: a launch is under way.
+/// A signup whose Forms retry is due: a launch is under way.
 const QUEUED: &str = "queued-signup";
 
 #[tokio::test]
@@ -18,7 +19,7 @@ async fn during_a_launch_checks_linger_with_the_quota_plentiful() {
     let checker = SignupChecker::new(d.ctx.clone());
     let queue = d.store.forms_retry_queue();
     queue
-        .schedule(QUEUED, Duration::from_secs(600))
+        .schedule(QUEUED, Duration::ZERO)
         .await
         .expect("schedule");
     d.record_only("launch@example.com").await;
@@ -55,7 +56,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
 
     let queue = d.store.forms_retry_queue();
     queue
-        .schedule(QUEUED, Duration::from_secs(600))
+        .schedule(QUEUED, Duration::ZERO)
         .await
         .expect("schedule");
     tokio::time::sleep(d.ctx.settings.send_status_delay).await;
@@ -75,7 +76,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
         .clone();
     assert_eq!(
         report.deferred,
-        vec![(waiting.clone(), "launch_under_way".to_owned())]
+        vec![(waiting.clone(), Reason::LaunchUnderWay)]
     );
     let due = d
         .store
@@ -94,4 +95,21 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
     d.make_due(&waiting).await;
     let report = batch(&checker).await;
     assert_eq!(report.sent, vec![waiting], "the launch is over: read");
+}
+
+#[tokio::test]
+async fn a_retry_due_in_hours_is_no_launch() {
+    let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    d.store
+        .forms_retry_queue()
+        .schedule(QUEUED, Duration::from_secs(10 * 3600))
+        .await
+        .expect("schedule");
+    d.record_only("steady@example.com").await;
+    let outcome = checker.process_next().await.expect("check");
+    assert!(
+        matches!(&outcome, CheckOutcome::Batch(r) if r.claimed == 1),
+        "a lone signup is checked at once, no lingering: {outcome:?}"
+    );
 }

@@ -8,6 +8,7 @@ use signup_reactor::store::{Limiter, Quota, Reservation};
 use signup_reactor::worker::SignupChecker;
 
 use crate::worker_driven::{batch, driven, free_the_quota, landed_signup, use_most_of_the_quota};
+use signup_reactor::worker::Reason;
 
 #[tokio::test]
 async fn send_status_reads_take_only_spare_quota() {
@@ -17,10 +18,7 @@ async fn send_status_reads_take_only_spare_quota() {
     d.make_due(&id).await;
     let checker = SignupChecker::new(d.ctx.clone());
     let report = batch(&checker).await;
-    assert_eq!(
-        report.deferred,
-        vec![(id.clone(), "send_pending".to_owned())]
-    );
+    assert_eq!(report.deferred, vec![(id.clone(), Reason::SendPending)]);
     // The status is read SEND_STATUS_DELAY later (with jitter: half of it at least).
     let due = d
         .store
@@ -45,7 +43,7 @@ async fn send_status_reads_take_only_spare_quota() {
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
-        vec![(id.clone(), "waiting_for_spare_quota".to_owned())]
+        vec![(id.clone(), Reason::WaitingForSpareQuota)]
     );
 
     // With the quota free again, the status is read: delivered.

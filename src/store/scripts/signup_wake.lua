@@ -5,7 +5,10 @@
 -- running check. A creation event of a contact that no signup is known on
 -- may trigger one early check of the signups whose contact is still unseen,
 -- at most once per ARGV[2] ms however many such events arrive; otherwise an
--- event for a contact without open signups writes nothing. An `email` change
+-- event for a contact without open signups writes nothing but, for a
+-- creation, the contact among the created contacts (a check reads its
+-- profile, which carries its address; entries older than ARGV[6] ms go).
+-- An `email` change
 -- that names an address with open signups also leaves a hint: that the
 -- contact is the address's (checks then read its profile directly). When
 -- any signup was woken, a token on the wake list wakes an idle checker of
@@ -16,24 +19,28 @@
 -- src/store/signup_scripts.rs, whose tests hold this header to them.
 -- KEYS[1] due checks, KEYS[2] claim tokens, KEYS[3] woken during a check,
 -- KEYS[4] unseen signups, KEYS[5] early-check marker, KEYS[6] the contact's
--- index, KEYS[7] wake list, KEYS[8] the address's index and KEYS[9] its
--- contact hint (both only for `email` changes)
+-- index, KEYS[7] wake list, KEYS[8] created contacts, KEYS[9] the
+-- address's index and KEYS[10] its contact hint (both only for `email` changes)
 -- ARGV[1] 'creation' or 'change', ARGV[2] early-check interval ms,
--- ARGV[3] the contact id, ARGV[4] the hint's TTL ms, ARGV[5] wake list length
+-- ARGV[3] the contact id, ARGV[4] the hint's TTL ms, ARGV[5] wake list length,
+-- ARGV[6] created contacts' lifetime ms
 -- Returns how many signups were woken.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ids = redis.call('SMEMBERS', KEYS[6])
-if KEYS[8] then
-  local by_address = redis.call('SMEMBERS', KEYS[8])
+if KEYS[9] then
+  local by_address = redis.call('SMEMBERS', KEYS[9])
   for _, id in ipairs(by_address) do
     ids[#ids + 1] = id
   end
   if #by_address > 0 then
-    redis.call('SET', KEYS[9], ARGV[3], 'PX', tonumber(ARGV[4]))
+    redis.call('SET', KEYS[10], ARGV[3], 'PX', tonumber(ARGV[4]))
   end
 end
 if #ids == 0 and ARGV[1] == 'creation' then
+  redis.call('ZADD', KEYS[8], now, ARGV[3])
+  redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now - tonumber(ARGV[6]))
+  redis.call('PEXPIRE', KEYS[8], tonumber(ARGV[6]))
   if redis.call('SET', KEYS[5], now, 'NX', 'PX', tonumber(ARGV[2])) then
     ids = redis.call('SMEMBERS', KEYS[4])
   end
