@@ -166,15 +166,15 @@ fn errors_name_the_variable() {
             Box::new(|a| a.log_format = "xml".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: 10s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (10s) + 8 × REDIS_COMMAND_TIMEOUT (2s) = 26s",
+            "IDEMPOTENCY_LEASE is invalid: 10s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (10s) + 9 × REDIS_COMMAND_TIMEOUT (2s) = 28s",
             Box::new(|a| a.idempotency_lease = "10s".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: 25s 999ms is shorter than a signup request's worst case",
-            Box::new(|a| a.idempotency_lease = "25999ms".into()),
+            "IDEMPOTENCY_LEASE is invalid: 27s 999ms is shorter than a signup request's worst case",
+            Box::new(|a| a.idempotency_lease = "27999ms".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: 30s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (5s) + 8 × REDIS_COMMAND_TIMEOUT (4s) = 37s",
+            "IDEMPOTENCY_LEASE is invalid: 30s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (5s) + 9 × REDIS_COMMAND_TIMEOUT (4s) = 41s",
             Box::new(|a| {
                 a.hubspot_http_timeout = "5s".into();
                 a.redis.redis_command_timeout = "4s".into();
@@ -302,12 +302,12 @@ fn the_builder_starts_from_the_documented_defaults_and_validates_like_serve() {
 fn the_idempotency_lease_covers_a_signup_requests_worst_case() {
     // (HUBSPOT_HTTP_TIMEOUT, REDIS_COMMAND_TIMEOUT, IDEMPOTENCY_LEASE, valid)
     let cases = [
-        ("10s", "2s", "26s", true),
+        ("10s", "2s", "28s", true),
         ("10s", "2s", "30s", true),
-        ("10s", "2s", "25s", false),
-        ("5s", "500ms", "9s", true),
-        ("5s", "500ms", "8500ms", false),
-        ("2s", "3500ms", "30s", true),
+        ("10s", "2s", "27s", false),
+        ("5s", "500ms", "9500ms", true),
+        ("5s", "500ms", "9s", false),
+        ("3s", "3s", "30s", true),
         ("1s", "4s", "30s", false),
     ];
     for (http, redis, lease, valid) in cases {

@@ -15,7 +15,7 @@ use super::intake::{Accepted, IntakeError, SignupIntake};
 use super::request::SignupRequest;
 use super::telemetry as signup_metrics;
 use crate::http::body::read_limited;
-use crate::store::{Fenced, IdempotencyClaim, StoredResponse};
+use crate::store::{Fenced, IdempotencyClaim, StoredResponse, Written};
 
 /// Largest signup body accepted.
 pub const MAX_SIGNUP_BODY_BYTES: usize = 256 * 1024;
@@ -137,10 +137,15 @@ async fn process(
             }),
         ),
         Err(IntakeError::Store(error)) => {
+            signup_metrics::not_accepted("redis");
             tracing::error!(error = ?error, "signup not recorded or not accepted");
             return Err(SignupError::Unavailable(error));
         }
         Err(IntakeError::NotAccepted(found)) => {
+            signup_metrics::not_accepted(match found {
+                Written::TooLate => "too_late",
+                _ => "moved_on",
+            });
             tracing::error!(found = ?found, "signup not accepted");
             return Err(SignupError::NotAccepted);
         }

@@ -36,6 +36,16 @@ pub fn accepted(status: &'static str) {
     metrics::counter!(catalog::SIGNUPS_ACCEPTED, "status" => status).increment(1);
 }
 
+/// Why a signup was not accepted (answered 503): Redis failed or was too
+/// slow (`redis`); its acceptance came too late (`too_late`); its record had
+/// moved on (`moved_on`: retired by the sweep, or gone).
+pub(crate) const NOT_ACCEPTED_REASONS: [&str; 3] = ["redis", "too_late", "moved_on"];
+
+/// A signup answered 503, by reason (one of [`NOT_ACCEPTED_REASONS`]).
+pub fn not_accepted(reason: &'static str) {
+    metrics::counter!(catalog::SIGNUPS_NOT_ACCEPTED, "reason" => reason).increment(1);
+}
+
 /// A signup HubSpot rejected, once per errorType (bounded to the documented ones).
 pub fn rejected(errors: &[FormFieldError]) {
     if errors.is_empty() {

@@ -60,6 +60,8 @@ catalog! {
         "Webhook deliveries refused.";
     SIGNUPS_ACCEPTED = "signups_accepted_total", Counter, ["status"],
         "Signups answered 202.";
+    SIGNUPS_NOT_ACCEPTED = "signups_not_accepted_total", Counter, ["reason"],
+        "Signups answered 503: not accepted, never submitted.";
     SIGNUPS_REJECTED = "signups_rejected_total", Counter, ["error_type"],
         "Signups refused, per errorType.";
     SIGNUPS_QUEUED = "signups_queued_total", Counter, ["reason"],

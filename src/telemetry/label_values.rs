@@ -105,6 +105,11 @@ pub const FIXED_LABELS: &[LabelValues] = &[
         &["submitted", "queued"],
     ),
     fixed(
+        catalog::SIGNUPS_NOT_ACCEPTED,
+        "reason",
+        &crate::signup::telemetry::NOT_ACCEPTED_REASONS,
+    ),
+    fixed(
         catalog::SIGNUPS_REJECTED,
         "error_type",
         &crate::signup::telemetry::FORM_ERROR_TYPES,

@@ -98,7 +98,7 @@ async fn a_stale_request_giving_its_key_up_leaves_the_successors_answer_replayed
     let app = TestApp::spawn_with(|c| {
         c.hubspot.forms_base_url = url;
         c.hubspot.http_timeout = Duration::from_secs(1);
-        c.redis.command_timeout = Duration::from_millis(250);
+        c.redis.command_timeout = Duration::from_millis(200);
         c.signup.idempotency_lease = lease;
     })
     .await;
@@ -150,7 +150,7 @@ async fn serve_refuses_an_idempotency_lease_shorter_than_a_requests_worst_case()
             )
             .env("HUBSPOT_VERIFICATION_EMAIL_ID", "42")
             .env("SIGNUP_API_TOKEN", "token")
-            // Default HUBSPOT_HTTP_TIMEOUT (10s) and REDIS_COMMAND_TIMEOUT (2s): 26s.
+            // Default HUBSPOT_HTTP_TIMEOUT (10s) and REDIS_COMMAND_TIMEOUT (2s): 28s.
             .env("IDEMPOTENCY_LEASE", lease)
             .kill_on_drop(true)
             .output()
@@ -163,7 +163,7 @@ async fn serve_refuses_an_idempotency_lease_shorter_than_a_requests_worst_case()
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "IDEMPOTENCY_LEASE is invalid: 20s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (10s) + 8 × REDIS_COMMAND_TIMEOUT (2s) = 26s"
+            "IDEMPOTENCY_LEASE is invalid: 20s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (10s) + 9 × REDIS_COMMAND_TIMEOUT (2s) = 28s"
         ),
         "{stderr}"
     );

@@ -43,6 +43,7 @@ mod shutdown;
 mod signup_acceptance;
 mod signup_ceiling;
 mod signup_data;
+mod signup_fence;
 mod signups;
 mod slow_clients;
 mod subscriptions_sync;

@@ -19,7 +19,7 @@ use crate::support::stack::{Stack, eventually, sent_per_recipient, signup_body};
 /// The shortest lease and sweep age the start-up checks let `http_timeout`
 /// have with the tests' 500 ms Redis command timeout; sweeps every second.
 fn quick_sweep(config: &mut Config, http_timeout: Duration) {
-    let request = http_timeout + config.redis.command_timeout * 8;
+    let request = http_timeout + config.redis.command_timeout * 9;
     config.hubspot.http_timeout = http_timeout;
     config.signup.idempotency_lease = request;
     config.signup.forms_retry_lease = request;
@@ -40,6 +40,23 @@ async fn pause_writes(app: &TestApp, ms: u64) {
         .query_async(&mut conn)
         .await
         .expect("CLIENT PAUSE");
+}
+
+/// The value of `signups_not_accepted_total{reason="redis"}` on `/metrics`.
+async fn not_accepted_for_redis(app: &TestApp) -> f64 {
+    let text = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .find_map(|line| line.strip_prefix(r#"signups_not_accepted_total{reason="redis"} "#))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0.0)
 }
 
 /// The ids of every signup record in Redis.
@@ -137,6 +154,10 @@ async fn a_signup_answered_503_is_never_submitted_and_its_retry_gets_the_one_ema
     pause_writes(&stack.app, 1_500).await;
     let first = stack.app.signup(&body, None).await;
     assert_eq!(first.status(), 503);
+    assert!(
+        not_accepted_for_redis(&stack.app).await >= 1.0,
+        "the 503 is counted"
+    );
     tokio::time::sleep(Duration::from_millis(1_500)).await;
 
     // The app retries: that signup is the one that counts.
