@@ -5,6 +5,7 @@ use actix_web::http::header::{HeaderValue, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
 
 use super::request::FieldProblem;
+use super::response::{InvalidSignup, SignupErrorBody};
 use crate::http::body::BodyError;
 use crate::store::StoreError;
 
@@ -51,13 +52,15 @@ impl ResponseError for SignupError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let body = match self {
-            Self::Invalid(problems) => {
-                serde_json::json!({ "error": self.to_string(), "errors": problems })
-            }
-            _ => serde_json::json!({ "error": self.to_string() }),
+        let error = self.to_string();
+        let mut response = HttpResponse::build(self.status_code());
+        let mut response = match self {
+            Self::Invalid(problems) => response.json(InvalidSignup {
+                error,
+                errors: problems.clone(),
+            }),
+            _ => response.json(SignupErrorBody { error }),
         };
-        let mut response = HttpResponse::build(self.status_code()).json(body);
         if matches!(self, Self::Unauthorized) {
             response
                 .headers_mut()

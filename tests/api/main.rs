@@ -20,6 +20,7 @@ mod hubspot_client;
 mod hubspot_wire;
 mod idempotency_lease;
 mod metrics_bounds;
+mod openapi;
 mod ops;
 mod preflight_contact;
 mod project_app;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod contract;
 pub mod redis_cluster;
 pub mod redis_server;
 pub mod stack;
