@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// signup-reactor: submits HubSpot signups through the Forms API only, and sends
-/// the verification email exactly once, after the contact exists.
+/// each accepted signup's verification email exactly once, after the contact exists.
 #[derive(Debug, Parser)]
 #[command(name = "signup-reactor", version, about, long_about = None)]
 struct Cli {
@@ -30,7 +30,8 @@ enum Command {
     /// Probe a running reactor's /healthz (for container health checks).
     Healthcheck(signup_reactor::commands::HealthcheckArgs),
     /// Reproduce the signup race and show the reactor fixing it, against a
-    /// local HubSpot simulator (needs a Redis, see REDIS_URL).
+    /// local HubSpot simulator (starts its own redis-server from PATH unless
+    /// REDIS_URL is set).
     #[cfg(feature = "demo")]
     Demo(signup_reactor::demo::DemoArgs),
 }

@@ -12,7 +12,7 @@ use crate::hubspot::forms::FormFieldError;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignupAccepted {
     /// The reactor's id for this signup (its `sendId` derives from it).
-    #[schema(example = "s_0c9f2d7e4b1a4e7f9d3a5b6c7d8e9f01")]
+    #[schema(example = "26cf1566-174a-4539-917f-3f57b7729ce4")]
     pub signup_id: String,
     pub status: AcceptedStatus,
 }
