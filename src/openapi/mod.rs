@@ -30,6 +30,11 @@ use utoipa::OpenApi;
         paths::metrics,
         paths::openapi_json,
     ),
+    // Header schemas are not collected from the paths: named here.
+    components(schemas(
+        crate::signup::response::Replayed,
+        crate::signup::response::BearerChallenge
+    )),
     modifiers(&SECURITY_SCHEMES),
     tags(
         (name = "signups", description = "The app backend hands signups over."),

@@ -5,7 +5,7 @@
 
 use crate::signup::request::SignupRequest;
 use crate::signup::response::{
-    SignupAccepted, SignupErrorBody, TooManySignups, UnprocessableSignup,
+    BearerChallenge, Replayed, SignupAccepted, SignupErrorBody, TooManySignups, UnprocessableSignup,
 };
 use crate::webhook::response::WebhookErrorBody;
 
@@ -39,13 +39,19 @@ use super::schemas::{Alive, Readiness, WebhookBatch};
                                       later). Either way the reactor answers for it: do not \
                                       send it again.",
          body = SignupAccepted,
-         headers(("Idempotent-Replayed" = String,
-                  description = "`true` when this is the stored answer to an earlier request with the same Idempotency-Key."))),
+         headers(("Idempotent-Replayed" = Replayed,
+                  description = "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.")),
+         examples(
+             ("submitted" = (summary = "The Forms API took it",
+                             value = json!({"signupId": "26cf1566-174a-4539-917f-3f57b7729ce4", "status": "submitted"}))),
+             ("queued" = (summary = "Stored; the reactor submits it later",
+                          value = json!({"signupId": "6772a1e0-c511-41cb-9c41-ba60a06676f1", "status": "queued"})))
+         )),
         (status = 400, description = "The body is not JSON of this shape (an unknown or mistyped \
                                       member), or the Idempotency-Key is unusable.",
          body = SignupErrorBody),
         (status = 401, description = "Missing or wrong bearer token.", body = SignupErrorBody,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+         headers(("WWW-Authenticate" = BearerChallenge, description = "`Bearer`."))),
         (status = 408, description = "The body did not arrive within `HTTP_READ_TIMEOUT`.",
          body = SignupErrorBody),
         (status = 409, description = "A request with this Idempotency-Key is still being \
@@ -58,13 +64,25 @@ use super::schemas::{Alive, Readiness, WebhookBatch};
                                       `Idempotent-Replayed`), or the Idempotency-Key was used \
                                       with another body. Fix the request; do not retry it as is.",
          body = UnprocessableSignup,
-         headers(("Idempotent-Replayed" = String,
-                  description = "`true` when this is the stored answer to an earlier request with the same Idempotency-Key."))),
+         headers(("Idempotent-Replayed" = Replayed,
+                  description = "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.")),
+         examples(
+             ("invalid" = (summary = "The reactor's validation",
+                           value = json!({"error": "the signup is invalid", "errors": [
+                               {"field": "context.pageUri", "errorType": "INVALID_PAGE_URI",
+                                "message": "expected an absolute http(s) URL"}]}))),
+             ("rejected" = (summary = "HubSpot's Forms API refused it",
+                            value = json!({"error": "HubSpot rejected the submission",
+                                           "message": "The request is not valid", "errors": [
+                               {"errorType": "INVALID_EMAIL", "message": "Invalid email address"}]}))),
+             ("keyReused" = (summary = "The Idempotency-Key came with another body",
+                             value = json!({"error": "Idempotency-Key was already used with a different request"})))
+         )),
         (status = 429, description = "Too many signups for this address today \
                                       (`SIGNUP_EMAILS_PER_ADDRESS_PER_DAY`, errorType \
                                       `TOO_MANY_SIGNUPS`); nothing was submitted.",
          body = TooManySignups,
-         headers(("Retry-After" = String, description = "Seconds until the address may sign up again."))),
+         headers(("Retry-After" = u32, description = "Seconds until the address may sign up again."))),
         (status = 503, description = "The reactor could not record the signup (Redis): nothing \
                                       was submitted. Retry with the same Idempotency-Key.",
          body = SignupErrorBody),

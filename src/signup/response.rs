@@ -97,3 +97,16 @@ pub struct TooManySignups {
     pub error: String,
     pub errors: Vec<FieldProblem>,
 }
+
+/// The value of `Idempotent-Replayed`, sent only on a replayed answer.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum Replayed {
+    #[serde(rename = "true")]
+    True,
+}
+
+/// The value of `WWW-Authenticate` on a 401.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum BearerChallenge {
+    Bearer,
+}

@@ -149,7 +149,70 @@ fn the_answer_check_refuses_what_the_document_does_not_say() {
         ok,
     );
     assert!(!webhook.is_empty());
+    // A declared header with a value its schema does not allow.
+    let mut replayed = json.clone();
+    replayed.insert("idempotent-replayed", HeaderValue::from_static("yes"));
+    let yes = violations(&post, "/v1/signups", StatusCode::ACCEPTED, &replayed, ok);
+    assert!(!yes.is_empty());
+    replayed.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    let true_ = violations(&post, "/v1/signups", StatusCode::ACCEPTED, &replayed, ok);
+    assert!(true_.is_empty(), "{true_:?}");
 
     // Routes the document does not describe are not its business.
     assert!(violations(&Method::GET, "/nope", StatusCode::NOT_FOUND, &json, b"").is_empty());
+}
+
+#[test]
+fn every_example_in_the_document_matches_its_schema() {
+    use crate::support::contract::{document, schema_violations};
+    let mut checked = 0;
+    for (path, item) in document()["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let responses = operation["responses"].as_object().expect("responses");
+            for (status, response) in responses {
+                let Some(content) = response["content"].as_object() else {
+                    continue;
+                };
+                for media in content.values() {
+                    let examples = media["examples"].as_object().into_iter().flatten();
+                    for (name, example) in examples {
+                        let problems = schema_violations(&media["schema"], &example["value"]);
+                        assert!(
+                            problems.is_empty(),
+                            "{method} {path} {status} example {name}: {problems:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} examples");
+}
+
+#[test]
+fn every_reference_in_the_document_resolves() {
+    fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    found.push(target);
+                }
+                map.values().for_each(|v| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+    let document = crate::support::contract::document();
+    let mut found = Vec::new();
+    refs(document, &mut found);
+    assert!(!found.is_empty());
+    for target in found {
+        let pointer = target.strip_prefix('#').expect("a local reference");
+        assert!(
+            document.pointer(pointer).is_some(),
+            "{target} does not resolve"
+        );
+    }
 }

@@ -50,13 +50,18 @@ pub fn violations(
         return vec![format!("status {status} is not declared")];
     };
     let mut problems = Vec::new();
-    for name in headers.keys() {
+    for (name, value) in headers {
         let name = name.as_str();
-        let known = declared["headers"]
+        let spec = declared["headers"]
             .as_object()
-            .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case(name)));
-        if !known && !HTTP_HEADERS.contains(&name) {
-            problems.push(format!("header {name} is not declared for {status}"));
+            .and_then(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+            .map(|(_, spec)| spec);
+        match spec {
+            Some(spec) => problems.extend(header_violations(name, value, &spec["schema"])),
+            None if !HTTP_HEADERS.contains(&name) => {
+                problems.push(format!("header {name} is not declared for {status}"));
+            }
+            None => {}
         }
     }
     let Some(content) = declared["content"].as_object() else {
@@ -91,7 +96,29 @@ pub fn violations(
     problems
 }
 
-fn schema_violations(schema: &Value, instance: &Value) -> Vec<String> {
+/// A header's value against its schema: as a string, or as the number it spells
+/// where the schema wants one.
+fn header_violations(name: &str, value: &HeaderValue, schema: &Value) -> Vec<String> {
+    let Ok(text) = value.to_str() else {
+        return vec![format!("header {name} is not visible ASCII")];
+    };
+    let as_string = schema_violations(schema, &Value::String(text.to_owned()));
+    if as_string.is_empty() {
+        return as_string;
+    }
+    match serde_json::from_str::<serde_json::Number>(text) {
+        Ok(number) if schema_violations(schema, &Value::Number(number.clone())).is_empty() => {
+            Vec::new()
+        }
+        _ => as_string
+            .into_iter()
+            .map(|problem| format!("header {name}: {problem}"))
+            .collect(),
+    }
+}
+
+/// Every way `instance` breaks `schema`, which may refer to the document's components.
+pub fn schema_violations(schema: &Value, instance: &Value) -> Vec<String> {
     let root = json!({
         "allOf": [schema],
         "components": document()["components"],
