@@ -21,6 +21,11 @@ use super::request::{
 /// No control character (Unicode category Cc), as the validation requires.
 const NO_CONTROL: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 
+/// Controls and Unicode White_Space (Rust's `char::is_whitespace`, which a
+/// regex's `\s` does not match exactly): none may be in a page URI.
+const NOT_IN_URI: &str =
+    "\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
@@ -126,9 +131,7 @@ pub fn context() -> impl Into<RefOr<Schema>> {
 fn page_uri_entry(description: &str) -> Object {
     nullable_string()
         .max_length(Some(MAX_PAGE_URI_LEN))
-        .pattern(Some(
-            "^[Hh][Tt][Tt][Pp][Ss]?:[^\\s\\u0000-\\u001F\\u007F-\\u009F]*$",
-        ))
+        .pattern(Some(format!("^[Hh][Tt][Tt][Pp][Ss]?:[^{NOT_IN_URI}]*$")))
         .description(Some(description))
         .build()
 }
@@ -152,4 +155,67 @@ pub fn email_custom_properties() -> impl Into<RefOr<Schema>> {
              written is refused (INVALID_NUMBER): send it as a string.",
         ))
         .examples([serde_json::json!({"verify_url": "https://app.example.com/verify?t=abc"})])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::request::SignupRequest;
+    use serde_json::{Value, json};
+
+    /// Whether the reactor accepts `body`, and whether the document does.
+    fn verdicts(body: &Value) -> (bool, bool) {
+        let request: SignupRequest = serde_json::from_value(body.clone()).expect("shape");
+        let reactor = request.validate().is_ok();
+        let document = crate::openapi::document();
+        let mut root = serde_json::to_value(&document).expect("document");
+        let components = root["components"].take();
+        let schema = json!({
+            "$ref": "#/components/schemas/SignupRequest",
+            "components": components,
+        });
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&schema)
+            .expect("schema");
+        (reactor, validator.is_valid(body))
+    }
+
+    #[test]
+    fn the_document_never_refuses_what_the_reactor_accepts() {
+        let mut bodies = Vec::new();
+        let odd = [
+            ' ', '\t', '\n', '\u{85}', '\u{a0}', '\u{1680}', '\u{2007}', '\u{2028}', '\u{202f}',
+            '\u{3000}', '\u{feff}', '\u{200b}', '\u{7f}', '\u{9f}', 'a', '%',
+        ];
+        for c in odd {
+            for context in [
+                json!({"pageUri": format!("https://example.com/a{c}b")}),
+                json!({"pageUrl": format!("HTTP://example.com/{c}")}),
+                json!({"hutk": format!("abc{c}")}),
+                json!({"pageName": format!("Sign{c}up")}),
+            ] {
+                bodies.push(json!({"email": "a@example.com", "context": context}));
+            }
+        }
+        for ip in [
+            "203.0.113.7",
+            "::",
+            "2001:DB8::1",
+            "::ffff:1.2.3.4",
+            "1.2.3",
+            "fe80::1%eth0",
+        ] {
+            bodies.push(json!({"email": "a@example.com", "context": {"ipAddress": ip}}));
+        }
+        for name in ["firstname", "a_1", "Firstname", "first-name", "email"] {
+            bodies.push(json!({"email": "a@example.com", "fields": {name: "a@example.com"}}));
+        }
+        for body in &bodies {
+            let (reactor, document) = verdicts(body);
+            assert!(
+                !reactor || document,
+                "accepted, yet refused by the document: {body}"
+            );
+        }
+    }
 }
