@@ -52,7 +52,9 @@ use super::schemas::{Alive, Readiness, WebhookBatch};
          body = SignupErrorBody),
         (status = 401, description = "Missing or wrong bearer token.", body = SignupErrorBody,
          headers(("WWW-Authenticate" = BearerChallenge, description = "`Bearer`."))),
-        (status = 408, description = "The body did not arrive within `HTTP_READ_TIMEOUT`.",
+        (status = 408, description = "The body did not arrive within `HTTP_READ_TIMEOUT` (a \
+                                      request head that does not is closed with an empty 408, \
+                                      before any route is chosen).",
          body = SignupErrorBody),
         (status = 409, description = "A request with this Idempotency-Key is still being \
                                       processed: retry the same request in a moment.",
@@ -110,7 +112,9 @@ fn create_signup() {}
                                       not one the reactor records."),
         (status = 400, description = "The body is not a JSON array.", body = WebhookErrorBody),
         (status = 401, description = "Missing, wrong or stale signature.", body = WebhookErrorBody),
-        (status = 408, description = "The body did not arrive within `HTTP_READ_TIMEOUT`.",
+        (status = 408, description = "The body did not arrive within `HTTP_READ_TIMEOUT` (a \
+                                      request head that does not is closed with an empty 408, \
+                                      before any route is chosen).",
          body = WebhookErrorBody),
         (status = 413, description = "The body is larger than `WEBHOOK_MAX_BODY_BYTES`.",
          body = WebhookErrorBody),

@@ -239,3 +239,30 @@ impl CheckedRequest {
         conform(&method, response).await
     }
 }
+
+/// Panics unless a raw HTTP/1.1 answer (status line, headers, body, as read
+/// from a socket) to `method path` conforms to the document.
+pub fn assert_raw_conforms(method: &Method, path: &str, raw: &str) {
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse::<u16>().ok())
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {raw:?}"));
+    let mut headers = HeaderMap::new();
+    for line in lines {
+        if let Some((name, value)) = line.split_once(':') {
+            let name = HeaderName::try_from(name.trim()).expect("header name");
+            let value = HeaderValue::try_from(value.trim()).expect("header value");
+            headers.append(name, value);
+        }
+    }
+    let problems = violations(method, path, status, &headers, body.as_bytes());
+    assert!(
+        problems.is_empty(),
+        "{method} {path} answered {status} against the OpenAPI document:\n  {}\n{raw}",
+        problems.join("\n  ")
+    );
+}
