@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Run the reactor: webhook receiver and worker (see --role).
     Serve(Box<signup_reactor::commands::ServeArgs>),
+    /// One screen from Redis: queues, streams, dead letters, quota, processes.
+    Status(signup_reactor::ops::status::StatusArgs),
     /// Show what the reactor knows about a contact or a signup.
     Inspect(signup_reactor::ops::inspect::InspectArgs),
     /// List or replay the work the reactor gave up on.
@@ -30,8 +32,7 @@ enum Command {
     /// Probe a running reactor's /healthz (for container health checks).
     Healthcheck(signup_reactor::commands::HealthcheckArgs),
     /// Reproduce the signup race and show the reactor fixing it, against a
-    /// local HubSpot simulator (starts its own redis-server from PATH unless
-    /// REDIS_URL is set).
+    /// local HubSpot simulator (runs its own redis-server unless REDIS_URL is set).
     #[cfg(feature = "demo")]
     Demo(signup_reactor::demo::DemoArgs),
 }
@@ -41,6 +42,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => signup_reactor::commands::serve(*args).await,
+        Command::Status(args) => signup_reactor::ops::status::status(args).await,
         Command::Inspect(args) => signup_reactor::ops::inspect::inspect(args).await,
         Command::DeadLetters(args) => signup_reactor::ops::dead_letters::dead_letters(args).await,
         Command::Subscriptions(args) => {

@@ -36,6 +36,15 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role's name, as `--role` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receiver => "receiver",
+            Self::Worker => "worker",
+            Self::All => "all",
+        }
+    }
+
     fn receives(self) -> bool {
         matches!(self, Self::Receiver | Self::All)
     }
@@ -51,6 +60,8 @@ pub struct Application {
     server: Server,
     workers: Vec<BackgroundTask>,
     store: RedisStore,
+    readiness: http::ReadinessProbe,
+    heartbeat: crate::store::Heartbeat,
     shutdown: CancellationToken,
 }
 
@@ -84,19 +95,32 @@ impl Application {
             let ctx = WorkerContext::for_config(&config, store.clone(), hubspot);
             let retry = FormsRetry {
                 intake: intake.clone(),
+                finished_ttl: config.worker.finished_ttl,
             };
             workers = background_tasks(ctx, retry, &shutdown);
         }
         let listener = TcpListener::bind(config.listen_addr)
             .with_context(|| format!("cannot listen on LISTEN_ADDR={}", config.listen_addr))?;
         let port = listener.local_addr()?.port();
-        let server = http_server(listener, &config, role, store.clone(), intake)?;
+        let (readiness_watch, readiness) = http::readiness(store.clone());
+        let server = http_server(
+            listener,
+            &config,
+            role,
+            Served {
+                store: store.clone(),
+                intake,
+                readiness: readiness_watch,
+            },
+        )?;
         tracing::info!(port, role = ?role, "signup-reactor listening");
         Ok(Self {
             port,
             server,
             workers,
             store,
+            readiness,
+            heartbeat: crate::telemetry::heartbeat::this_process(role.as_str()),
             shutdown,
         })
     }
@@ -119,6 +143,12 @@ impl Application {
         let shutdown = self.shutdown.clone();
         let mut workers = JoinSet::new();
         workers.spawn(log_redis_settings(self.store.clone()));
+        workers.spawn(self.readiness.run(shutdown.clone()));
+        workers.spawn(crate::telemetry::heartbeat::keep_heartbeat(
+            self.store.clone(),
+            self.heartbeat,
+            shutdown.clone(),
+        ));
         for task in self.workers {
             workers.spawn(task);
         }
@@ -139,13 +169,24 @@ impl Application {
     }
 }
 
+/// What the HTTP handlers share.
+struct Served {
+    store: RedisStore,
+    intake: SignupIntake,
+    readiness: http::ReadinessWatch,
+}
+
 fn http_server(
     listener: TcpListener,
     config: &Config,
     role: Role,
-    store: RedisStore,
-    intake: SignupIntake,
+    served: Served,
 ) -> anyhow::Result<Server> {
+    let Served {
+        store,
+        intake,
+        readiness,
+    } = served;
     let webhook = Data::new(WebhookState {
         client_secret: config.hubspot.client_secret.clone(),
         portal_id: config.hubspot.portal_id,
@@ -158,13 +199,13 @@ fn http_server(
         api_token: config.signup_api_token.clone(),
         body_deadline: config.http_read_timeout,
     });
-    let store = Data::new(store);
+    let readiness = Data::new(readiness);
     let metrics = Data::new(crate::telemetry::metrics_handle());
     let receives = role.receives();
     let server = HttpServer::new(move || {
         let app = App::new()
             .wrap(from_fn(http::record_latency))
-            .app_data(store.clone())
+            .app_data(readiness.clone())
             .app_data(metrics.clone())
             .route("/healthz", web::get().to(http::healthz))
             .route("/readyz", web::get().to(http::readyz))

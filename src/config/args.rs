@@ -101,6 +101,11 @@ pub struct SettingsArgs {
     #[arg(long, env = "IDEMPOTENCY_LEASE", default_value = "30s")]
     pub idempotency_lease: String,
 
+    /// Signups (each one verification email) one email address may make in
+    /// 24 hours; past it /v1/signups answers 429 TOO_MANY_SIGNUPS (0: no ceiling).
+    #[arg(long, env = "SIGNUP_EMAILS_PER_ADDRESS_PER_DAY", default_value = "5")]
+    pub signup_emails_per_address_per_day: String,
+
     /// Forms submissions allowed across all replicas, as N/duration.
     #[arg(long, env = "FORMS_RATE_LIMIT", default_value = "50/10s")]
     pub forms_rate_limit: String,
@@ -203,7 +208,13 @@ pub struct SettingsArgs {
 pub struct RedisArgs {
     /// Redis URL (redis://, rediss:// or unix://), or the comma-separated seed
     /// nodes of a Redis Cluster (redis://h1:p1,redis://h2:p2).
-    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    // Its value may carry a password: `--help` never shows it.
+    #[arg(
+        long,
+        env = "REDIS_URL",
+        hide_env_values = true,
+        default_value = "redis://127.0.0.1:6379"
+    )]
     pub redis_url: String,
 
     /// `auto` (ask the server), `true` (Redis Cluster) or `false` (one node).

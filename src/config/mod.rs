@@ -6,6 +6,7 @@ mod builder;
 mod parse;
 mod quota;
 mod redis;
+mod relations;
 mod worker;
 
 use std::net::SocketAddr;
@@ -19,6 +20,7 @@ pub use builder::ConfigBuilder;
 pub use parse::ConfigError;
 pub use quota::Quota;
 pub use redis::{ClusterMode, RedisSettings, redacted_url};
+pub use relations::{REDIS_CALLS_PER_CHECK, REDIS_CALLS_PER_FORMS_ATTEMPT, REDIS_CALLS_PER_SIGNUP};
 pub use worker::{FormConfirmation, MAX_CHECK_BATCH, WorkerSettings};
 
 use crate::domain::PortalId;
@@ -57,8 +59,13 @@ pub struct SignupSettings {
     pub idempotency_lease: Duration,
     pub forms_quota: Quota,
     pub forms_retry_horizon: Duration,
+    /// How long a claimed Forms retry stays invisible to other workers:
+    /// derived, the longest one Forms attempt can take.
+    pub forms_retry_lease: Duration,
     /// Wait before a submitted signup's first check.
     pub first_check_grace: Duration,
+    /// Signups one address may make in 24 hours (0: no ceiling).
+    pub emails_per_address_per_day: u32,
 }
 
 /// The HubSpot account and app the reactor works for.
@@ -112,6 +119,7 @@ impl Config {
             log_format: LogFormat::parse(&args.log_format)?,
         };
         config.check_horizons()?;
+        config.check_relations()?;
         Ok(config)
     }
 
@@ -259,13 +267,6 @@ impl SignupSettings {
         })?;
         let idempotency_ttl = positive_duration("IDEMPOTENCY_TTL", &args.idempotency_ttl)?;
         let idempotency_lease = positive_duration("IDEMPOTENCY_LEASE", &args.idempotency_lease)?;
-        let http_timeout = positive_duration("HUBSPOT_HTTP_TIMEOUT", &args.hubspot_http_timeout)?;
-        if idempotency_lease <= http_timeout {
-            return Err(ConfigError::invalid(
-                "IDEMPOTENCY_LEASE",
-                "must exceed HUBSPOT_HTTP_TIMEOUT (a signup waits for one Forms call)",
-            ));
-        }
         if idempotency_lease > idempotency_ttl {
             return Err(ConfigError::invalid(
                 "IDEMPOTENCY_LEASE",
@@ -281,7 +282,12 @@ impl SignupSettings {
                 "FORMS_RETRY_HORIZON",
                 &args.forms_retry_horizon,
             )?,
+            forms_retry_lease: relations::forms_attempt_limit(args)?,
             first_check_grace: parse_duration("FIRST_CHECK_GRACE", &args.first_check_grace)?,
+            emails_per_address_per_day: parse_number(
+                "SIGNUP_EMAILS_PER_ADDRESS_PER_DAY",
+                &args.signup_emails_per_address_per_day,
+            )?,
         })
     }
 }

@@ -30,6 +30,7 @@ fn valid_args() -> SettingsArgs {
         signup_pending_ttl: "7d".into(),
         idempotency_ttl: "24h".into(),
         idempotency_lease: "30s".into(),
+        signup_emails_per_address_per_day: "5".into(),
         forms_rate_limit: "50/10s".into(),
         forms_retry_horizon: "24h".into(),
         retry_base_delay: "1s".into(),
@@ -164,8 +165,19 @@ fn errors_name_the_variable() {
             Box::new(|a| a.log_format = "xml".into()),
         ),
         (
-            "IDEMPOTENCY_LEASE is invalid: must exceed HUBSPOT_HTTP_TIMEOUT",
+            "IDEMPOTENCY_LEASE is invalid: 10s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (10s) + 8 × REDIS_COMMAND_TIMEOUT (2s) = 26s",
             Box::new(|a| a.idempotency_lease = "10s".into()),
+        ),
+        (
+            "IDEMPOTENCY_LEASE is invalid: 25s 999ms is shorter than a signup request's worst case",
+            Box::new(|a| a.idempotency_lease = "25999ms".into()),
+        ),
+        (
+            "IDEMPOTENCY_LEASE is invalid: 30s is shorter than a signup request's worst case: HUBSPOT_HTTP_TIMEOUT (5s) + 8 × REDIS_COMMAND_TIMEOUT (4s) = 37s",
+            Box::new(|a| {
+                a.hubspot_http_timeout = "5s".into();
+                a.redis.redis_command_timeout = "4s".into();
+            }),
         ),
         (
             "IDEMPOTENCY_LEASE is invalid: must not exceed IDEMPOTENCY_TTL",
@@ -283,6 +295,31 @@ fn the_builder_starts_from_the_documented_defaults_and_validates_like_serve() {
             .err(),
         Some(ConfigError::UnknownSetting("NO_SUCH_SETTING".into()))
     );
+}
+
+#[test]
+fn the_idempotency_lease_covers_a_signup_requests_worst_case() {
+    // (HUBSPOT_HTTP_TIMEOUT, REDIS_COMMAND_TIMEOUT, IDEMPOTENCY_LEASE, valid)
+    let cases = [
+        ("10s", "2s", "26s", true),
+        ("10s", "2s", "30s", true),
+        ("10s", "2s", "25s", false),
+        ("5s", "500ms", "9s", true),
+        ("5s", "500ms", "8500ms", false),
+        ("2s", "3500ms", "30s", true),
+        ("1s", "4s", "30s", false),
+    ];
+    for (http, redis, lease, valid) in cases {
+        let mut args = valid_args();
+        args.hubspot_http_timeout = http.into();
+        args.redis.redis_command_timeout = redis.into();
+        args.idempotency_lease = lease.into();
+        assert_eq!(
+            Config::from_args(&args).is_ok(),
+            valid,
+            "{http} {redis} {lease}"
+        );
+    }
 }
 
 #[test]

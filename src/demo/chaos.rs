@@ -41,11 +41,13 @@ pub fn burst(rng: &mut StdRng) -> FaultRule {
 
 /// Adds a burst every [`BURST_GAP`] (scaled) while signups arrive and for
 /// [`AFTERMATH`] after the last one (or until `stop` is cancelled), then
-/// clears what is left; does nothing without `--chaos`.
+/// clears what is left of its bursts (a profile's own faults stay); does
+/// nothing without `--chaos`.
 pub async fn storm(sim: &SimulatorHandle, options: &DemoOptions, stop: CancellationToken) {
     if !options.chaos {
         return;
     }
+    let profile_faults = sim.faults();
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0xC4A0_5C4A_05C4_A05C);
     let gap = options.scaled(BURST_GAP);
     let end =
@@ -58,7 +60,7 @@ pub async fn storm(sim: &SimulatorHandle, options: &DemoOptions, stop: Cancellat
         }
     }
     // Bursts that found no request to hit end with the storm.
-    sim.set_faults(Vec::new());
+    sim.set_faults(profile_faults);
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ pub const VERIFICATION_EMAIL_ID: u64 = 1001;
 
 /// The simulator's configuration for a run: HubSpot's realistic defaults
 /// (delays, rate limits), time-compressed and seeded, with the webhook knobs
-/// the options ask for.
+/// and the profile (`--stress`) the options ask for.
 pub fn sim_config(options: &DemoOptions) -> SimConfig {
     let mut config = SimConfig {
         time_scale: options.time_scale,
@@ -21,6 +21,7 @@ pub fn sim_config(options: &DemoOptions) -> SimConfig {
     config.webhooks.duplicate_probability = options.duplicate_probability;
     config.webhooks.reorder_probability = options.reorder_probability;
     config.webhooks.style = options.webhook_style;
+    options.profile.apply(&mut config);
     config
 }
 

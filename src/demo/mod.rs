@@ -117,6 +117,9 @@ fn stress(options: &DemoOptions) -> Vec<String> {
     if options.chaos {
         on.push("chaos".to_owned());
     }
+    if options.profile != hubspot_simulator::Profile::Friendly {
+        on.push(format!("{} profile", options.profile.name()));
+    }
     match options.webhook_style {
         hubspot_simulator::EventStyle::Classic => {}
         hubspot_simulator::EventStyle::Generic => on.push("generic events".to_owned()),
@@ -176,8 +179,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     let interrupt = interrupt::cancel_on_signal(cancel.clone());
     note(&format!(
-        "signup-reactor demo: {} signups through the naive flow, then the reactor flow",
-        options.signups
+        "signup-reactor demo: {} signups through the naive flow, then the reactor flow \
+         (HubSpot profile {}, seed {})",
+        options.signups,
+        options.profile.name(),
+        options.seed
     ));
     let outcome = run_demo(&options, &cancel).await;
     interrupt.abort();

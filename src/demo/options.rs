@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, ensure};
+use hubspot_simulator::Profile;
 
 /// Command-line options of `signup-reactor demo`.
 #[derive(Debug, Clone, clap::Args)]
@@ -39,16 +40,26 @@ pub struct DemoArgs {
     #[arg(long)]
     pub chaos: bool,
 
+    /// Run against a HubSpot that keeps only its documented promises:
+    /// `unkind` answers 5 % of every endpoint's requests 429 (half without
+    /// `Retry-After`) and 5 % 503, announces new contacts by
+    /// `contact.creation` alone, and enforces the Free quota (100 calls per
+    /// 10 s); the reactor runs with its shipped defaults.
+    #[arg(long, value_name = "PROFILE")]
+    pub stress: Option<Profile>,
+
     /// How HubSpot delivers contact events: `classic` (`contact.*`, legacy
     /// apps), `generic` (`object.*` with objectTypeId 0-1, a project app's
     /// crmObjects subscriptions) or `mixed` (half each).
     #[arg(long, default_value = "classic", value_parser = ["classic", "generic", "mixed"])]
     pub webhook_style: String,
 
-    /// Redis the reactor uses; the demo writes under its own key prefix and
-    /// deletes every key under it at the end. Unset: the demo starts a private
-    /// `redis-server` from PATH on a free port and stops it afterwards.
-    #[arg(long, env = "REDIS_URL")]
+    /// A Redis for the reactor (optional); the demo writes under its own key
+    /// prefix and deletes every key under it at the end. Unset: the demo
+    /// starts a private `redis-server` from PATH on a free port and stops it
+    /// afterwards.
+    // Its value may carry a password: `--help` never shows it.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<String>,
 
     /// Do not draw progress bars.
@@ -71,6 +82,9 @@ pub struct DemoOptions {
     pub reorder_probability: f64,
     /// Whether bursts of faults are injected.
     pub chaos: bool,
+    /// How the simulated HubSpot behaves (`--stress unkind`); the unkind
+    /// profile also runs the reactor with its shipped defaults.
+    pub profile: Profile,
     /// The webhook subscription style the simulator delivers.
     pub webhook_style: hubspot_simulator::EventStyle,
     /// The Redis URL; `None` runs a private `redis-server` for the run.
@@ -88,6 +102,7 @@ impl Default for DemoOptions {
             duplicate_probability: 0.0,
             reorder_probability: 0.0,
             chaos: false,
+            profile: Profile::Friendly,
             webhook_style: hubspot_simulator::EventStyle::Classic,
             redis_url: None,
             progress: true,
@@ -105,6 +120,7 @@ impl DemoArgs {
             duplicate_probability: self.duplicates.unwrap_or(0.0),
             reorder_probability: self.reorder.unwrap_or(0.0),
             chaos: self.chaos,
+            profile: self.stress.unwrap_or_default(),
             webhook_style: match self.webhook_style.as_str() {
                 "generic" => hubspot_simulator::EventStyle::Generic,
                 "mixed" => hubspot_simulator::EventStyle::Mixed,

@@ -9,7 +9,7 @@ use anyhow::Context;
 use super::hubspot::{VERIFICATION_EMAIL_ID, access_token};
 use super::options::DemoOptions;
 use crate::config::Config;
-use hubspot_simulator::{DEFAULT_FORM_GUID, SimConfig};
+use hubspot_simulator::{DEFAULT_FORM_GUID, Profile, SimConfig};
 
 /// Shortest timer the reactor gets, however compressed the run.
 const FLOOR: Duration = Duration::from_millis(10);
@@ -21,7 +21,10 @@ fn millis(duration: Duration) -> String {
 
 /// The reactor's settings for a run against a simulator at `sim_base_url`:
 /// the documented defaults, with HubSpot's quotas and the reactor's timers
-/// compressed by the run's time scale.
+/// compressed by the run's time scale. The friendly run uses most of the
+/// simulated account's 190 calls per 10 s and shorter timers; a stressed
+/// profile (`--stress unkind`) runs the shipped defaults (100 calls per 10 s,
+/// the default grace, back-off ceiling, poll interval and concurrency).
 pub fn reactor_config(
     options: &DemoOptions,
     sim: &SimConfig,
@@ -31,6 +34,14 @@ pub fn reactor_config(
 ) -> anyhow::Result<Config> {
     let scaled = |secs: u64| millis(options.scaled_at_least(Duration::from_secs(secs), FLOOR));
     let quota = |max: u32| format!("{max}/{}", scaled(10));
+    let shipped = options.profile != Profile::Friendly;
+    let (api_quota, grace, max_delay, concurrency, poll) = if shipped {
+        let poll = options.scaled_at_least(Duration::from_millis(250), FLOOR);
+        (quota(100), scaled(3), scaled(300), "4", millis(poll))
+    } else {
+        // Under the simulated account's 190 per 10 s, with headroom.
+        (quota(170), scaled(2), scaled(60), "8", millis(FLOOR))
+    };
     Config::builder()
         .set("LISTEN_ADDR", "127.0.0.1:0")
         .set("REDIS_URL", options.redis()?)
@@ -51,20 +62,20 @@ pub fn reactor_config(
         .set("FORMS_RETRY_HORIZON", "1h")
         // HubSpot's Forms limit (50 per 10 s), compressed like the simulator's.
         .set("FORMS_RATE_LIMIT", quota(50))
-        // Under the simulated account's 190 per 10 s, with headroom.
-        .set("HUBSPOT_API_RATE_LIMIT", quota(170))
+        .set("HUBSPOT_API_RATE_LIMIT", api_quota)
         .set("RETRY_BASE_DELAY", scaled(1))
-        .set("RETRY_MAX_DELAY", scaled(60))
-        .set("WORKER_POLL_INTERVAL", millis(FLOOR))
-        .set("WORKER_CONCURRENCY", "8")
+        .set("RETRY_MAX_DELAY", max_delay)
+        .set("WORKER_POLL_INTERVAL", poll)
+        .set("WORKER_CONCURRENCY", concurrency)
         .set("STREAM_CLAIM_IDLE", "30s")
-        .set("CHECK_LEASE", "40s")
+        .set("CHECK_LEASE", "60s")
         .set("CONTACT_WAIT_HORIZON", "1h")
         .set("SIGNUP_FINISHED_TTL", "1h")
-        .set("FIRST_CHECK_GRACE", scaled(2))
+        .set("FIRST_CHECK_GRACE", grace)
         .set("CHECK_LINGER", scaled(2))
         .set("SEND_STATUS_DELAY", scaled(5))
-        .set("SWEEP_AFTER", scaled(600))
+        // Past the longest Forms attempt (26 s at the default timeouts).
+        .set("SWEEP_AFTER", "30s")
         .set("SWEEP_INTERVAL", scaled(60))
         .build()
         .context("the demo's reactor configuration is invalid")
@@ -84,11 +95,27 @@ mod tests {
         let config =
             reactor_config(&options, &sim, "http://127.0.0.1:1", "sr-demo:x:", "token").unwrap();
         assert_eq!(config.signup.forms_quota.window, Duration::from_millis(200));
-        assert_eq!(config.worker.sweep_after, Duration::from_secs(12));
+        assert_eq!(config.worker.sweep_after, Duration::from_secs(30));
         assert_eq!(config.worker.retry_base_delay, Duration::from_millis(20));
         assert_eq!(config.worker.check_linger, Duration::from_millis(40));
         assert_eq!(config.worker.send_status_delay, Duration::from_millis(100));
         assert_eq!(config.redis.key_prefix, "sr-demo:x:");
         assert_eq!(config.hubspot.portal_id.get(), sim.portal_id);
+    }
+
+    #[test]
+    fn the_unkind_profile_runs_the_shipped_defaults_compressed() {
+        let options = DemoOptions {
+            redis_url: Some("redis://127.0.0.1:6379".to_owned()),
+            profile: Profile::Unkind,
+            ..DemoOptions::default()
+        };
+        let sim = SimConfig::default();
+        let config =
+            reactor_config(&options, &sim, "http://127.0.0.1:1", "sr-demo:x:", "token").unwrap();
+        assert_eq!(config.worker.api_quota.max, 100);
+        assert_eq!(config.worker.api_quota.window, Duration::from_millis(200));
+        assert_eq!(config.worker.retry_max_delay, Duration::from_secs(6));
+        assert_eq!(config.signup.first_check_grace, Duration::from_millis(60));
     }
 }

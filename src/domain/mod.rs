@@ -11,4 +11,4 @@ pub use email::{Email, EmailError};
 pub use event::{ContactEvent, EventIdentity, EventKind};
 pub use ids::{ContactId, IdError, PortalId};
 pub use send_id::SendId;
-pub use signup::{SendRecord, SignupContext, SignupRecord, SignupStatus};
+pub use signup::{NEVER_ACCEPTED, SendRecord, SignupContext, SignupRecord, SignupStatus};

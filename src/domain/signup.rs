@@ -13,7 +13,9 @@ use super::{ContactId, Email};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignupStatus {
-    /// Recorded; its Forms call is under way.
+    /// Recorded, its request not answered yet: not accepted. Nothing
+    /// submits, checks or sends it; unless its request turns it into
+    /// `Submitted` or `Queued` before answering 202, the sweep retires it.
     Submitting,
     /// The Forms API could not take it now; retried from the Forms queue.
     Queued,
@@ -51,6 +53,12 @@ impl SignupStatus {
         matches!(self, Self::Submitting | Self::Queued)
     }
 }
+
+/// The `lastError` (and dead-letter reason) of a signup whose request was
+/// never answered 202 (a 503, a crash before the answer): it is never
+/// submitted, and its dead letter is not replayed (the app's retry is the
+/// signup that counts).
+pub const NEVER_ACCEPTED: &str = "never_accepted";
 
 /// The visitor's session context, passed through to the Forms API.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

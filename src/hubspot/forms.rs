@@ -73,6 +73,8 @@ pub struct FormFieldError {
 struct RejectionBody {
     #[serde(default)]
     message: Option<String>,
+    #[serde(default, rename = "correlationId")]
+    correlation_id: Option<String>,
     #[serde(default)]
     errors: Vec<FormFieldError>,
 }
@@ -85,6 +87,8 @@ pub enum FormsError {
     Rejected {
         message: Option<String>,
         errors: Vec<FormFieldError>,
+        /// HubSpot's correlationId of the refusal, when its body has one.
+        correlation_id: Option<String>,
     },
     /// Anything else (429, 5xx, network, credentials, unknown form).
     #[error(transparent)]
@@ -129,6 +133,7 @@ impl HubSpotClient {
             return Err(FormsError::Rejected {
                 message: body.message,
                 errors: body.errors,
+                correlation_id: body.correlation_id,
             });
         }
         if !response.status().is_success() {

@@ -80,13 +80,15 @@ use super::schemas::{Alive, Readiness, WebhookBatch};
              ("keyReused" = (summary = "The Idempotency-Key came with another body",
                              value = json!({"error": "Idempotency-Key was already used with a different request"})))
          )),
-        (status = 429, description = "Too many signups for this address today \
+        (status = 429, description = "Too many signups for this address in 24 hours \
                                       (`SIGNUP_EMAILS_PER_ADDRESS_PER_DAY`, errorType \
-                                      `TOO_MANY_SIGNUPS`); nothing was submitted.",
+                                      `TOO_MANY_SIGNUPS`); nothing was recorded or submitted.",
          body = TooManySignups,
          headers(("Retry-After" = u32, description = "Seconds until the address may sign up again."))),
-        (status = 503, description = "The reactor could not record the signup (Redis): nothing \
-                                      was submitted. Retry with the same Idempotency-Key.",
+        (status = 503, description = "The signup was not accepted (Redis did not record it, \
+                                      or its acceptance, in time): nothing of this request will \
+                                      be submitted or emailed. Retry with the same \
+                                      Idempotency-Key.",
          body = SignupErrorBody),
     )
 )]

@@ -6,8 +6,11 @@ use std::time::Duration;
 use super::{connect, format_ms_str};
 use crate::clock::now_ms;
 use crate::config::RedisArgs;
-use crate::domain::SignupStatus;
-use crate::store::{DeadLetter, DeadLetterSource, RedisStore};
+use crate::domain::{NEVER_ACCEPTED, SignupStatus};
+use crate::store::{DeadLetter, DeadLetterSource, RedisStore, StoreError};
+
+/// Dead letters read at a time by `replay --all`.
+const REPLAY_PAGE: usize = 100;
 
 /// Options of `dead-letters`.
 #[derive(Debug, clap::Args)]
@@ -64,21 +67,61 @@ pub async fn dead_letters(args: DeadLettersArgs) -> anyhow::Result<()> {
             id,
             all,
             signup_pending_ttl,
-        } => {
-            let letters = store.dead_letters().list(usize::MAX).await?;
-            let chosen: Vec<&DeadLetter> = letters
-                .iter()
-                .filter(|l| all || id.as_deref() == Some(&l.id))
-                .collect();
-            if let Some(id) = id.filter(|_| chosen.is_empty()) {
-                anyhow::bail!("no dead letter with id {id}");
-            }
-            for letter in chosen {
-                let what = replay(&store, letter, signup_pending_ttl).await?;
-                println!("{} replayed: {what}", letter.id);
+        } => match id.filter(|_| !all) {
+            Some(id) => replay_one(&store, &id, signup_pending_ttl).await?,
+            None => replay_all(&store, signup_pending_ttl).await?,
+        },
+    }
+    Ok(())
+}
+
+/// Replays the dead letter `id`; fails, saying why, when it cannot be replayed.
+async fn replay_one(store: &RedisStore, id: &str, pending_ttl: Duration) -> anyhow::Result<()> {
+    let letter = store
+        .dead_letters()
+        .get(id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no dead letter with id {id}"))?;
+    match replay(store, &letter, pending_ttl).await? {
+        Replayed::Done(what) => {
+            println!("{id} replayed: {what}");
+            Ok(())
+        }
+        Replayed::Skipped(why) => anyhow::bail!("{id} not replayed: {why}"),
+    }
+}
+
+/// Replays every dead letter kept when it starts, a page at a time (letters
+/// added meanwhile wait for the next replay); one that cannot be replayed is
+/// reported and left in the list, and the replay goes on.
+async fn replay_all(store: &RedisStore, pending_ttl: Duration) -> anyhow::Result<()> {
+    let letters = store.dead_letters();
+    let Some(until) = letters.newest_id().await? else {
+        println!("no dead letters");
+        return Ok(());
+    };
+    let (mut replayed, mut skipped) = (0_usize, 0_usize);
+    let mut after: Option<String> = None;
+    loop {
+        let page = letters.page(after.as_deref(), &until, REPLAY_PAGE).await?;
+        for letter in &page.letters {
+            match replay(store, letter, pending_ttl).await? {
+                Replayed::Done(what) => {
+                    replayed += 1;
+                    println!("{} replayed: {what}", letter.id);
+                }
+                Replayed::Skipped(why) => {
+                    skipped += 1;
+                    println!("{} skipped: {why}", letter.id);
+                }
             }
         }
+        match page.last {
+            Some(last) if last != until => after = Some(last),
+            _ => break,
+        }
     }
+    println!("{replayed} replayed, {skipped} skipped (left in the list)");
     Ok(())
 }
 
@@ -114,12 +157,33 @@ pub fn describe(letter: &DeadLetter) -> String {
     )
 }
 
-/// Puts one dead letter back to work, then removes it; says what it did.
+/// What a replay did with one dead letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replayed {
+    /// Put back to work (what was done) and removed from the list.
+    Done(String),
+    /// Left in the list: it cannot be replayed (why).
+    Skipped(String),
+}
+
+impl std::fmt::Display for Replayed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Done(what) => write!(f, "replayed: {what}"),
+            Self::Skipped(why) => write!(f, "skipped: {why}"),
+        }
+    }
+}
+
+/// Puts one dead letter back to work, then removes it; says what it did. A
+/// signup is replayed only while it is dead-lettered (a sent or reopened
+/// signup is never opened again); one whose record expired cannot be, nor
+/// one never accepted (its request was answered 503).
 pub async fn replay(
     store: &RedisStore,
     letter: &DeadLetter,
     pending_ttl: Duration,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Replayed> {
     let done = match &letter.source {
         DeadLetterSource::Event { fields, .. } => {
             let entry = store.dead_letters().re_record_event(fields).await?;
@@ -127,10 +191,32 @@ pub async fn replay(
         }
         DeadLetterSource::Check { signup_id: id, .. }
         | DeadLetterSource::Forms { signup_id: id } => {
+            let mut signup = match store.signups().load(id).await {
+                Ok(Some(signup)) => signup,
+                Ok(None) => {
+                    return Ok(Replayed::Skipped(format!(
+                        "signup {id} has expired (its record is gone)"
+                    )));
+                }
+                Err(StoreError::Unexpected(why)) => {
+                    return Ok(Replayed::Skipped(format!("signup {id}: {why}")));
+                }
+                Err(error) => return Err(error.into()),
+            };
+            if signup.status != SignupStatus::DeadLettered {
+                return Ok(Replayed::Skipped(format!(
+                    "signup {id} is {}, not dead-lettered",
+                    signup.status.as_str()
+                )));
+            }
+            // Its request was answered 503: the app's retry is the signup
+            // that counts, and this one is never submitted.
+            if signup.last_error.as_deref() == Some(NEVER_ACCEPTED) {
+                return Ok(Replayed::Skipped(format!(
+                    "signup {id} was never accepted (its request was not answered 202) and is never submitted"
+                )));
+            }
             let to_forms = matches!(letter.source, DeadLetterSource::Forms { .. });
-            let mut signup = store.signups().load(id).await?.ok_or_else(|| {
-                anyhow::anyhow!("dead letter {}: signup {id:?} has expired", letter.id)
-            })?;
             signup.status = if to_forms {
                 SignupStatus::Queued
             } else {
@@ -160,5 +246,5 @@ pub async fn replay(
         }
     };
     store.dead_letters().remove(&letter.id).await?;
-    Ok(done)
+    Ok(Replayed::Done(done))
 }

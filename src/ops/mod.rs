@@ -1,10 +1,13 @@
 //! Operator commands: look at a contact, handle dead letters, set up HubSpot's
-//! webhook subscriptions, and a deployment's preflight (`check`).
+//! webhook subscriptions, a deployment's preflight (`check`), and the one
+//! screen of what the reactor is doing (`status`).
 
 pub mod dead_letters;
 pub mod inspect;
 pub mod preflight;
 mod preflight_contact;
+pub mod status;
+mod status_view;
 pub mod subscriptions;
 
 use std::time::{Duration, UNIX_EPOCH};

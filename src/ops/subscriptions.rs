@@ -18,8 +18,10 @@ from deploy/hubspot/.";
 
 const SYNC_LONG_ABOUT: &str = "For legacy public apps. Through HubSpot's Webhooks API, \
 authenticated with the developer account's API key, sets the app's target URL to \
-WEBHOOK_PUBLIC_URL and creates (or activates) the contact.creation and \
-contact.propertyChange subscriptions; changes nothing that is already right. \
+WEBHOOK_PUBLIC_URL and creates (or activates) the contact.creation, \
+contact.propertyChange (one per --property) and contact.deletion subscriptions \
+(a deletion ends the checks of the contact's signups); changes nothing that is \
+already right. \
 HUBSPOT_API_VERSION picks the API: 2026-09 (/app-webhooks/2026-09/{appId}/...), \
 2026-03 (/webhooks/2026-03/{appId}/...) or v3 (/webhooks/v3/{appId}/...).\n\n\
 A project app (the one deploy/hubspot/ creates) is not managed through this API: its \
@@ -168,6 +170,8 @@ pub async fn sync(args: &SyncArgs) -> Result<SyncReport, SyncError> {
             .iter()
             .map(|p| ("contact.propertyChange", Some(p.as_str()))),
     );
+    // A deletion ends the checks of the contact's open signups.
+    wanted.push(("contact.deletion", None));
     for (event_type, property) in wanted {
         let label = match property {
             Some(p) => format!("{event_type} ({p})"),

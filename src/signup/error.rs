@@ -1,11 +1,14 @@
 //! The signup endpoint's error boundary.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{HeaderValue, WWW_AUTHENTICATE};
+use std::time::Duration;
+
+use actix_web::http::header::{HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
 
 use super::request::FieldProblem;
-use super::response::{InvalidSignup, SignupErrorBody};
+use super::response::{InvalidSignup, SignupErrorBody, TooManySignups};
+use super::telemetry::TOO_MANY_SIGNUPS;
 use crate::http::body::BodyError;
 use crate::store::StoreError;
 
@@ -28,6 +31,13 @@ pub enum SignupError {
     InProgress,
     #[error("signups are temporarily unavailable")]
     Unavailable(#[from] StoreError),
+    /// The address reached `SIGNUP_EMAILS_PER_ADDRESS_PER_DAY`.
+    #[error("too many signups for this email address in 24 hours")]
+    TooManySignups { retry_after: Duration },
+    /// The signup's acceptance could not be written in time: nothing of this
+    /// request will be submitted; the app retries.
+    #[error("signups are temporarily unavailable")]
+    NotAccepted,
 }
 
 impl std::fmt::Debug for SignupError {
@@ -47,7 +57,8 @@ impl ResponseError for SignupError {
             }
             Self::Invalid(_) | Self::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Self::InProgress => StatusCode::CONFLICT,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::NotAccepted => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManySignups { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -59,12 +70,23 @@ impl ResponseError for SignupError {
                 error,
                 errors: problems.clone(),
             }),
+            Self::TooManySignups { .. } => response.json(TooManySignups {
+                error,
+                error_type: TOO_MANY_SIGNUPS.to_owned(),
+            }),
             _ => response.json(SignupErrorBody { error }),
         };
         if matches!(self, Self::Unauthorized) {
             response
                 .headers_mut()
                 .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Self::TooManySignups { retry_after } = self {
+            // Whole seconds, rounded up: never sooner than the address may sign up again.
+            let seconds = retry_after.as_millis().div_ceil(1000).max(1);
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(RETRY_AFTER, value);
+            }
         }
         response
     }

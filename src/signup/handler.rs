@@ -1,7 +1,7 @@
 //! `POST /v1/signups`: authenticate the app backend, validate, honour
 //! `Idempotency-Key`, and hand the signup to the intake.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Payload};
@@ -16,7 +16,7 @@ use super::request::SignupRequest;
 use super::response::{AcceptedStatus, SignupAccepted, SignupRejected};
 use super::telemetry as signup_metrics;
 use crate::http::body::read_limited;
-use crate::store::{IdempotencyClaim, StoredResponse};
+use crate::store::{Fenced, IdempotencyClaim, StoredResponse};
 
 /// Largest signup body accepted.
 pub const MAX_SIGNUP_BODY_BYTES: usize = 256 * 1024;
@@ -44,21 +44,27 @@ pub async fn create_signup(
     let request: SignupRequest =
         serde_json::from_slice(&body).map_err(|e| SignupError::Malformed(e.to_string()))?;
     let signup = request.validate().map_err(SignupError::Invalid)?;
+    let lease = state.intake.settings.idempotency_lease;
     let Some(key) = key else {
-        return Ok(replay(&process(&state, signup).await?, false));
+        // Without a key, a request is held to the same bound as one with a
+        // key: it is accepted within `IDEMPOTENCY_LEASE` or not at all.
+        let accept_by = Instant::now() + lease;
+        return Ok(replay(&process(&state, signup, accept_by).await?, false));
     };
     let store = &state.intake.store;
     let request_digest = hex::encode(Sha256::digest(&body));
     let ttl = state.intake.settings.idempotency_ttl;
-    let lease = state.intake.settings.idempotency_lease;
     let deadline = tokio::time::Instant::now() + IN_PROGRESS_WAIT;
-    loop {
+    let (token, claimed_at) = loop {
+        // The lease starts when Redis runs the claim, after this: a signup
+        // accepted by `claimed_at + lease` is accepted while the key is held.
+        let sent = Instant::now();
         match store
             .idempotency()
             .claim(&key, &request_digest, lease)
             .await?
         {
-            IdempotencyClaim::Claimed => break,
+            IdempotencyClaim::Claimed(token) => break (token, sent),
             IdempotencyClaim::Done(stored) => return Ok(replay(&stored, true)),
             IdempotencyClaim::Mismatch => return Err(SignupError::IdempotencyMismatch),
             IdempotencyClaim::InProgress if tokio::time::Instant::now() >= deadline => {
@@ -66,21 +72,35 @@ pub async fn create_signup(
             }
             IdempotencyClaim::InProgress => tokio::time::sleep(Duration::from_millis(25)).await,
         }
-    }
-    match process(&state, signup).await {
+    };
+    // Accepted while the key is held, with one command's time left to
+    // store the answer before the lease ends (a retry may claim it then).
+    let accept_by = claimed_at + lease.saturating_sub(store.command_timeout());
+    match process(&state, signup, accept_by).await {
         Ok(stored) => {
-            if let Err(error) = store
+            match store
                 .idempotency()
-                .complete(&key, &request_digest, stored.clone(), ttl)
+                .complete(&key, &token, &request_digest, stored.clone(), ttl)
                 .await
             {
-                tracing::warn!(error = ?error, "could not store the idempotent response");
+                Ok(Fenced::Done) => {}
+                Ok(Fenced::NotOurs) => {
+                    tracing::warn!(
+                        "the Idempotency-Key was claimed again after its lease; its response is not stored"
+                    );
+                }
+                Err(error) => {
+                    tracing::warn!(error = ?error, "could not store the idempotent response");
+                }
             }
             Ok(replay(&stored, false))
         }
         Err(error) => {
-            if let Err(release) = store.idempotency().release(&key).await {
-                tracing::warn!(error = ?release, "could not release an Idempotency-Key");
+            match store.idempotency().release(&key, &token).await {
+                Ok(_) => {}
+                Err(release) => {
+                    tracing::warn!(error = ?release, "could not release an Idempotency-Key");
+                }
             }
             Err(error)
         }
@@ -91,8 +111,10 @@ pub async fn create_signup(
 async fn process(
     state: &SignupState,
     signup: super::request::ValidSignup,
+    accept_by: Instant,
 ) -> Result<StoredResponse, SignupError> {
-    let (status, body) = match state.intake.accept(signup).await {
+    super::ceiling::admit(&state.intake, &signup.email).await?;
+    let (status, body) = match state.intake.accept(signup, accept_by).await {
         Ok(Accepted::Submitted { signup_id }) => {
             signup_metrics::accepted("submitted");
             accepted(signup_id, AcceptedStatus::Submitted)
@@ -110,8 +132,12 @@ async fn process(
             }),
         ),
         Err(IntakeError::Store(error)) => {
-            tracing::error!(error = ?error, "signup not recorded");
+            tracing::error!(error = ?error, "signup not recorded or not accepted");
             return Err(SignupError::Unavailable(error));
+        }
+        Err(IntakeError::NotAccepted(found)) => {
+            tracing::error!(found = ?found, "signup not accepted");
+            return Err(SignupError::NotAccepted);
         }
     };
     let span = tracing::Span::current();

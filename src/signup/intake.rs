@@ -1,9 +1,12 @@
 //! Accepting a signup: record it (its own record, by `signupId`), then submit
 //! it to the Forms API (and only there), or queue it durably when HubSpot
-//! cannot take it now. Only once its Forms call went through does the signup
-//! enter the check queue.
+//! cannot take it now. Only a request that answers 202 leads to a submission
+//! and an email: the state that says so (`submitted` or `queued`) is written
+//! before the answer, and a record whose request did not get that far is
+//! never submitted by anyone. Only once its Forms call went through does the
+//! signup enter the check queue.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::backoff::Backoff;
 use crate::clock::now_ms;
@@ -12,7 +15,9 @@ use crate::config::SignupSettings;
 use crate::domain::{PortalId, SignupRecord, SignupStatus};
 use crate::hubspot::forms::{FormContext, FormField, FormFieldError, FormSubmission, FormsError};
 use crate::hubspot::{HubSpotClient, HubSpotError};
-use crate::store::{Limiter, PermitIds, RedisStore, Reservation, StoreError};
+use crate::store::{
+    Created, Guard, Limiter, PermitIds, RedisStore, Reservation, StoreError, Written,
+};
 
 use super::request::ValidSignup;
 use super::telemetry as signup_metrics;
@@ -54,10 +59,19 @@ pub enum IntakeError {
         message: Option<String>,
         errors: Vec<FormFieldError>,
     },
-    /// Redis could not record the signup: nothing was submitted.
+    /// Redis could not record the signup or its acceptance: it will never
+    /// be submitted (again); the app's retry is the signup that counts.
     #[error("the signup could not be recorded")]
     Store(#[from] StoreError),
+    /// The acceptance was not written (too late, or the record moved on):
+    /// as for `Store`, the app's retry is the signup that counts.
+    #[error("the signup's acceptance was refused: {0:?}")]
+    NotAccepted(Written),
 }
+
+/// The reason of an attempt that found the shared Forms quota (or, when
+/// authenticated, the API quota) used up: nothing was sent to HubSpot.
+pub const LOCAL_RATE_LIMIT: &str = "local_rate_limit";
 
 /// What one submission attempt came to.
 pub enum Attempt {
@@ -65,17 +79,32 @@ pub enum Attempt {
     Rejected {
         message: Option<String>,
         errors: Vec<FormFieldError>,
+        /// HubSpot's correlationId of the refusal, for its dead letter.
+        correlation_id: Option<String>,
     },
     /// Not now: retry after this long.
     Later {
         wait: Duration,
         reason: String,
+        /// HubSpot's correlationId of the failed call, when it answered one.
+        correlation_id: Option<String>,
     },
 }
 
 impl SignupIntake {
-    /// Records the signup, then submits it or queues it.
-    pub async fn accept(&self, signup: ValidSignup) -> Result<Accepted, IntakeError> {
+    /// Records the signup, then submits it or queues it. The signup is
+    /// accepted (and only then may anything submit, check or send it) by one
+    /// fenced write made before the answer: `submitting` becomes `submitted`
+    /// or `queued`, only while the record is still `submitting` and no later
+    /// than the request can still answer 202 (`accept_by`, and half the Redis
+    /// command timeout after the write is sent). When that write fails or is
+    /// refused, the request answers 503 and the record is never submitted:
+    /// the sweep retires it after `IDEMPOTENCY_LEASE`.
+    pub async fn accept(
+        &self,
+        signup: ValidSignup,
+        accept_by: Instant,
+    ) -> Result<Accepted, IntakeError> {
         let mut record = SignupRecord::new(
             signup.email,
             signup.fields,
@@ -84,37 +113,63 @@ impl SignupIntake {
             now_ms(),
         );
         let ttl = self.settings.pending_ttl;
-        self.store.signups().create(&record, ttl).await?;
+        let created = self.store.signups().create(&record, ttl).await?;
         let signup_id = record.signup_id.clone();
         match self.attempt(&record).await? {
             Attempt::Submitted => {
                 signup_metrics::submitted("direct");
                 record.attempts = 1;
-                if let Err(error) = self.mark_submitted(record).await {
-                    // The signup stays open as `submitting`: the sweep submits it again.
-                    tracing::warn!(error = ?error, signup_id = %signup_id, "could not mark a submitted signup");
-                }
+                let record = as_submitted(record);
+                let guard = self.acceptance(&created, accept_by)?;
+                let written = self
+                    .store
+                    .signups()
+                    .submitted_if(&record, guard, ttl, self.settings.first_check_grace)
+                    .await?;
+                accepted(written, &signup_id)?;
                 Ok(Accepted::Submitted { signup_id })
             }
-            Attempt::Rejected { message, errors } => {
+            Attempt::Rejected {
+                message, errors, ..
+            } => {
                 signup_metrics::rejected(&errors);
                 self.store.signups().discard(&record).await?;
                 Err(IntakeError::Rejected { message, errors })
             }
-            Attempt::Later { wait, reason } => {
+            Attempt::Later { wait, reason, .. } => {
                 signup_metrics::queued(&reason);
                 record.status = SignupStatus::Queued;
                 record.attempts = 1;
                 record.last_error = Some(reason.clone());
-                self.store.signups().save(&record, ttl).await?;
-                self.store
+                let guard = self.acceptance(&created, accept_by)?;
+                let written = self.store.signups().save_if(&record, guard, ttl).await?;
+                accepted(written, &signup_id)?;
+                // Accepted: the schedule is not part of it. A `queued` signup
+                // missing from the Forms queue is put back on it by the sweep.
+                if let Err(error) = self
+                    .store
                     .forms_retry_queue()
                     .schedule(&signup_id, wait)
-                    .await?;
+                    .await
+                {
+                    tracing::warn!(error = ?error, signup_id = %signup_id, "could not schedule an accepted signup's Forms retry; the sweep will");
+                }
                 tracing::info!(signup_id = %signup_id, reason = %reason, "signup queued for a Forms retry");
                 Ok(Accepted::Queued { signup_id })
             }
         }
+    }
+
+    /// The fence of a signup's acceptance: its record still `submitting`,
+    /// and a deadline on the Redis clock that the request can still answer by.
+    fn acceptance(&self, created: &Created, accept_by: Instant) -> Result<Guard, IntakeError> {
+        let deadline = created
+            .deadline(Instant::now(), accept_by, self.store.command_timeout())
+            .ok_or(IntakeError::NotAccepted(Written::TooLate))?;
+        Ok(Guard {
+            status: Some(SignupStatus::Submitting),
+            deadline_ms: Some(deadline),
+        })
     }
 
     /// One submission attempt under the shared Forms quota (and, when
@@ -126,7 +181,8 @@ impl SignupIntake {
             Err(wait) => {
                 return Ok(Attempt::Later {
                     wait,
-                    reason: "local_rate_limit".to_owned(),
+                    reason: LOCAL_RATE_LIMIT.to_owned(),
+                    correlation_id: None,
                 });
             }
         };
@@ -150,7 +206,15 @@ impl SignupIntake {
         }
         Ok(match result {
             Ok(_) => Attempt::Submitted,
-            Err(FormsError::Rejected { message, errors }) => Attempt::Rejected { message, errors },
+            Err(FormsError::Rejected {
+                message,
+                errors,
+                correlation_id,
+            }) => Attempt::Rejected {
+                message,
+                errors,
+                correlation_id,
+            },
             Err(FormsError::Api(error)) => {
                 let wait = match &error {
                     HubSpotError::RateLimited { retry_after, .. } => {
@@ -164,6 +228,7 @@ impl SignupIntake {
                 Attempt::Later {
                     wait,
                     reason: error.kind().to_owned(),
+                    correlation_id: error.correlation_id().map(str::to_owned),
                 }
             }
         })
@@ -194,24 +259,45 @@ impl SignupIntake {
         }
     }
 
-    /// Records a successful submission and makes the signup's first check
-    /// due after `FIRST_CHECK_GRACE`.
-    pub async fn mark_submitted(&self, mut record: SignupRecord) -> Result<(), StoreError> {
-        record.status = SignupStatus::Submitted;
-        // The wait for its contact starts now that HubSpot has the submission
-        // (a queued signup may have waited for the Forms quota first).
-        record.waiting_since.get_or_insert(now_ms());
-        record.last_error = None;
-        self.store
+    /// Records a queued signup's successful submission (a Forms retry) and
+    /// makes its first check due after `FIRST_CHECK_GRACE`, only while its
+    /// record is still `queued`.
+    pub async fn mark_submitted(&self, record: SignupRecord) -> Result<Written, StoreError> {
+        let record = as_submitted(record);
+        let written = self
+            .store
             .signups()
-            .submitted(
+            .submitted_if(
                 &record,
+                Guard::status(SignupStatus::Queued),
                 self.settings.pending_ttl,
                 self.settings.first_check_grace,
             )
             .await?;
-        Ok(())
+        if !written.stored() {
+            tracing::warn!(signup_id = %record.signup_id, found = ?written, "a submitted signup's record had moved on; left as it is");
+        }
+        Ok(written)
     }
+}
+
+/// A record whose Forms call went through.
+fn as_submitted(mut record: SignupRecord) -> SignupRecord {
+    record.status = SignupStatus::Submitted;
+    // The wait for its contact starts now that HubSpot has the submission
+    // (a queued signup may have waited for the Forms quota first).
+    record.waiting_since.get_or_insert(now_ms());
+    record.last_error = None;
+    record
+}
+
+/// The acceptance's outcome: refused unless it was written.
+fn accepted(written: Written, signup_id: &str) -> Result<(), IntakeError> {
+    if written.stored() {
+        return Ok(());
+    }
+    tracing::warn!(signup_id = %signup_id, found = ?written, "a signup's acceptance was refused; it will not be submitted");
+    Err(IntakeError::NotAccepted(written))
 }
 
 /// The Forms submission for a pending signup: email first, then its fields.

@@ -1,6 +1,7 @@
 //! Signup intake: the app backend hands signups over (`POST /v1/signups`) and
 //! the reactor submits them to the Forms API, and only there.
 
+mod ceiling;
 mod context;
 mod error;
 pub mod handler;

@@ -86,16 +86,17 @@ pub enum UnprocessableSignup {
     KeyReused(SignupErrorBody),
 }
 
-/// 429: too many signups for one address today
-/// (`SIGNUP_EMAILS_PER_ADDRESS_PER_DAY`); one problem, with `errorType`
-/// `TOO_MANY_SIGNUPS`, on `email`. Nothing was submitted; `Retry-After` says when
-/// the address may sign up again.
+/// 429: too many signups for one address in 24 hours
+/// (`SIGNUP_EMAILS_PER_ADDRESS_PER_DAY`). Nothing was submitted; `Retry-After`
+/// says when the address may sign up again.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TooManySignups {
-    #[schema(example = "too many signups for this address today")]
+    #[schema(example = "too many signups for this email address in 24 hours")]
     pub error: String,
-    pub errors: Vec<FieldProblem>,
+    /// Always `TOO_MANY_SIGNUPS`.
+    #[schema(example = "TOO_MANY_SIGNUPS", pattern = "^TOO_MANY_SIGNUPS$")]
+    pub error_type: String,
 }
 
 /// The value of `Idempotent-Replayed`, sent only on a replayed answer.

@@ -5,7 +5,7 @@ use crate::metric_labels::one_of;
 use crate::telemetry::catalog;
 
 /// The Forms API's documented `errorType`s; anything else is counted as `OTHER`.
-const FORM_ERROR_TYPES: [&str; 23] = [
+pub(crate) const FORM_ERROR_TYPES: [&str; 23] = [
     "BLOCKED_EMAIL",
     "DUPLICATE_SUBSCRIPTION_TYPE_ID",
     "FIELD_NOT_IN_FORM_DEFINITION",
@@ -61,3 +61,11 @@ pub fn retried(outcome: &'static str) {
 pub fn submitted(path: &'static str) {
     metrics::counter!(catalog::SIGNUPS_SUBMITTED, "path" => path).increment(1);
 }
+
+/// A signup refused by the per-address ceiling (`TOO_MANY_SIGNUPS`).
+pub fn too_many_signups() {
+    metrics::counter!(catalog::SIGNUPS_REJECTED, "error_type" => TOO_MANY_SIGNUPS).increment(1);
+}
+
+/// The `errorType` of a signup refused by the per-address ceiling.
+pub const TOO_MANY_SIGNUPS: &str = "TOO_MANY_SIGNUPS";

@@ -162,6 +162,29 @@ impl DeadLetter {
     }
 }
 
+/// Most entries read by one `XRANGE`.
+const PAGE: usize = 100;
+
+/// One page of the dead-letter stream.
+#[derive(Debug, Clone, Default)]
+pub struct DeadLetterPage {
+    /// The page's dead letters (entries of no known source are left out).
+    pub letters: Vec<DeadLetter>,
+    /// The id of the page's last entry, to read on after it; `None` when the
+    /// page was empty (the stream has no more).
+    pub last: Option<String>,
+}
+
+/// A stream entry as a dead letter; `None` for an entry of no known source.
+fn letter_of(entry: redis::streams::StreamId) -> Option<DeadLetter> {
+    let fields = entry
+        .map
+        .keys()
+        .filter_map(|k| entry.get::<String>(k).map(|v| (k.clone(), v)))
+        .collect();
+    DeadLetter::from_fields(entry.id, fields)
+}
+
 /// The dead-letter stream; see [`RedisStore::dead_letters`].
 #[derive(Debug, Clone, Copy)]
 pub struct DeadLetters<'a> {
@@ -180,25 +203,66 @@ impl DeadLetters<'_> {
     }
 
     /// Dead letters, oldest first, at most `count` (entries of no known source
-    /// are skipped).
+    /// are skipped), read a page at a time.
     pub async fn list(&self, count: usize) -> Result<Vec<DeadLetter>, StoreError> {
+        let mut letters = Vec::new();
+        let mut after: Option<String> = None;
+        while letters.len() < count {
+            let page = self
+                .page(after.as_deref(), "+", (count - letters.len()).min(PAGE))
+                .await?;
+            letters.extend(page.letters);
+            match page.last {
+                Some(last) => after = Some(last),
+                None => break,
+            }
+        }
+        Ok(letters)
+    }
+
+    /// Up to `count` dead letters after the entry `after` (from the first when
+    /// `None`) up to the entry `until` (`+`: the newest), oldest first.
+    pub async fn page(
+        &self,
+        after: Option<&str>,
+        until: &str,
+        count: usize,
+    ) -> Result<DeadLetterPage, StoreError> {
+        let start = after.map_or_else(|| "-".to_owned(), |id| format!("({id}"));
         let mut conn = self.store.connection();
         let reply: StreamRangeReply = self
             .store
-            .bounded(conn.xrange_count(self.store.keys.dead_letters(), "-", "+", count))
+            .bounded(conn.xrange_count(
+                self.store.keys.dead_letters(),
+                start,
+                until,
+                count.clamp(1, PAGE),
+            ))
             .await?;
-        Ok(reply
-            .ids
-            .into_iter()
-            .filter_map(|entry| {
-                let fields = entry
-                    .map
-                    .keys()
-                    .filter_map(|k| entry.get::<String>(k).map(|v| (k.clone(), v)))
-                    .collect();
-                DeadLetter::from_fields(entry.id, fields)
-            })
-            .collect())
+        let last = reply.ids.last().map(|entry| entry.id.clone());
+        let letters = reply.ids.into_iter().filter_map(letter_of).collect();
+        Ok(DeadLetterPage { letters, last })
+    }
+
+    /// One dead letter by its id, if it is still kept.
+    pub async fn get(&self, id: &str) -> Result<Option<DeadLetter>, StoreError> {
+        let mut conn = self.store.connection();
+        let reply: StreamRangeReply = self
+            .store
+            .bounded(conn.xrange_count(self.store.keys.dead_letters(), id, id, 1))
+            .await?;
+        Ok(reply.ids.into_iter().find_map(letter_of))
+    }
+
+    /// The id of the newest dead letter, if any: where a replay of all of
+    /// them stops (letters added meanwhile wait for the next replay).
+    pub async fn newest_id(&self) -> Result<Option<String>, StoreError> {
+        let mut conn = self.store.connection();
+        let reply: StreamRangeReply = self
+            .store
+            .bounded(conn.xrevrange_count(self.store.keys.dead_letters(), "+", "-", 1))
+            .await?;
+        Ok(reply.ids.into_iter().next().map(|entry| entry.id))
     }
 
     /// Removes a dead letter (after a replay).

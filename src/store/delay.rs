@@ -41,6 +41,17 @@ impl DelayQueue<'_> {
     /// member is queued either way; an idle worker looks again within its
     /// idle limit).
     pub async fn schedule(&self, member: &str, delay: Duration) -> Result<(), StoreError> {
+        self.defer(member, delay).await?;
+        if let Err(error) = self.store.wake_workers(member).await {
+            tracing::warn!(error = ?error, "could not wake a worker for a scheduled retry");
+        }
+        Ok(())
+    }
+
+    /// Makes `member` due `delay` from now (replacing any earlier schedule),
+    /// waking no one: for a member the worker that claimed it puts back
+    /// (that worker sees the queue's next due time itself).
+    pub async fn defer(&self, member: &str, delay: Duration) -> Result<(), StoreError> {
         let mut invocation = SCHEDULE.prepare_invoke();
         invocation.key(&self.queue).arg(millis(delay)).arg(member);
         let mut conn = self.store.connection();
@@ -48,9 +59,6 @@ impl DelayQueue<'_> {
             .store
             .bounded(invocation.invoke_async(&mut conn))
             .await?;
-        if let Err(error) = self.store.wake_workers(member).await {
-            tracing::warn!(error = ?error, "could not wake a worker for a scheduled retry");
-        }
         Ok(())
     }
 

@@ -2,8 +2,10 @@
 //!
 //! Every process that records events registers its `EVENT_STREAM_PARTITIONS`
 //! in one hash (count to the last time a process registered it, refreshed
-//! every minute). Consumers visit every partition below the highest count
-//! registered, so no entry is stranded when the count changes.
+//! every minute while it records). Consumers visit every partition below the
+//! highest live count, and a stale count's partitions while they hold
+//! entries, so no entry is stranded when the count changes; a stale count
+//! whose extra partitions are empty is dropped (`partition_counts.rs`).
 //!
 //! A count is live while a process registered it within the dedupe window
 //! (its markers still stand). While another count is live, each batch also
@@ -14,15 +16,22 @@
 //! both directions.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
+use redis::Script;
 
+use super::partition_counts::{CountsPlan, LIVENESS};
 use super::{RedisStore, StoreError};
 use crate::domain::ContactEvent;
 
 /// How often a process renews its count's registration (and rereads the others).
 const REGISTRATION_PERIOD: Duration = Duration::from_secs(60);
+
+/// `partition_drop.lua`: drops a count unless it was registered again.
+static DROP_COUNT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("scripts/partition_drop.lua")));
 
 /// What a process last learned of the registered counts.
 #[derive(Debug, Default)]
@@ -37,21 +46,64 @@ pub(super) struct PartitionRegistry {
 pub(super) type ForeignMarkers = BTreeMap<u16, Vec<usize>>;
 
 impl RedisStore {
-    /// The highest partition count in use (this process's, or a higher one
-    /// another process registered): the partitions consumers must visit.
+    /// The partitions consumers must visit: this process's count, or a
+    /// higher one a live process registered, or as many as a stale higher
+    /// count's partitions still hold entries in. A stale count whose extra
+    /// partitions are all empty is dropped from the registry (an entry stays
+    /// in its stream until it is acknowledged, so an empty stream has nothing
+    /// pending either). See [`CountsPlan`].
     pub async fn event_partitions_in_use(&self) -> Result<u16, StoreError> {
+        let key = self.keys.event_partitions_seen();
         let mut conn = self.connection();
-        let counts: Vec<String> = self
+        let registered: Vec<(String, String)> = self
+            .bounded(redis::cmd("HGETALL").arg(&key).query_async(&mut conn))
+            .await?;
+        let registered: Vec<(u16, u64)> = registered
+            .iter()
+            .filter_map(|(count, at)| Some((count.parse().ok()?, at.parse().ok()?)))
+            .collect();
+        let plan = CountsPlan::of(
+            self.keys.event_partitions(),
+            &registered,
+            crate::clock::now_ms(),
+            LIVENESS,
+        );
+        let Some(highest) = plan.highest_stale() else {
+            return Ok(plan.floor);
+        };
+        // From the top down: the partitions above the highest one holding
+        // entries need no visit.
+        let mut top = highest;
+        while top > plan.floor && self.partition_is_empty(top - 1).await? {
+            top -= 1;
+        }
+        if top == plan.floor {
+            for (count, at) in &plan.stale_above {
+                let mut invocation = DROP_COUNT.prepare_invoke();
+                invocation.key(&key).arg(*count).arg(*at);
+                let dropped: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+                if dropped == 1 {
+                    tracing::info!(
+                        count,
+                        "dropped a partition count no live process registers; its extra partitions are empty"
+                    );
+                }
+            }
+        }
+        Ok(top)
+    }
+
+    /// Whether one partition's stream holds no entry.
+    async fn partition_is_empty(&self, partition: u16) -> Result<bool, StoreError> {
+        let mut conn = self.connection();
+        let length: u64 = self
             .bounded(
-                redis::cmd("HKEYS")
-                    .arg(self.keys.event_partitions_seen())
+                redis::cmd("XLEN")
+                    .arg(self.keys.event_stream(partition))
                     .query_async(&mut conn),
             )
             .await?;
-        Ok(counts
-            .iter()
-            .filter_map(|count| count.parse::<u16>().ok())
-            .fold(self.keys.event_partitions(), u16::max))
+        Ok(length == 0)
     }
 
     /// Registers this process's count (at most once a period) and returns

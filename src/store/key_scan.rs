@@ -51,7 +51,7 @@ impl RedisStore {
 
     /// The URL of each master: the one node, or every master the cluster
     /// reports (`CLUSTER SLOTS`), with the seed URL's scheme and credentials.
-    async fn master_urls(&self) -> Result<Vec<String>, StoreError> {
+    pub(super) async fn master_urls(&self) -> Result<Vec<String>, StoreError> {
         let mut conn = self.connection();
         let seed = conn.seed().to_owned();
         if !self.bounded(conn.is_cluster()).await? {
@@ -78,7 +78,7 @@ impl RedisStore {
 }
 
 /// The master's host and port in one `CLUSTER SLOTS` range.
-fn master_address(range: &redis::Value) -> Option<(String, u16)> {
+pub(super) fn master_address(range: &redis::Value) -> Option<(String, u16)> {
     let redis::Value::Array(items) = range else {
         return None;
     };

@@ -185,6 +185,14 @@ impl Keys {
         format!("{}idempotency:{key_digest}", self.prefix)
     }
 
+    /// The signups of one email address in the last 24 hours (sorted set:
+    /// one entry per accepted signup by time, ms, Redis clock; TTL 24 h; the
+    /// key carries the address's fingerprint, never the address itself): the
+    /// `SIGNUP_EMAILS_PER_ADDRESS_PER_DAY` ceiling.
+    pub fn signups_of_address(&self, fingerprint: &str) -> String {
+        format!("{}address-signups:{fingerprint}", self.prefix)
+    }
+
     /// Sliding-window log of one rate limiter (sorted set).
     pub fn rate_limit(&self, name: &str) -> String {
         format!("{}ratelimit:{name}", self.prefix)
@@ -193,6 +201,26 @@ impl Keys {
     /// Lock that lets one replica at a time run the reconciliation sweep.
     pub fn sweep_lock(&self) -> String {
         format!("{}sweep:lock", self.prefix)
+    }
+
+    /// Where the sweep stopped in the open signups (string: submit time, ms,
+    /// and signupId, as `<ms>:<signupId>`); the next sweep, by any replica,
+    /// goes on from there, and starts over once it has reached the end.
+    pub fn sweep_cursor(&self) -> String {
+        format!("{}sweep:cursor", self.prefix)
+    }
+
+    /// One `serve` process's heartbeat (string: JSON with its role,
+    /// version and start time; TTL 30 s, renewed every 10 s).
+    pub fn heartbeat(&self, process_id: &str) -> String {
+        format!("{}{{processes}}:process:{process_id}", self.prefix)
+    }
+
+    /// The processes that kept a heartbeat (sorted set: process id by its
+    /// last beat, ms; members older than an hour are trimmed): how `status`
+    /// finds the heartbeat keys without scanning.
+    pub fn heartbeats(&self) -> String {
+        format!("{}{{processes}}:index", self.prefix)
     }
 
     /// Work that failed for good, with its reason (stream).

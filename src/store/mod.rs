@@ -1,35 +1,43 @@
 //! Redis: the reactor's only state. Knows key names and scripts, nothing of HTTP.
 
+mod address_ceiling;
 mod connection;
 mod dead_letters;
 mod delay;
 mod event_partitions;
 mod events;
+mod heartbeats;
 mod idempotency;
 mod key_scan;
 pub mod keys;
 mod lock;
+mod partition_counts;
 mod queue_wait;
 mod rate_limit;
 mod readiness;
 mod server_settings;
 mod signup_checks;
 mod signup_scripts;
+mod signup_writes;
 mod signups;
+mod status_reads;
 mod stream;
 mod stream_entry;
 mod stream_group;
 mod stream_wait;
+mod sweep_cursor;
 
 use std::future::Future;
 use std::time::Duration;
 
 pub use crate::config::Quota;
+pub use address_ceiling::{ADDRESS_CEILING_WINDOW, AddressCeiling};
 pub use connection::RedisConnection;
-pub use dead_letters::{DeadLetter, DeadLetterSource, DeadLetters, source_label};
+pub use dead_letters::{DeadLetter, DeadLetterPage, DeadLetterSource, DeadLetters, source_label};
 pub use delay::DelayQueue;
 pub use events::RecordOutcome;
-pub use idempotency::{Idempotency, IdempotencyClaim, StoredResponse};
+pub use heartbeats::{Heartbeat, Heartbeats};
+pub use idempotency::{ClaimToken, Fenced, Idempotency, IdempotencyClaim, StoredResponse};
 pub use keys::Keys;
 pub use lock::Lock;
 pub use queue_wait::{QueueWaiter, WAKE_LIST_LENGTH};
@@ -37,10 +45,13 @@ pub use rate_limit::{Limiter, Permit, PermitIds, RateLimits, Reservation};
 pub use readiness::Readiness;
 pub use server_settings::{ServerSettings, SettingWarning};
 pub use signup_checks::{CheckEnd, Checks, DueBacklog, Finish};
+pub use signup_writes::{Created, Guard, Written};
 pub use signups::Signups;
+pub use status_reads::{KeySample, PartitionDepth, StatusReads};
 pub use stream_entry::{RecordedEvent, StreamEntry, entry_field};
 pub use stream_group::HANDOFF_CONSUMER;
 pub use stream_wait::StreamWaiter;
+pub use sweep_cursor::{OpenPage, OpenPosition, SweepCursor};
 
 use crate::config::RedisSettings;
 
@@ -114,6 +125,11 @@ impl RedisStore {
         RateLimits { store: self }
     }
 
+    /// The ceiling of signups per email address and day.
+    pub fn address_ceiling(&self) -> AddressCeiling<'_> {
+        AddressCeiling { store: self }
+    }
+
     /// The delay queue of signups waiting for a Forms retry.
     pub fn forms_retry_queue(&self) -> DelayQueue<'_> {
         DelayQueue {
@@ -130,6 +146,11 @@ impl RedisStore {
         }
     }
 
+    /// Where the sweep stands in the open signups.
+    pub fn sweep_cursor(&self) -> SweepCursor<'_> {
+        SweepCursor { store: self }
+    }
+
     /// The launch's status read canary: during a launch, whoever takes it
     /// reads one send status for the next interval, across replicas.
     pub fn status_canary(&self) -> Lock<'_> {
@@ -142,6 +163,16 @@ impl RedisStore {
     /// Whether Redis answers and can serve the reactor.
     pub fn readiness(&self) -> Readiness<'_> {
         Readiness { store: self }
+    }
+
+    /// The heartbeats of `serve` processes.
+    pub fn heartbeats(&self) -> Heartbeats<'_> {
+        Heartbeats { store: self }
+    }
+
+    /// Read-only queries for `status`.
+    pub fn status_reads(&self) -> StatusReads<'_> {
+        StatusReads { store: self }
     }
 
     /// The Redis server's eviction and persistence settings.

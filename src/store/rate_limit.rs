@@ -9,7 +9,9 @@ use redis::Script;
 use super::{RedisStore, StoreError};
 use crate::config::Quota;
 
-static RATE_LIMIT: LazyLock<Script> =
+/// `rate_limit.lua`: a sliding-window log under one key (also the
+/// per-address ceiling's).
+pub(super) static RATE_LIMIT: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/rate_limit.lua")));
 static RESTAMP: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("scripts/rate_limit_restamp.lua")));

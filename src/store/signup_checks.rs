@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use redis::AsyncCommands;
 
-use super::signup_scripts::{CLAIM, FINISH, WAKE, finish_mode, wake_kind};
+use super::signup_scripts::{CLAIM, DELETED, FINISH, WAKE, finish_mode, wake_kind};
 use super::{Lock, RedisStore, StoreError, WAKE_LIST_LENGTH};
 use crate::clock::millis;
 use crate::domain::{ContactId, SignupRecord};
@@ -204,18 +204,25 @@ impl Checks<'_> {
         Ok(())
     }
 
-    /// Marks a contact deleted for `ttl`: checks of its signups end.
+    /// Marks a contact deleted for `ttl` when open signups are known on it:
+    /// their checks end. A contact without open signups is left alone (no
+    /// key is written). Returns whether the contact was marked.
     pub async fn mark_contact_deleted(
         &self,
         contact: ContactId,
         ttl: Duration,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
+        let mut invocation = DELETED.prepare_invoke();
+        invocation
+            .key(self.store.keys.signups_by_contact(contact))
+            .key(self.store.keys.deleted_contact(contact))
+            .arg(millis(ttl).max(1));
         let mut conn = self.store.connection();
-        let _: () = self
+        let marked: i64 = self
             .store
-            .bounded(conn.pset_ex(self.store.keys.deleted_contact(contact), 1, millis(ttl)))
+            .bounded(invocation.invoke_async(&mut conn))
             .await?;
-        Ok(())
+        Ok(marked == 1)
     }
 
     /// Which of these contacts were deleted (one `MGET`).

@@ -1,8 +1,9 @@
 //! The signup scripts (`scripts/signup_*.lua`) and what they share with the
-//! Rust side. They treat a signup's record as opaque (the JSON is stored,
-//! never decoded in Lua), so what must agree is each script's interface: the
-//! roles of its KEYS and ARGV, in order, and the literal values it compares
-//! (the finish mode, the wake kind). Each is declared here once; a call that
+//! Rust side. They treat a signup's record as opaque (the JSON is stored as
+//! given; the fenced writes decode it only to read its `status`, the
+//! snake_case name of `SignupStatus`), so what must agree is each script's
+//! interface: the roles of its KEYS and ARGV, in order, and the literal values
+//! it compares (the finish mode, the wake kind). Each is declared here once; a call that
 //! passes another number of keys or arguments fails before reaching Redis,
 //! and the tests below fail when a script's header or body disagrees.
 
@@ -157,6 +158,47 @@ pub static SUBMITTED: LazyLock<SignupScript> = LazyLock::new(|| {
             "record TTL ms",
             "grace ms",
             "wake list length",
+            "expected status",
+            "deadline ms",
+        ],
+    )
+});
+
+/// `signup_replace.lua`.
+pub static REPLACE: LazyLock<SignupScript> = LazyLock::new(|| {
+    SignupScript::new(
+        "signup_replace.lua",
+        include_str!("scripts/signup_replace.lua"),
+        &["the signup's record"],
+        0,
+        &[
+            "record JSON",
+            "record TTL ms",
+            "expected status",
+            "deadline ms",
+        ],
+    )
+});
+
+/// `signup_retire.lua`.
+pub static RETIRE: LazyLock<SignupScript> = LazyLock::new(|| {
+    SignupScript::new(
+        "signup_retire.lua",
+        include_str!("scripts/signup_retire.lua"),
+        &[
+            "the signup's record",
+            "open signups",
+            "due checks",
+            "unseen signups",
+            "its email's index",
+            "its contact's index",
+        ],
+        1,
+        &[
+            "signupId",
+            "record JSON",
+            "record TTL ms",
+            "expected status",
         ],
     )
 });
@@ -224,6 +266,17 @@ pub static WAKE: LazyLock<SignupScript> = LazyLock::new(|| {
             "the hint's TTL ms",
             "wake list length",
         ],
+    )
+});
+
+/// `signup_deleted.lua`.
+pub static DELETED: LazyLock<SignupScript> = LazyLock::new(|| {
+    SignupScript::new(
+        "signup_deleted.lua",
+        include_str!("scripts/signup_deleted.lua"),
+        &["the contact's index", "its deletion marker"],
+        0,
+        &["marker TTL ms"],
     )
 });
 

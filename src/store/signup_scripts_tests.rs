@@ -2,8 +2,10 @@
 
 use super::*;
 
-fn all() -> [&'static SignupScript; 5] {
-    [&CREATE, &SUBMITTED, &CLAIM, &FINISH, &WAKE]
+fn all() -> [&'static SignupScript; 8] {
+    [
+        &CREATE, &SUBMITTED, &REPLACE, &RETIRE, &CLAIM, &FINISH, &WAKE, &DELETED,
+    ]
 }
 
 /// A header role: its text without parentheses or joining words, and

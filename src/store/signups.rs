@@ -5,8 +5,7 @@ use std::time::Duration;
 
 use redis::AsyncCommands;
 
-use super::signup_scripts::{CREATE, SUBMITTED};
-use super::{RedisStore, StoreError, WAKE_LIST_LENGTH};
+use super::{RedisStore, StoreError};
 use crate::clock::millis;
 use crate::domain::{Email, SignupRecord};
 
@@ -17,26 +16,9 @@ pub struct Signups<'a> {
 }
 
 impl Signups<'_> {
-    /// Records a new signup (before its Forms call) with its indexes, atomically.
-    pub async fn create(&self, record: &SignupRecord, ttl: Duration) -> Result<(), StoreError> {
-        let mut invocation = CREATE.prepare_invoke();
-        invocation
-            .key(self.store.keys.signup(&record.signup_id))
-            .key(self.store.keys.signups_open())
-            .key(self.store.keys.signups_by_email(&record.email))
-            .arg(&record.signup_id)
-            .arg(record.encode())
-            .arg(millis(ttl))
-            .arg(record.submitted_at);
-        let mut conn = self.store.connection();
-        let _: i64 = self
-            .store
-            .bounded(invocation.invoke_async(&mut conn))
-            .await?;
-        Ok(())
-    }
-
-    /// Rewrites a signup's record, only if it still exists (never resurrects one).
+    /// Rewrites a signup's record, only if it still exists (never resurrects
+    /// one), whatever its status: for tests and operators; the reactor's own
+    /// rewrites are fenced ([`Self::save_if`]).
     pub async fn save(&self, record: &SignupRecord, ttl: Duration) -> Result<(), StoreError> {
         let options = redis::SetOptions::default()
             .conditional_set(redis::ExistenceCheck::XX)
@@ -51,33 +33,6 @@ impl Signups<'_> {
             ))
             .await?;
         Ok(())
-    }
-
-    /// Stores a signup whose Forms call went through and makes its first
-    /// check due after `grace`. False when the record was gone.
-    pub async fn submitted(
-        &self,
-        record: &SignupRecord,
-        ttl: Duration,
-        grace: Duration,
-    ) -> Result<bool, StoreError> {
-        let mut invocation = SUBMITTED.prepare_invoke();
-        invocation
-            .key(self.store.keys.signup(&record.signup_id))
-            .key(self.store.keys.signups_due())
-            .key(self.store.keys.signups_unseen())
-            .key(self.store.keys.signups_wake())
-            .arg(&record.signup_id)
-            .arg(record.encode())
-            .arg(millis(ttl))
-            .arg(millis(grace))
-            .arg(WAKE_LIST_LENGTH);
-        let mut conn = self.store.connection();
-        let stored: i64 = self
-            .store
-            .bounded(invocation.invoke_async(&mut conn))
-            .await?;
-        Ok(stored == 1)
     }
 
     /// Removes a signup HubSpot rejected: its own record and index entries,
@@ -96,38 +51,9 @@ impl Signups<'_> {
         self.store.bounded(pipe.query_async::<()>(&mut conn)).await
     }
 
-    /// Parks a signup that ended outside a check (rejected on a Forms retry,
-    /// past a horizon in the sweep): its record is kept for `ttl` and it
-    /// leaves every queue and index.
-    pub async fn retire(&self, record: &SignupRecord, ttl: Duration) -> Result<(), StoreError> {
-        let id = &record.signup_id;
-        let keys = &self.store.keys;
-        let mut pipe = redis::pipe();
-        pipe.atomic()
-            .set_options(
-                keys.signup(id),
-                record.encode(),
-                redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(millis(ttl))),
-            )
-            .ignore()
-            .zrem(keys.signups_open(), id)
-            .ignore()
-            .zrem(keys.signups_due(), id)
-            .ignore()
-            .srem(keys.signups_unseen(), id)
-            .ignore()
-            .srem(keys.signups_by_email(&record.email), id)
-            .ignore();
-        if let Some(contact) = record.contact_id {
-            pipe.srem(keys.signups_by_contact(contact), id).ignore();
-        }
-        let mut conn = self.store.connection();
-        self.store.bounded(pipe.query_async::<()>(&mut conn)).await
-    }
-
     /// Opens a parked signup again (an operator's replay of its dead letter).
     pub async fn reopen(&self, record: &SignupRecord, ttl: Duration) -> Result<(), StoreError> {
-        self.create(record, ttl).await
+        self.create(record, ttl).await.map(|_| ())
     }
 
     /// Forgets an open signup whose record is gone (after its dead letter).

@@ -98,10 +98,14 @@ catalog! {
         "Stream entries delivered but not acknowledged.";
     OPEN_SIGNUPS = "open_signups", Gauge, [],
         "Signups not yet sent or dead-lettered.";
+    OPEN_SIGNUPS_OLDEST_AGE_SECONDS = "open_signups_oldest_age_seconds", Gauge, [],
+        "Age of the oldest open signup (0 when none is open).";
     CHECK_QUEUE_DEPTH = "check_queue_depth", Gauge, [],
         "Work waiting in the check queue.";
     FORMS_RETRY_QUEUE_DEPTH = "forms_retry_queue_depth", Gauge, [],
         "Submissions waiting for a Forms retry.";
+    FORMS_RETRY_QUEUE_OLDEST_AGE_SECONDS = "forms_retry_queue_oldest_age_seconds", Gauge, [],
+        "How long the Forms retry queue's earliest entry has been due (0 when none is overdue).";
     REDIS_ERRORS = "redis_errors_total", Counter, ["operation"],
         "Failed Redis operations.";
     HTTP_REQUEST_DURATION_SECONDS = "http_request_duration_seconds", Histogram, ["method", "route", "status"],

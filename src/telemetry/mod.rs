@@ -1,6 +1,8 @@
 //! Logs (tracing) and metrics (Prometheus) for the whole process.
 
 pub mod catalog;
+pub mod heartbeat;
+pub mod label_values;
 
 use std::sync::OnceLock;
 
@@ -46,6 +48,7 @@ pub fn metrics_handle() -> PrometheusHandle {
             // then renders nothing, which /metrics makes visible.
             if metrics::set_global_recorder(recorder).is_ok() {
                 catalog::describe_all();
+                label_values::zero_init();
             }
             handle
         })

@@ -6,7 +6,7 @@ pub mod payload;
 pub mod response;
 pub mod signature;
 mod signed_url;
-mod telemetry;
+pub(crate) mod telemetry;
 mod verification;
 
 pub use error::WebhookError;

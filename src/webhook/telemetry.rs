@@ -8,7 +8,7 @@ use crate::metric_labels::{OTHER, one_of};
 use crate::telemetry::catalog;
 
 /// The subscription types labelled by name in `webhook_events_received_total`.
-const KNOWN_TYPES: [&str; 16] = [
+pub(crate) const KNOWN_TYPES: [&str; 16] = [
     "contact.creation",
     "contact.propertyChange",
     "contact.deletion",

@@ -233,7 +233,8 @@ impl SignupChecker {
                     out.push(if error.is_transient() {
                         self.retry(record, "hubspot_failing")
                     } else {
-                        self.dead_letter(record, format!("HubSpot refused the check: {reason}"))
+                        let why = format!("HubSpot refused the check: {reason}");
+                        self.dead_letter_refused(record, why, error.correlation_id())
                             .await?
                     });
                 }
@@ -327,20 +328,26 @@ impl SignupChecker {
     /// Gives up on a signup: a dead letter with the reason, and the record parked.
     pub(super) async fn dead_letter(
         &self,
-        mut record: SignupRecord,
+        record: SignupRecord,
         reason: String,
     ) -> Result<Decided, StoreError> {
-        self.ctx
-            .store
-            .dead_letters()
-            .append(&DeadLetter::new(
-                DeadLetterSource::Check {
-                    signup_id: record.signup_id.clone(),
-                    contact: record.contact_id.map(|c| c.to_string()),
-                },
-                reason.clone(),
-            ))
-            .await?;
+        self.dead_letter_refused(record, reason, None).await
+    }
+
+    /// [`Self::dead_letter`] for a call HubSpot refused, with its correlationId.
+    pub(super) async fn dead_letter_refused(
+        &self,
+        mut record: SignupRecord,
+        reason: String,
+        correlation_id: Option<&str>,
+    ) -> Result<Decided, StoreError> {
+        let source = DeadLetterSource::Check {
+            signup_id: record.signup_id.clone(),
+            contact: record.contact_id.map(|c| c.to_string()),
+        };
+        let letter = DeadLetter::new(source, reason.clone())
+            .with_correlation_id(correlation_id.map(str::to_owned));
+        self.ctx.store.dead_letters().append(&letter).await?;
         record.status = SignupStatus::DeadLettered;
         record.last_error = Some(reason.clone());
         Ok(Decided {

@@ -7,6 +7,7 @@ mod check_write;
 mod confirm;
 mod consumer;
 mod forms_retry;
+pub mod forms_retry_plan;
 mod gauges;
 mod hubspot_call;
 mod pacing;
@@ -14,7 +15,7 @@ mod run_loop;
 mod send;
 mod sweep;
 mod tasks;
-mod telemetry;
+pub(crate) mod telemetry;
 mod wake;
 
 use std::sync::Arc;
@@ -31,6 +32,7 @@ use crate::store::RedisStore;
 pub use check::{BatchReport, CheckOutcome, SignupChecker};
 pub use consumer::{CONSUMER_GROUP, ConsumeOutcome, EventConsumer};
 pub use forms_retry::{FormsRetry, RetryOutcome};
+pub use forms_retry_plan::RetryReport;
 pub use gauges::GaugeReporter;
 pub use pacing::{LAUNCH_STATUS_INTERVAL, LAUNCH_STATUS_LIMIT};
 pub use run_loop::{Step, run_steps, run_steps_waiting, run_steps_woken};
@@ -61,6 +63,9 @@ pub struct WorkerContext {
     pub name: String,
     /// TTL of an open signup's record (`SIGNUP_PENDING_TTL`).
     pub pending_ttl: Duration,
+    /// `IDEMPOTENCY_LEASE`: a signup whose request has not been accepted by
+    /// then never will be (the sweep retires it).
+    pub accept_lease: Duration,
     /// Wakes this process's idle checkers when a token comes on the wake
     /// list (a signup became due: an event woke it, its Forms call went
     /// through; in this process or another).
@@ -75,6 +80,7 @@ impl WorkerContext {
         settings: WorkerSettings,
         verification: Verification,
         pending_ttl: Duration,
+        accept_lease: Duration,
     ) -> Arc<Self> {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "reactor".to_owned());
         let name = format!(
@@ -89,6 +95,7 @@ impl WorkerContext {
             verification,
             name,
             pending_ttl,
+            accept_lease,
             wake: Arc::new(Notify::new()),
         })
     }
@@ -110,6 +117,7 @@ impl WorkerContext {
             config.worker.clone(),
             verification,
             config.signup.pending_ttl,
+            config.signup.idempotency_lease,
         )
     }
 

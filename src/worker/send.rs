@@ -66,12 +66,7 @@ impl SignupChecker {
             return Ok(deferred(record, wait, "send_rate_limited"));
         }
         let verification = &ctx.verification;
-        let send_id = SendId::verification(
-            verification.portal_id,
-            contact,
-            verification.email_id,
-            &record.signup_id,
-        );
+        let send_id = SendId::of_record(&record);
         let send = SingleSend {
             email_id: verification.email_id,
             to: record.email.clone(),
@@ -88,8 +83,9 @@ impl SignupChecker {
                 return Ok(self.retry(record, error.kind()));
             }
             Call::Failed(error) => {
+                let why = format!("Single Send refused: {error}");
                 return self
-                    .dead_letter(record, format!("Single Send refused: {error}"))
+                    .dead_letter_refused(record, why, error.correlation_id())
                     .await;
             }
         };

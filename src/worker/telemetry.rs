@@ -10,7 +10,7 @@ pub fn check(outcome: &'static str) {
 
 /// The `sendResult`s (or, without one, `status`es) labelled by name; HubSpot's
 /// other values count as `OTHER`.
-const SEND_RESULTS: [&str; 8] = [
+pub(crate) const SEND_RESULTS: [&str; 8] = [
     "SENT",
     "QUEUED",
     "IDEMPOTENT_IGNORE",
@@ -20,6 +20,9 @@ const SEND_RESULTS: [&str; 8] = [
     "COMPLETE",
     "CANCELED",
 ];
+
+/// The label of any other `sendResult`.
+pub(crate) const SEND_RESULT_OTHER: &str = "OTHER";
 
 /// A claimed batch, by size (quota use: calls per batch are fixed, so
 /// bigger batches mean fewer calls per signup).
@@ -36,7 +39,7 @@ pub fn api_permits(permits: u32) {
 /// from the signup, and from the moment its contact was confirmed with its
 /// submission (the reactor's own overhead).
 pub fn sent(send_result: &str, signup_to_send: Duration, overhead: Option<Duration>) {
-    let send_result = crate::metric_labels::one_of(send_result, &SEND_RESULTS, "OTHER");
+    let send_result = crate::metric_labels::one_of(send_result, &SEND_RESULTS, SEND_RESULT_OTHER);
     metrics::counter!(catalog::EMAILS_SENT, "send_result" => send_result).increment(1);
     metrics::histogram!(catalog::SIGNUP_TO_EMAIL_SECONDS).record(signup_to_send.as_secs_f64());
     if let Some(overhead) = overhead {

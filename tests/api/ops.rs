@@ -163,20 +163,20 @@ pub async fn dead_letters_list_and_replay(redis: TestRedis) {
     );
     let replayed = replay(&store, &letters[0], Duration::from_secs(3600))
         .await
-        .expect("replay");
+        .expect("replay")
+        .to_string();
     assert!(replayed.contains("checked again"), "{replayed}");
     stack
         .expect_emails(std::slice::from_ref(&email), Duration::from_secs(20))
         .await;
     assert_eq!(sent_per_recipient(&stack.sim).get(&email), Some(&1));
+    // The replayed letter is removed. (With this test's 100 ms horizon, a
+    // slow machine may see the replayed send dead-lettered again as "still
+    // pending at the horizon": a new letter, not the replayed one.)
+    let left = store.dead_letters().list(10).await.expect("list");
     assert!(
-        store
-            .dead_letters()
-            .list(10)
-            .await
-            .expect("list")
-            .is_empty(),
-        "replayed letters are removed"
+        left.iter().all(|l| l.id != letters[0].id),
+        "replayed letters are removed: {left:?}"
     );
 }
 

@@ -46,6 +46,8 @@ async fn sync_sets_the_target_and_subscriptions_once_on_every_api_generation() {
         first[2].contains("contact.propertyChange (email): created"),
         "{first:?}"
     );
+    assert!(first[3].contains("contact.deletion: created"), "{first:?}");
+    assert_eq!(first.len(), 4, "{first:?}");
     assert_eq!(stack.sim.webhook_target().as_deref(), Some(TARGET));
     // The same app seen through every generation: nothing left to change.
     for version in [
@@ -54,7 +56,7 @@ async fn sync_sets_the_target_and_subscriptions_once_on_every_api_generation() {
         WebhooksApiVersion::V3,
     ] {
         let again = sync(&args(&stack, version)).await.expect("sync again");
-        assert_eq!(again.len(), 3, "{again:?}");
+        assert_eq!(again.len(), 4, "{again:?}");
         assert!(
             again.iter().all(|line| line.contains("unchanged")),
             "{version:?}: {again:?}"
@@ -143,5 +145,31 @@ async fn a_transport_error_shows_neither_the_developer_key_nor_the_url() {
     assert!(
         text.contains("HUBSPOT_APP_ID is not set") && text.contains("hs project upload"),
         "{text}"
+    );
+}
+
+#[tokio::test]
+async fn the_binary_subscribes_contact_deletions_once() {
+    let stack = stack_without_subscriptions().await;
+    let config = stack.sim.config();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
+            .args(["subscriptions", "sync"])
+            .env_clear()
+            .env("HUBSPOT_APP_ID", config.app_id.to_string())
+            .env("HUBSPOT_DEVELOPER_API_KEY", &config.developer_api_key)
+            .env("WEBHOOK_PUBLIC_URL", TARGET)
+            .env("HUBSPOT_API_BASE_URL", stack.sim.base_url())
+            .output()
+    };
+    let first = run().await.expect("run signup-reactor");
+    let shown = String::from_utf8_lossy(&first.stdout);
+    assert!(first.status.success(), "{shown}");
+    assert!(shown.contains("contact.deletion: created"), "{shown}");
+    let again = run().await.expect("run signup-reactor");
+    let shown = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        shown.contains("contact.deletion: unchanged") && !shown.contains("created"),
+        "{shown}"
     );
 }

@@ -1,13 +1,13 @@
 use std::time::Duration;
 
 use hubspot_simulator::{DelayRange, Endpoint, FaultRule, RateLimit};
-use signup_reactor::domain::{ContactId, Email, PortalId, SendId, SignupStatus};
+use signup_reactor::domain::{Email, SendId, SignupStatus};
 use signup_reactor::hubspot::transactional::SingleSend;
 use signup_reactor::hubspot::{HubSpotClient, HubSpotEndpoints};
 use signup_reactor::startup::Role;
 use signup_reactor::store::{CheckEnd, Finish, RedisStore};
 
-use crate::support::app::{PORTAL_ID, TestApp};
+use crate::support::app::TestApp;
 use crate::support::redis_server::TestRedis;
 use crate::support::stack::sent_per_recipient;
 use crate::support::stack::{ACCESS_TOKEN, EMAIL_ID, Stack, eventually, signup_body, wire};
@@ -147,7 +147,6 @@ async fn a_worker_that_died_after_sending_but_before_recording_causes_no_second_
         })
         .await
     );
-    let contact = ContactId::new(sim.contact_by_email(email).expect("contact").id).expect("id");
 
     // What the dead worker did: claimed the signup, and HubSpot sent the email.
     let store = RedisStore::connect(&stack.app.config.redis).expect("store");
@@ -163,12 +162,7 @@ async fn a_worker_that_died_after_sending_but_before_recording_causes_no_second_
             .await
             .expect("reschedule"),
     );
-    let send_id = SendId::verification(
-        PortalId::new(PORTAL_ID).expect("portal"),
-        contact,
-        EMAIL_ID,
-        &signup_id,
-    );
+    let send_id = SendId::verification(&signup_id);
     let client = HubSpotClient::new(HubSpotEndpoints {
         api_base_url: sim.base_url().parse().expect("url"),
         forms_base_url: sim.base_url().parse().expect("url"),

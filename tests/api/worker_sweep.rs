@@ -74,8 +74,8 @@ async fn signups_that_fell_out_of_their_queue_are_queued_again() {
     let old = SWEEP_AFTER * 2;
     // Submitted, but out of the check queue (as after a lost write).
     let lost_check = open_signup(&store, "lost@example.com", SignupStatus::Submitted, old).await;
-    // Its Forms call never finished, and it is on no Forms queue.
-    let lost_forms = open_signup(&store, "forms@example.com", SignupStatus::Submitting, old).await;
+    // Accepted for a Forms retry, and on no Forms queue (as after a lost write).
+    let lost_forms = open_signup(&store, "forms@example.com", SignupStatus::Queued, old).await;
     // Submitted and queued for its check: nothing to do.
     let queued = open_signup(&store, "queued@example.com", SignupStatus::Submitted, old).await;
     assert!(
@@ -112,6 +112,7 @@ async fn signups_that_fell_out_of_their_queue_are_queued_again() {
             examined: 3,
             rescheduled: vec![lost_check.signup_id.clone()],
             requeued: 1,
+            never_accepted: 0,
             dead_lettered: 0,
         }
     );
@@ -262,4 +263,76 @@ async fn sweep_with_own_metrics(config: Config) -> (SweepReport, String) {
     })
     .await
     .expect("sweep thread")
+}
+
+/// Open signups waiting, properly queued, ahead of a lost one: more than
+/// one page of the sweep.
+const WAITING: usize = 1_200;
+
+/// Where a previous sweep stopped among them.
+const SWEPT_BEFORE: usize = 700;
+
+#[tokio::test]
+async fn a_lost_signup_behind_many_waiting_ones_is_found() {
+    let redis = TestRedis::start();
+    let config = config(&redis);
+    let store = RedisStore::connect(&config.redis).expect("store");
+    let sweeper = new_sweeper(&config, store.clone());
+    let old = SWEEP_AFTER * 3;
+    let mut positions = Vec::new();
+    for n in 0..WAITING {
+        let waiting = open_signup(
+            &store,
+            &format!("waiting{n}@example.com"),
+            SignupStatus::Submitted,
+            old,
+        )
+        .await;
+        assert!(
+            store
+                .signups()
+                .submitted(&waiting, TTL, Duration::from_secs(600))
+                .await
+                .expect("submitted")
+        );
+        positions.push((waiting.submitted_at, waiting.signup_id));
+    }
+    // Younger than all of them, but old enough to be swept; in no queue.
+    let lost = open_signup(
+        &store,
+        "lost-behind@example.com",
+        SignupStatus::Submitted,
+        SWEEP_AFTER * 2,
+    )
+    .await;
+
+    let report = sweeper.sweep_once().await.expect("sweep");
+    assert_eq!(report.examined, WAITING + 1, "each open signup seen once");
+    assert_eq!(report.rescheduled, vec![lost.signup_id.clone()]);
+    assert!(
+        store
+            .checks()
+            .due_at(&lost.signup_id)
+            .await
+            .expect("due")
+            .is_some()
+    );
+
+    // Having reached the end, the next sweep starts over from the oldest.
+    release_sweep_lock(&redis, &store).await;
+    let again = sweeper.sweep_once().await.expect("sweep");
+    assert_eq!((again.examined, again.rescheduled.len()), (WAITING + 1, 0));
+
+    // A sweep goes on from where the last one stopped.
+    positions.sort();
+    let stopped = &positions[SWEPT_BEFORE - 1];
+    store
+        .sweep_cursor()
+        .save(Some(stopped))
+        .await
+        .expect("cursor");
+    release_sweep_lock(&redis, &store).await;
+    let resumed = sweeper.sweep_once().await.expect("sweep");
+    assert_eq!(resumed.examined, WAITING + 1 - SWEPT_BEFORE);
+    assert_eq!(store.sweep_cursor().load().await.expect("cursor"), None);
 }

@@ -120,6 +120,53 @@ async fn under_duplicates_reordering_and_chaos_the_reactor_still_sends_exactly_o
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_the_unkind_profile_the_reactor_still_sends_exactly_once_and_says_so() {
+    let redis = TestRedis::start();
+    let unkind = DemoOptions {
+        profile: hubspot_simulator::Profile::Unkind,
+        seed: 19,
+        ..options(&redis)
+    };
+    let report = run_demo(&unkind, &CancellationToken::new())
+        .await
+        .expect("demo run");
+    assert_reactor_kept_its_promises(&report);
+    assert_eq!(report.stress, vec!["unkind profile"]);
+    let table = render(&report);
+    assert!(table.contains("seed 19, stress: unkind profile"), "{table}");
+    let left = demo_keys(&redis, &format!("{}*", report.key_prefix)).await;
+    assert!(left.is_empty(), "keys left behind: {left:?}");
+}
+
+#[test]
+fn the_command_takes_stress_unkind_and_its_help_needs_no_redis() {
+    let binary = env!("CARGO_BIN_EXE_signup-reactor");
+    let help = std::process::Command::new(binary)
+        .arg("--help")
+        .output()
+        .expect("help runs");
+    let help = String::from_utf8_lossy(&help.stdout);
+    let demo_line = help
+        .lines()
+        .find(|line| line.trim_start().starts_with("demo "))
+        .expect("a demo line");
+    assert!(!demo_line.contains("needs a Redis"), "{demo_line}");
+    let demo_help = std::process::Command::new(binary)
+        .args(["demo", "--help"])
+        .output()
+        .expect("demo help runs");
+    let demo_help = String::from_utf8_lossy(&demo_help.stdout);
+    assert!(demo_help.contains("--stress <PROFILE>"), "{demo_help}");
+    let refused = std::process::Command::new(binary)
+        .args(["demo", "--stress", "harsh", "--signups", "1"])
+        .output()
+        .expect("demo runs");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("unknown profile"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_run_still_deletes_its_keys() {
     let redis = TestRedis::start();
     let cancel = CancellationToken::new();
@@ -227,5 +274,5 @@ fn the_help_says_the_demo_brings_its_own_redis() {
         .find(|line| line.trim_start().starts_with("demo"))
         .unwrap_or_else(|| panic!("no demo line in:\n{help}"));
     assert!(!demo.contains("needs a Redis"), "{demo}");
-    assert!(demo.contains("starts its own redis-server"), "{demo}");
+    assert!(demo.contains("its own redis-server"), "{demo}");
 }

@@ -152,3 +152,25 @@ fn runtime_stage_runs_as_non_root_with_healthcheck_and_entrypoint() {
     );
     assert_eq!(last(runtime, "CMD").expect("CMD").arguments, r#"["serve"]"#);
 }
+
+#[test]
+fn the_image_label_says_what_the_reactor_promises() {
+    let text = read("deploy/Dockerfile");
+    assert!(
+        text.contains("exactly one verification email per accepted signup"),
+        "the image description must match the reactor's promise"
+    );
+    assert!(!text.contains("per contact\""), "a stale image description");
+    // Each rule hadolint is told to skip carries its reason just above it.
+    let lines: Vec<&str> = text.lines().collect();
+    for (index, line) in lines.iter().enumerate() {
+        if line.contains("hadolint ignore=") {
+            let reason = index.checked_sub(1).map(|i| lines[i]).unwrap_or("");
+            assert!(
+                reason.trim_start().starts_with('#') && reason.len() > 20,
+                "line {}: a hadolint ignore without its reason",
+                index + 1
+            );
+        }
+    }
+}

@@ -208,9 +208,10 @@ fn webhooks_target_the_receiver_route_and_subscribe_to_what_the_worker_needs() {
         subscribed,
         vec![
             ("creation", None),
+            ("deletion", None),
             ("propertyChange", Some(WATCHED_PROPERTY.to_owned()))
         ],
-        "exactly contact creation and the {WATCHED_PROPERTY} property change, each once"
+        "exactly contact creation, the {WATCHED_PROPERTY} property change and deletion, each once"
     );
 }
 
@@ -227,12 +228,13 @@ fn contact_subscription(group: &str, entry: &Value) -> (&'static str, Option<Str
     let action = match (group, subscription_type) {
         ("legacyCrmObjects", "contact.creation") => "creation",
         ("legacyCrmObjects", "contact.propertyChange") => "propertyChange",
-        ("crmObjects", "object.creation" | "object.propertyChange") => {
+        ("legacyCrmObjects", "contact.deletion") => "deletion",
+        ("crmObjects", "object.creation" | "object.propertyChange" | "object.deletion") => {
             assert_eq!(string(entry, &["objectType"]), "contact");
-            if subscription_type == "object.creation" {
-                "creation"
-            } else {
-                "propertyChange"
+            match subscription_type {
+                "object.creation" => "creation",
+                "object.deletion" => "deletion",
+                _ => "propertyChange",
             }
         }
         _ => panic!("{group} {subscription_type}: not a contact event the receiver records"),

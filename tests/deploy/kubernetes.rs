@@ -45,6 +45,12 @@ fn assert_selects_pods(what: &str, selector: &[(String, String)], deployment: &V
 fn each_manifest_has_its_kind() {
     for (file, api_version, kind) in [
         ("deployment.yaml", "apps/v1", "Deployment"),
+        ("namespace.yaml", "v1", "Namespace"),
+        (
+            "networkpolicy.yaml",
+            "networking.k8s.io/v1",
+            "NetworkPolicy",
+        ),
         ("service.yaml", "v1", "Service"),
         ("configmap.yaml", "v1", "ConfigMap"),
         ("secret.example.yaml", "v1", "Secret"),

@@ -3,11 +3,14 @@
 //! that matches the README's table).
 
 mod compose;
+mod compose_schema;
 mod dockerfile;
 mod files;
 mod hubspot_project;
 mod kubernetes;
+mod kubernetes_network;
 mod metrics;
+mod observability;
 mod readme;
 mod support;
 mod yaml_files;

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod contract;
+pub mod holding_proxy;
 pub mod redis_cluster;
 pub mod redis_server;
 pub mod stack;

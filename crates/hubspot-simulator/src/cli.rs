@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::config::{DelayRange, SimConfig};
+use super::profile::Profile;
 use super::server::Simulator;
 
 /// Command-line options of `hubspot-simulator`. Options given on the
@@ -82,9 +83,16 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub reorder_probability: Option<f64>,
 
-    /// Seed for every random choice, for reproducible runs.
-    #[arg(long)]
+    /// Seed for every random choice, for reproducible runs (printed at
+    /// start; a random one when not given).
+    #[arg(long, env = "SIM_SEED")]
     pub seed: Option<u64>,
+
+    /// A named behaviour applied on top of the configuration: `friendly`
+    /// (as configured) or `unkind` (5 % 429 and 5 % 503 on every endpoint, no
+    /// `email` event at creation, the Free quota of 100 calls per 10 s).
+    #[arg(long, env = "SIM_PROFILE", default_value = "friendly")]
+    pub profile: Profile,
 }
 
 impl SimulateArgs {
@@ -142,6 +150,7 @@ impl SimulateArgs {
         if self.seed.is_some() {
             config.rng_seed = self.seed;
         }
+        self.profile.apply(&mut config);
         Ok(config)
     }
 }
@@ -163,6 +172,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
         .try_init();
     let handle = Simulator::start(config).await?;
     println!("HubSpot simulator listening on {}", handle.base_url());
+    println!("profile: {}, seed: {}", args.profile.name(), handle.seed());
     println!("inspect: {}/_sim/stats", handle.base_url());
     tokio::signal::ctrl_c()
         .await

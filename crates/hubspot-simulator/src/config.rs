@@ -191,6 +191,12 @@ pub struct WebhookConfig {
     pub style: EventStyle,
     /// Properties whose changes raise `contact.propertyChange`.
     pub subscribed_properties: Vec<String>,
+    /// Whether a contact's creation also raises `contact.propertyChange` for
+    /// the properties it was created with (`email` among them). HubSpot does
+    /// not promise it: `false` announces a creation by `contact.creation`
+    /// alone (the contact id only); later changes still raise their events.
+    #[serde(default = "yes")]
+    pub property_events_at_creation: bool,
     /// Delay from an event to its first delivery attempt.
     pub dispatch_delay: DelayRange,
     /// Largest number of events per request (HubSpot: 100).
@@ -222,6 +228,7 @@ impl Default for WebhookConfig {
                 "lastname".to_owned(),
                 "lifecyclestage".to_owned(),
             ],
+            property_events_at_creation: true,
             dispatch_delay: DelayRange::ms(100, 1_500),
             max_batch_size: 100,
             max_concurrent_requests: 10,
@@ -233,6 +240,10 @@ impl Default for WebhookConfig {
             reorder_delay_ms: 2_000,
         }
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Everything the simulator can be told; `Default` is a realistic account.
@@ -261,6 +272,11 @@ pub struct SimConfig {
     pub processing_delay: DelayRange,
     /// Further delay before a new contact is visible to CRM reads.
     pub visibility_lag: DelayRange,
+    /// When set, a contact a form creates stays invisible to every read (CRM
+    /// reads, batch reads, legacy profiles) until its first webhook delivery
+    /// has been made, then for this further lag: the delivery always arrives
+    /// before the contact is readable. Replaces `visibility_lag` for them.
+    pub read_lag_after_delivery: Option<DelayRange>,
     /// Delay before a Single Send's status turns `COMPLETE`.
     pub send_delay: DelayRange,
     /// Single Sends that fail (blocked recipients, throttling).
@@ -298,6 +314,7 @@ impl Default for SimConfig {
             email_ids: Vec::new(),
             processing_delay: DelayRange::ms(500, 10_000),
             visibility_lag: DelayRange::ms(0, 1_500),
+            read_lag_after_delivery: None,
             send_delay: DelayRange::ms(200, 2_000),
             send_failures: SendFailures::default(),
             time_scale: 1.0,

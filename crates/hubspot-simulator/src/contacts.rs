@@ -259,7 +259,7 @@ type WantedEvent = (u64, &'static str, Option<(String, String)>);
 
 /// The events the active subscriptions want for a change, recorded in state.
 #[allow(clippy::too_many_arguments)]
-fn events_for(
+pub fn events_for(
     config: &SimConfig,
     state: &mut State,
     contact_id: u64,
@@ -278,6 +278,8 @@ fn events_for(
             ("contact.creation", _) if created => {
                 wanted.push((subscription.id, "contact.creation", None));
             }
+            ("contact.propertyChange", _)
+                if created && !config.webhooks.property_events_at_creation => {}
             ("contact.propertyChange", Some(property)) => {
                 if let Some((name, value)) = changed.iter().find(|(name, _)| name == property) {
                     let change = (name.clone(), value.clone());

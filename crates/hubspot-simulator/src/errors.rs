@@ -144,6 +144,9 @@ pub enum Refusal {
     /// Over budget, or an injected 429.
     #[error("rate limited")]
     RateLimited(RateInfo),
+    /// An injected 429 carrying `Retry-After` (whole seconds).
+    #[error("rate limited, retry after {seconds} s")]
+    RateLimitedRetryAfter { info: RateInfo, seconds: u64 },
     /// Missing or unknown credential.
     #[error("unauthorized")]
     Unauthorized { token_given: bool },
@@ -161,7 +164,9 @@ impl actix_web::ResponseError for Refusal {
             Self::Fault { status } => {
                 StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
-            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited(_) | Self::RateLimitedRetryAfter { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Invalid(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
@@ -172,6 +177,17 @@ impl actix_web::ResponseError for Refusal {
         match self {
             Self::Fault { status } => server_error(*status),
             Self::RateLimited(info) => rate_limited(info),
+            Self::RateLimitedRetryAfter { info, seconds } => {
+                let mut response = rate_limited(info);
+                if let Ok(value) =
+                    actix_web::http::header::HeaderValue::from_str(&seconds.to_string())
+                {
+                    response
+                        .headers_mut()
+                        .insert(actix_web::http::header::RETRY_AFTER, value);
+                }
+                response
+            }
             Self::Unauthorized { token_given } => unauthorized(*token_given),
             Self::Invalid(message) => validation(message),
             Self::NotFound(message) => {

@@ -1,10 +1,12 @@
-//! Fault injection: bursts of 5xx, 429 and slow responses on chosen endpoints,
-//! so that clients' retry and back-off paths can be exercised on demand.
+//! Fault injection: bursts of 5xx, 429 (with or without `Retry-After`), 401 and
+//! slow responses on chosen endpoints, for the next N calls, at random, or
+//! during a window, so that clients' retry, back-off and pause paths can be
+//! exercised on demand.
 
 use serde::{Deserialize, Serialize};
 
-/// The endpoints a fault rule can target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The endpoints a fault rule can target (and the simulator counts requests by).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Endpoint {
     /// Every endpoint below.
@@ -25,12 +27,24 @@ pub enum Endpoint {
     SendStatus,
     /// `/webhooks/v3/{appId}/...`.
     WebhooksApi,
+    /// The shared batch calls: [`Endpoint::CrmBatchRead`] and
+    /// [`Endpoint::LegacyProfileBatch`] (a rule target only).
+    SharedBatch,
 }
 
 impl Endpoint {
     /// Whether a rule targeting `self` applies to a request to `endpoint`.
     pub fn covers(self, endpoint: Endpoint) -> bool {
-        self == Endpoint::All || self == endpoint
+        match self {
+            Endpoint::All => true,
+            Endpoint::SharedBatch => {
+                matches!(
+                    endpoint,
+                    Endpoint::CrmBatchRead | Endpoint::LegacyProfileBatch
+                )
+            }
+            target => target == endpoint,
+        }
     }
 }
 
@@ -43,8 +57,18 @@ pub enum FaultKind {
         /// The status to answer (500, 502, 503, 504 ...).
         status: u16,
     },
-    /// Answer 429 with HubSpot's rate-limit body and headers; nothing happens.
+    /// Answer 429 with HubSpot's rate-limit body and headers, without
+    /// `Retry-After`; nothing happens.
     RateLimited,
+    /// Answer 429 as above, with `Retry-After` (whole seconds, time-scaled and
+    /// rounded up); nothing happens.
+    RateLimitedRetryAfter {
+        /// Nominal `Retry-After`, in seconds.
+        seconds: u64,
+    },
+    /// Answer 401 (refused credentials: a rotated token, an uninstalled app)
+    /// whatever token the request carries; nothing happens.
+    Unauthorized,
     /// Wait this long (time-scaled) before handling the request normally.
     Slow {
         /// Nominal delay in milliseconds.
@@ -67,6 +91,27 @@ pub struct FaultRule {
     /// How many requests it hits before it expires; `None`: no end.
     #[serde(default)]
     pub remaining: Option<u32>,
+    /// Fires only from this long (nominal ms, time-scaled) after the rule is
+    /// installed; `None`: at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_in_ms: Option<u64>,
+    /// Fires only for this long (nominal ms, time-scaled) after it starts,
+    /// then expires; `None`: no end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lasts_ms: Option<u64>,
+    /// The window resolved when the rule was installed (epoch ms); set by the
+    /// simulator from `starts_in_ms` and `lasts_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+}
+
+/// When a windowed rule fires, in epoch milliseconds: `[from, until)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// First moment it fires.
+    pub from: u64,
+    /// First moment it no longer fires; `None`: no end.
+    pub until: Option<u64>,
 }
 
 fn always() -> f64 {
@@ -81,6 +126,9 @@ impl FaultRule {
             kind: FaultKind::ServerError { status },
             probability: 1.0,
             remaining: Some(count),
+            starts_in_ms: None,
+            lasts_ms: None,
+            window: None,
         }
     }
 
@@ -91,6 +139,9 @@ impl FaultRule {
             kind: FaultKind::RateLimited,
             probability: 1.0,
             remaining: Some(count),
+            starts_in_ms: None,
+            lasts_ms: None,
+            window: None,
         }
     }
 
@@ -101,6 +152,25 @@ impl FaultRule {
             kind: FaultKind::Slow { delay_ms },
             probability: 1.0,
             remaining: Some(count),
+            starts_in_ms: None,
+            lasts_ms: None,
+            window: None,
+        }
+    }
+
+    /// A burst of `count` 429 responses carrying `Retry-After: seconds`.
+    pub fn rate_limited_retry_after(endpoint: Endpoint, seconds: u64, count: u32) -> Self {
+        Self {
+            kind: FaultKind::RateLimitedRetryAfter { seconds },
+            ..Self::rate_limited(endpoint, count)
+        }
+    }
+
+    /// A burst of `count` 401 responses (refused credentials) on `endpoint`.
+    pub fn unauthorized(endpoint: Endpoint, count: u32) -> Self {
+        Self {
+            kind: FaultKind::Unauthorized,
+            ..Self::rate_limited(endpoint, count)
         }
     }
 
@@ -110,18 +180,54 @@ impl FaultRule {
         self.remaining = None;
         self
     }
+
+    /// The same rule, firing on every matching request (no count) from
+    /// `starts_in_ms` after it is installed, for `lasts_ms` (nominal ms).
+    pub fn during(mut self, starts_in_ms: u64, lasts_ms: u64) -> Self {
+        self.remaining = None;
+        self.starts_in_ms = Some(starts_in_ms);
+        self.lasts_ms = Some(lasts_ms);
+        self.window = None;
+        self
+    }
+
+    /// Resolves `starts_in_ms` / `lasts_ms` into [`FaultRule::window`] for a
+    /// rule installed at `now` (epoch ms) with time scale `scale`. A rule
+    /// that already has a window keeps it.
+    pub fn installed(mut self, now: u64, scale: impl Fn(u64) -> u64) -> Self {
+        if self.window.is_none() && (self.starts_in_ms.is_some() || self.lasts_ms.is_some()) {
+            let from = now.saturating_add(scale(self.starts_in_ms.unwrap_or(0)));
+            let until = self.lasts_ms.map(|ms| from.saturating_add(scale(ms)));
+            self.window = Some(Window { from, until });
+        }
+        self
+    }
+
+    fn spent(&self, now: u64) -> bool {
+        self.remaining == Some(0)
+            || self
+                .window
+                .and_then(|w| w.until)
+                .is_some_and(|until| now >= until)
+    }
+
+    fn active(&self, now: u64) -> bool {
+        !self.spent(now) && self.window.is_none_or(|w| now >= w.from)
+    }
 }
 
-/// Picks the fault (if any) for a request to `endpoint`, consuming one unit of
-/// the first rule that fires. `roll` draws a uniform number in `[0, 1)`.
+/// Picks the fault (if any) for a request to `endpoint` at `now` (epoch ms),
+/// consuming one unit of the first rule that fires, and drops spent rules.
+/// `roll` draws a uniform number in `[0, 1)`.
 pub fn pick(
     rules: &mut Vec<FaultRule>,
     endpoint: Endpoint,
+    now: u64,
     mut roll: impl FnMut() -> f64,
 ) -> Option<FaultKind> {
     let mut fired = None;
     for (index, rule) in rules.iter_mut().enumerate() {
-        if !rule.endpoint.covers(endpoint) || rule.remaining == Some(0) {
+        if !rule.endpoint.covers(endpoint) || !rule.active(now) {
             continue;
         }
         if roll() < rule.probability {
@@ -132,7 +238,7 @@ pub fn pick(
             break;
         }
     }
-    rules.retain(|rule| rule.remaining != Some(0));
+    rules.retain(|rule| !rule.spent(now));
     fired.map(|(_, kind)| kind)
 }
 
@@ -144,7 +250,7 @@ mod tests {
     fn a_burst_fires_exactly_its_count_then_expires() {
         let mut rules = vec![FaultRule::server_errors(Endpoint::SingleSend, 503, 2)];
         let fired: Vec<_> = (0..4)
-            .map(|_| pick(&mut rules, Endpoint::SingleSend, || 0.5))
+            .map(|_| pick(&mut rules, Endpoint::SingleSend, 0, || 0.5))
             .collect();
         assert_eq!(fired[0], Some(FaultKind::ServerError { status: 503 }));
         assert_eq!(fired[1], Some(FaultKind::ServerError { status: 503 }));
@@ -155,14 +261,50 @@ mod tests {
     #[test]
     fn rules_only_hit_their_endpoint() {
         let mut rules = vec![FaultRule::rate_limited(Endpoint::CrmContact, 1)];
-        assert_eq!(pick(&mut rules, Endpoint::FormsSubmit, || 0.0), None);
+        assert_eq!(pick(&mut rules, Endpoint::FormsSubmit, 0, || 0.0), None);
         assert_eq!(
-            pick(&mut rules, Endpoint::CrmContact, || 0.0),
+            pick(&mut rules, Endpoint::CrmContact, 0, || 0.0),
             Some(FaultKind::RateLimited)
         );
         let mut all = vec![FaultRule::slow(Endpoint::All, 10, 1).with_probability(0.5)];
-        assert_eq!(pick(&mut all, Endpoint::SendStatus, || 0.7), None);
-        assert!(pick(&mut all, Endpoint::SendStatus, || 0.2).is_some());
+        assert_eq!(pick(&mut all, Endpoint::SendStatus, 0, || 0.7), None);
+        assert!(pick(&mut all, Endpoint::SendStatus, 0, || 0.2).is_some());
         assert_eq!(all.len(), 1, "probabilistic rules do not expire");
+    }
+
+    #[test]
+    fn a_window_fires_on_every_shared_batch_call_inside_it_only() {
+        let rule = FaultRule::unauthorized(Endpoint::SharedBatch, 1).during(1_000, 2_000);
+        let mut rules = vec![rule.installed(10_000, |ms| ms / 10)];
+        assert_eq!(
+            rules[0].window,
+            Some(Window {
+                from: 10_100,
+                until: Some(10_300)
+            })
+        );
+        let unauthorized = Some(FaultKind::Unauthorized);
+        assert_eq!(
+            pick(&mut rules, Endpoint::CrmBatchRead, 10_099, || 0.0),
+            None
+        );
+        assert_eq!(
+            pick(&mut rules, Endpoint::CrmBatchRead, 10_100, || 0.0),
+            unauthorized
+        );
+        assert_eq!(
+            pick(&mut rules, Endpoint::LegacyProfileBatch, 10_200, || 0.0),
+            unauthorized
+        );
+        assert_eq!(
+            pick(&mut rules, Endpoint::LegacyProfileBatch, 10_250, || 0.0),
+            unauthorized
+        );
+        assert_eq!(pick(&mut rules, Endpoint::CrmContact, 10_250, || 0.0), None);
+        assert_eq!(
+            pick(&mut rules, Endpoint::CrmBatchRead, 10_300, || 0.0),
+            None
+        );
+        assert!(rules.is_empty(), "a window's end expires the rule");
     }
 }

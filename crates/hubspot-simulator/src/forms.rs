@@ -15,6 +15,7 @@ use super::contacts::{self, FormApplication};
 use super::errors::{self, FormError};
 use super::faults::Endpoint;
 use super::gate::{self, Credential};
+use super::readable;
 use super::shared::Shared;
 use super::state::SubmissionRecord;
 use super::webhooks;
@@ -246,6 +247,7 @@ async fn handle(
         accepted_at: now_ms(),
         processed_at: None,
         contact_id: None,
+        readable_at: None,
     });
     schedule_processing(shared, application);
     HttpResponse::Ok().json(response)
@@ -293,18 +295,28 @@ fn schedule_processing(shared: Arc<Shared>, application: FormApplication) {
             return;
         }
         let lag = shared.draw_delay(shared.config.visibility_lag);
-        let visible_at = now_ms() + u64::try_from(lag.as_millis()).unwrap_or(0);
+        let mut visible_at = now_ms() + u64::try_from(lag.as_millis()).unwrap_or(0);
+        let reveal_lag = shared.config.read_lag_after_delivery.map(|range| {
+            visible_at = readable::HIDDEN;
+            u64::try_from(shared.draw_delay(range).as_millis()).unwrap_or(0)
+        });
         let events = {
             let mut state = shared.lock();
             let applied =
                 contacts::apply_form(&shared.config, &mut state, &application, visible_at);
+            let now = now_ms();
             if let Some(record) = state
                 .submissions
                 .iter_mut()
                 .find(|s| s.conversion_id == application.conversion_id)
             {
-                record.processed_at = Some(now_ms());
+                record.processed_at = Some(now);
                 record.contact_id = applied.as_ref().map(|(id, _)| *id);
+            }
+            if let Some((id, events)) = &applied {
+                let raised = !events.is_empty();
+                let conversion = &application.conversion_id;
+                readable::after_form(&mut state, conversion, *id, now, reveal_lag, raised);
             }
             applied.map(|(_, events)| events).unwrap_or_default()
         };

@@ -4,9 +4,11 @@
 
 use actix_web::{HttpMessage, HttpRequest};
 
+use super::clock::now_ms;
 use super::errors::Refusal;
 use super::faults::{self, Endpoint, FaultKind};
 use super::rate_limit::Family;
+use super::requests::{self, Counted};
 use super::shared::Shared;
 
 /// The credential an endpoint requires.
@@ -20,7 +22,8 @@ pub enum Credential {
     DeveloperKey,
 }
 
-/// Runs faults, auth and the rate limit for a request to `endpoint`.
+/// Runs faults, auth and the rate limit for a request to `endpoint`, and
+/// counts the request by endpoint whatever its answer.
 /// `Ok` means the handler proceeds; the rate headers then go on its response.
 /// Single Send is exempt from the API quota (its operation carries
 /// `x-hubspot-rate-limit-exemptions: ["daily","ten-secondly"]`): it takes no
@@ -40,15 +43,50 @@ pub async fn admit(
         let mut state = shared.lock();
         let state = &mut *state;
         let mut rules = std::mem::take(&mut state.faults);
-        let fault = faults::pick(&mut rules, endpoint, || state_roll(&mut state.rng));
+        let fault = faults::pick(&mut rules, endpoint, now_ms(), || {
+            state_roll(&mut state.rng)
+        });
         state.faults = rules;
         fault
     };
+    let outcome = gate(shared, request, endpoint, family, credential, fault).await;
+    let how = match &outcome {
+        Ok(()) => Counted::Admitted,
+        Err(_) if fault.is_some_and(|f| !matches!(f, FaultKind::Slow { .. })) => Counted::Injected,
+        Err(Refusal::RateLimited(_)) => Counted::OverQuota,
+        Err(_) => Counted::Refused,
+    };
+    let mut state = shared.lock();
+    requests::count(&mut state.requests, endpoint, how);
+    if how == Counted::OverQuota {
+        state.quota_rejections += 1;
+    }
+    outcome
+}
+
+async fn gate(
+    shared: &Shared,
+    request: &HttpRequest,
+    endpoint: Endpoint,
+    family: Family,
+    credential: Credential,
+    fault: Option<FaultKind>,
+) -> Result<(), Refusal> {
     match fault {
         Some(FaultKind::ServerError { status }) => return Err(Refusal::Fault { status }),
         Some(FaultKind::RateLimited) => {
             let info = shared.lock_rate().nominal(family);
             return Err(Refusal::RateLimited(info));
+        }
+        Some(FaultKind::RateLimitedRetryAfter { seconds }) => {
+            let info = shared.lock_rate().nominal(family);
+            let scaled = shared.config.scaled_ms(seconds.saturating_mul(1_000));
+            let seconds = scaled.as_millis().div_ceil(1_000);
+            let seconds = u64::try_from(seconds).unwrap_or(u64::MAX);
+            return Err(Refusal::RateLimitedRetryAfter { info, seconds });
+        }
+        Some(FaultKind::Unauthorized) => {
+            return Err(Refusal::Unauthorized { token_given: true });
         }
         Some(FaultKind::Slow { delay_ms }) => {
             shared.sleep(shared.config.scaled_ms(delay_ms)).await;
@@ -64,7 +102,6 @@ pub async fn admit(
     let info = shared.lock_rate().take(family);
     if let Some(info) = info {
         if info.exceeded.is_some() {
-            shared.lock().quota_rejections += 1;
             return Err(Refusal::RateLimited(info));
         }
         request.extensions_mut().insert(info);

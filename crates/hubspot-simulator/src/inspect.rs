@@ -1,12 +1,14 @@
 //! The inspection API under `/_sim/`: what happened inside the simulated
 //! account (contacts with source and history, emails, webhook deliveries), and
-//! the runtime knobs (webhook target, faults). Not part of HubSpot.
+//! requests counted by endpoint, the run's seed, and the runtime knobs
+//! (webhook target, faults). Not part of HubSpot.
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::faults::FaultRule;
+use super::requests::RequestsByEndpoint;
 use super::shared::Shared;
 use super::state::DeliveryOutcome;
 use crate::email::Email;
@@ -37,6 +39,8 @@ pub struct Stats {
     pub duplicate_deliveries: usize,
     /// Requests refused with 429 because a budget was spent (injected 429s excluded).
     pub quota_rejections: usize,
+    /// Every request received, by endpoint, failed ones included.
+    pub requests: RequestsByEndpoint,
     pub pending_work: usize,
 }
 
@@ -75,6 +79,7 @@ pub fn stats(shared: &Shared) -> Stats {
         }),
         duplicate_deliveries: state.deliveries.iter().filter(|d| d.duplicate).count(),
         quota_rejections: state.quota_rejections,
+        requests: state.requests.clone(),
         pending_work,
     }
 }
@@ -135,15 +140,24 @@ async fn get_faults(shared: web::Data<Shared>) -> HttpResponse {
 }
 
 async fn put_faults(shared: web::Data<Shared>, body: web::Json<Vec<FaultRule>>) -> HttpResponse {
-    let rules = body.into_inner();
+    let rules = shared.install_faults(body.into_inner());
     shared.lock().faults = rules.clone();
     HttpResponse::Ok().json(rules)
 }
 
 async fn add_fault(shared: web::Data<Shared>, body: web::Json<FaultRule>) -> HttpResponse {
+    let rules = shared.install_faults(vec![body.into_inner()]);
     let mut state = shared.lock();
-    state.faults.push(body.into_inner());
+    state.faults.extend(rules);
     HttpResponse::Ok().json(&state.faults)
+}
+
+async fn requests(shared: web::Data<Shared>) -> HttpResponse {
+    HttpResponse::Ok().json(&shared.lock().requests)
+}
+
+async fn seed(shared: web::Data<Shared>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "seed": shared.config.rng_seed }))
 }
 
 async fn clear_faults(shared: web::Data<Shared>) -> HttpResponse {
@@ -161,8 +175,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         web::scope("/_sim")
             .route("/health", web::get().to(health))
             .route("/stats", web::get().to(get_stats))
+            .route("/requests", web::get().to(requests))
+            .route("/seed", web::get().to(seed))
             .route("/contacts", web::get().to(contacts))
             .route("/contacts/{key}", web::get().to(contact))
+            .route(
+                "/contacts/{key}/properties",
+                web::post().to(super::edits::set_properties),
+            )
             .route("/submissions", web::get().to(submissions))
             .route("/emails", web::get().to(emails))
             .route("/events", web::get().to(events))

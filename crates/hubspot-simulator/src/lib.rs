@@ -14,6 +14,7 @@ mod config;
 mod contacts;
 mod crm;
 mod crm_batch;
+mod edits;
 mod email;
 mod errors;
 mod event_style;
@@ -21,7 +22,10 @@ mod faults;
 mod forms;
 mod gate;
 mod inspect;
+mod profile;
 mod rate_limit;
+mod readable;
+mod requests;
 mod send_failures;
 mod server;
 mod shared;
@@ -35,8 +39,10 @@ pub use config::{
     DEFAULT_FORM_GUID, DelayRange, EventStyle, FieldKind, FormDefinition, FormField, RateLimit,
     RateLimits, SimConfig, WebhookConfig,
 };
-pub use faults::{Endpoint, FaultKind, FaultRule};
+pub use faults::{Endpoint, FaultKind, FaultRule, Window};
 pub use inspect::{Stats, TargetBody};
+pub use profile::Profile;
+pub use requests::{RequestCounts, RequestsByEndpoint};
 pub use send_failures::SendFailures;
 pub use server::{Simulator, SimulatorHandle};
 pub use state::{

@@ -17,6 +17,7 @@ use super::errors;
 use super::faults::FaultRule;
 use super::inspect::{self, Stats};
 use super::rate_limit::RateInfo;
+use super::requests::RequestsByEndpoint;
 use super::shared::Shared;
 use super::state::{Contact, DeliveryRecord, EmailRecord, SubmissionRecord, WebhookEvent};
 use super::{crm, crm_batch, forms, transactional, webhooks, webhooks_api};
@@ -179,14 +180,27 @@ impl SimulatorHandle {
         self.shared.lock().target_url.clone()
     }
 
-    /// Replaces the fault rules.
+    /// Replaces the fault rules (windows start now).
     pub fn set_faults(&self, rules: Vec<FaultRule>) {
+        let rules = self.shared.install_faults(rules);
         self.shared.lock().faults = rules;
     }
 
-    /// Adds a fault rule after the existing ones.
+    /// Adds a fault rule after the existing ones (its window starts now).
     pub fn add_fault(&self, rule: FaultRule) {
-        self.shared.lock().faults.push(rule);
+        let rules = self.shared.install_faults(vec![rule]);
+        self.shared.lock().faults.extend(rules);
+    }
+
+    /// The seed of this run's random choices (chosen at start when the
+    /// configuration gave none): the same seed and configuration replay them.
+    pub fn seed(&self) -> u64 {
+        self.shared.config.rng_seed.unwrap_or_default()
+    }
+
+    /// Every request received so far, by endpoint.
+    pub fn requests(&self) -> RequestsByEndpoint {
+        self.shared.lock().requests.clone()
     }
 
     /// The fault rules still active.

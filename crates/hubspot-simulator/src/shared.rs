@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::clock::now_ms;
 use super::config::{DelayRange, SimConfig};
+use super::faults::FaultRule;
 use super::rate_limit::RateLimiter;
 use super::state::{State, Subscription};
 
@@ -36,6 +37,15 @@ pub struct Shared {
     pending: AtomicUsize,
 }
 
+/// Resolves each rule's window for an installation at `now` (epoch ms).
+fn install(config: &SimConfig, now: u64, rules: Vec<FaultRule>) -> Vec<FaultRule> {
+    let scale = |ms: u64| u64::try_from(config.scaled_ms(ms).as_millis()).unwrap_or(u64::MAX);
+    rules
+        .into_iter()
+        .map(|rule| rule.installed(now, scale))
+        .collect()
+}
+
 /// Keeps the pending-work count raised while alive.
 #[derive(Debug)]
 pub struct WorkGuard(Arc<Shared>);
@@ -48,11 +58,14 @@ impl Drop for WorkGuard {
 
 impl Shared {
     /// Builds the shared context from a configuration.
-    pub fn new(config: SimConfig) -> anyhow::Result<Arc<Self>> {
-        let rng = match config.rng_seed {
-            Some(seed) => StdRng::seed_from_u64(seed),
-            None => rand::make_rng(),
-        };
+    /// A configuration without a seed gets a random one, recorded in
+    /// `config.rng_seed` so that the run can be reproduced.
+    pub fn new(mut config: SimConfig) -> anyhow::Result<Arc<Self>> {
+        let seed = config
+            .rng_seed
+            .unwrap_or_else(|| rand::make_rng::<StdRng>().random());
+        config.rng_seed = Some(seed);
+        let rng = StdRng::seed_from_u64(seed);
         let now = now_ms();
         let mut subscriptions = Vec::new();
         let mut next_id = 1_000u64;
@@ -92,8 +105,10 @@ impl Shared {
             settings_created_at: now,
             settings_updated_at: now,
             max_concurrent_requests: config.webhooks.max_concurrent_requests,
-            faults: config.faults.clone(),
+            faults: install(&config, now, config.faults.clone()),
             quota_rejections: 0,
+            requests: Default::default(),
+            reveal_after_delivery: HashMap::new(),
             rng,
         };
         let http = reqwest::Client::builder()
@@ -120,6 +135,11 @@ impl Shared {
     /// behind, which stays usable, so poisoning is ignored.
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Fault rules ready to be installed now: their windows resolved.
+    pub fn install_faults(&self, rules: Vec<FaultRule>) -> Vec<FaultRule> {
+        install(&self.config, now_ms(), rules)
     }
 
     /// Locks the rate limiter (poisoning ignored as for the state).

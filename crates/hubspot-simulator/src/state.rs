@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::now_ms;
 use super::faults::FaultRule;
+use super::requests::RequestsByEndpoint;
 
 /// One historical value of a contact property (newest first in the history).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,6 +131,11 @@ pub struct SubmissionRecord {
     pub processed_at: Option<u64>,
     /// The contact it landed on, once processed.
     pub contact_id: Option<u64>,
+    /// When CRM reads first saw its contact with this submission (epoch ms):
+    /// the later of its processing and its contact's visibility. `None`
+    /// until then.
+    #[serde(default)]
+    pub readable_at: Option<u64>,
 }
 
 /// A Single Send request, whether or not it sent an email.
@@ -274,5 +280,10 @@ pub struct State {
     pub faults: Vec<FaultRule>,
     /// Requests refused because a rate-limit budget was spent (not injected faults).
     pub quota_rejections: usize,
+    /// Every request received, by endpoint, with how it was refused if it was.
+    pub requests: RequestsByEndpoint,
+    /// New contacts hidden from reads until their first webhook delivery:
+    /// contact id to the lag (ms, scaled) after that delivery.
+    pub reveal_after_delivery: HashMap<u64, u64>,
     pub rng: StdRng,
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::clock::now_ms;
+use super::readable;
 use super::shared::{Shared, WorkGuard};
 use super::state::{DeliveryOutcome, DeliveryRecord, WebhookEvent};
 use hubspot_signature::{
@@ -94,12 +95,26 @@ async fn deliver(shared: Arc<Shared>, batch_id: u64, events: Vec<WebhookEvent>, 
     }
 }
 
+/// Records how a request ended; the contacts it named that wait for their
+/// first delivery to become readable start their lag now.
 fn finish(shared: &Shared, record_id: u64, status: Option<u16>, outcome: DeliveryOutcome) {
+    let now = now_ms();
     let mut state = shared.lock();
+    let mut named = Vec::new();
     if let Some(record) = state.deliveries.iter_mut().find(|r| r.id == record_id) {
-        record.finished_at = Some(now_ms());
+        record.finished_at = Some(now);
         record.status = status;
         record.outcome = outcome;
+        named.clone_from(&record.event_ids);
+    }
+    if !state.reveal_after_delivery.is_empty() {
+        let contacts: Vec<u64> = state
+            .events
+            .iter()
+            .filter(|event| named.contains(&event.event_id))
+            .map(|event| event.object_id)
+            .collect();
+        readable::after_delivery(&mut state, &contacts, now);
     }
 }
 

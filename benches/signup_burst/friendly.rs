@@ -7,46 +7,31 @@
 //! signup-to-email and overhead (email after the contact was visible with the
 //! signup's submission on it) percentiles.
 //!
-//! `cargo bench --bench signup_burst` (BENCH_SIGNUPS, BENCH_EVENTS and
-//! BENCH_STEADY override 1000, 5000 and 60).
-
-#[path = "../tests/support/mod.rs"]
-mod support;
+//! The `friendly` scenario of `cargo bench --bench signup_burst`
+//! (BENCH_SIGNUPS, BENCH_EVENTS and BENCH_STEADY override 1000, 5000 and 60).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use hubspot_simulator::{RateLimit, Simulator, SimulatorHandle};
-use signup_reactor::startup::Role;
-use signup_reactor::store::Quota;
-use support::app::TestApp;
-use support::redis_server::TestRedis;
-use support::stack::{signup_body, sim_config, wire};
-use support::webhooks::{creation, now_ms};
+use hubspot_simulator::{Profile, SimulatorHandle};
 
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use crate::env_number;
+use crate::figures::percentile;
+use crate::redis_stats;
+use crate::stack;
+use crate::support::stack::signup_body;
+use crate::support::webhooks::{creation, now_ms};
 
-fn percentile(sorted: &[u64], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(index).copied().unwrap_or_default() as f64 / 1000.0
-}
-
-/// Signup-to-email and overhead (ms) of the emails to `signed_up`.
+/// Signup-to-email and overhead (ms) of the emails to `signed_up`; the
+/// overhead runs from the moment the contact was readable with the signup's
+/// form submission.
 fn latencies(sim: &SimulatorHandle, signed_up: &HashMap<String, u64>) -> (Vec<u64>, Vec<u64>) {
-    let mut processed: HashMap<String, u64> = HashMap::new();
-    for submission in sim.submissions() {
-        if let (Some(email), Some(at)) = (submission.email, submission.processed_at) {
-            let entry = processed.entry(email).or_default();
-            *entry = (*entry).max(at);
-        }
-    }
+    let readable: HashMap<String, u64> = sim
+        .submissions()
+        .into_iter()
+        .filter_map(|s| Some((s.email?, s.readable_at?)))
+        .collect();
     let mut total = Vec::new();
     let mut overhead = Vec::new();
     for email in sim.emails().into_iter().filter(|e| e.sent) {
@@ -54,9 +39,8 @@ fn latencies(sim: &SimulatorHandle, signed_up: &HashMap<String, u64>) -> (Vec<u6
             continue;
         };
         total.push(email.requested_at.saturating_sub(*start));
-        let visible = sim.contact_by_email(&email.to).map(|c| c.visible_at);
-        if let (Some(visible), Some(landed)) = (visible, processed.get(&email.to)) {
-            overhead.push(email.requested_at.saturating_sub(visible.max(*landed)));
+        if let Some(readable) = readable.get(&email.to) {
+            overhead.push(email.requested_at.saturating_sub(*readable));
         }
     }
     total.sort_unstable();
@@ -169,53 +153,16 @@ fn print_latencies(total: &[u64], overhead: &[u64]) {
     );
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// The friendly run: the launch with noise, then the steady phase.
+pub async fn run() -> anyhow::Result<()> {
     let signups = env_number("BENCH_SIGNUPS", 1_000);
     let events = env_number("BENCH_EVENTS", 5_000);
     let steady = env_number("BENCH_STEADY", 60);
-    // Installs the process's recorder before the reactor records anything.
-    let _ = signup_reactor::telemetry::metrics_handle();
-    let mut sim_settings = sim_config();
-    sim_settings.time_scale = 1.0;
-    sim_settings.rate_limits.api = Some(RateLimit {
-        max: 100,
-        interval_ms: 10_000,
-        daily: 1_000_000,
-    });
-    sim_settings.rate_limits.forms = Some(RateLimit {
-        max: 50,
-        interval_ms: 10_000,
-        daily: 1_000_000,
-    });
-    let sim = Simulator::start(sim_settings).await?;
-    let app = TestApp::spawn_role(Role::All, TestRedis::start(), |config| {
-        wire(config, &sim);
-        // The documented defaults, as a Free-tier deployment runs them.
-        let defaults = signup_reactor::config::Config::builder()
-            .set("HUBSPOT_CLIENT_SECRET", "x")
-            .set("HUBSPOT_ACCESS_TOKEN", "x")
-            .set("HUBSPOT_PORTAL_ID", "1")
-            .set(
-                "HUBSPOT_SIGNUP_FORM_GUID",
-                "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
-            )
-            .set("HUBSPOT_VERIFICATION_EMAIL_ID", "1")
-            .set("SIGNUP_API_TOKEN", "x")
-            .build()
-            .expect("defaults");
-        config.worker = defaults.worker;
-        config.signup = defaults.signup;
-        config.hubspot.http_timeout = defaults.hubspot.http_timeout;
-        config.redis.command_timeout = Duration::from_secs(2);
-        config.worker.api_quota = Quota {
-            max: 100,
-            window: Duration::from_secs(10),
-        };
-    })
-    .await;
-    sim.set_webhook_target(Some(app.webhook_url()));
-    let app = Arc::new(app);
+    println!("friendly:");
+    let bench = stack::start(Profile::Friendly).await?;
+    let (sim, app) = (&bench.sim, bench.app.clone());
+    let redis = app.redis.client();
+    let commands_before = redis_stats::commands(&redis).await?;
 
     // The burst: every signup at once, with the events of a deleted import.
     let emails: Vec<String> = (0..signups)
@@ -261,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
         .collect()
         .await;
     noise.await?;
-    let all = wait_for(&sim, &emails, Duration::from_secs(600)).await;
+    let all = wait_for(sim, &emails, Duration::from_secs(600)).await;
     let last = sim
         .emails()
         .iter()
@@ -270,7 +217,7 @@ async fn main() -> anyhow::Result<()> {
         .max()
         .unwrap_or(started);
     let permits = permits_taken();
-    let (total, overhead) = latencies(&sim, &signed_up);
+    let (total, overhead) = latencies(sim, &signed_up);
     let ceiling = signups as f64 / 5.0;
     println!(
         "signup_burst: {signups} signups at once + {events} events for contacts that are not signups"
@@ -302,6 +249,11 @@ async fn main() -> anyhow::Result<()> {
         drained.elapsed().as_secs_f64()
     );
     print_requests(&std::collections::BTreeMap::new(), signups);
+    let commands = redis_stats::commands(&redis).await? - commands_before;
+    println!(
+        "  Redis commands/signup:      {:.1} ({commands} commands)",
+        commands as f64 / signups as f64
+    );
 
     // Steady: one signup per second.
     if steady > 0 {
@@ -319,8 +271,8 @@ async fn main() -> anyhow::Result<()> {
             steady_emails.push(email);
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
-        let all = wait_for(&sim, &steady_emails, Duration::from_secs(120)).await;
-        let (total, overhead) = latencies(&sim, &steady_signups);
+        let all = wait_for(sim, &steady_emails, Duration::from_secs(120)).await;
+        let (total, overhead) = latencies(sim, &steady_signups);
         println!("steady: {steady} signups, one per second");
         println!("  all emails sent:            {all}");
         println!(
@@ -334,5 +286,6 @@ async fn main() -> anyhow::Result<()> {
         );
         print_latencies(&total, &overhead);
     }
+    bench.stop().await;
     Ok(())
 }

@@ -1,0 +1,112 @@
+//! What a dead letter keeps: HubSpot's correlationId when HubSpot refused a
+//! call, and a Forms dead letter's signup (its email, fields and context)
+//! only for `SIGNUP_FINISHED_TTL`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use signup_reactor::domain::SignupStatus;
+use signup_reactor::store::{DeadLetterSource, RedisStore};
+use signup_reactor::worker::RetryOutcome;
+
+use crate::forms_retry::retrying;
+use crate::support::stack::{Stack, eventually, signup_body};
+
+#[tokio::test]
+async fn a_rejected_forms_retry_keeps_hubspots_correlation_id_and_the_signup_only_for_the_finished_ttl()
+ {
+    let r = retrying(|config| {
+        config.signup.pending_ttl = Duration::from_secs(7 * 86_400);
+        config.worker.finished_ttl = Duration::from_secs(600);
+    })
+    .await;
+    let fields = BTreeMap::from([("not_a_form_field".to_owned(), "x".to_owned())]);
+    let record = r.queued("rejected@example.com", fields).await;
+
+    let outcome = r.retry.process_next().await.expect("step");
+
+    assert!(
+        matches!(&outcome, RetryOutcome::Batch(report) if report.dead_lettered == 1),
+        "{outcome:?}"
+    );
+    let letters = r.store.dead_letters().list(10).await.expect("list");
+    assert_eq!(letters.len(), 1);
+    assert_eq!(
+        letters[0].source,
+        DeadLetterSource::Forms {
+            signup_id: record.signup_id.clone()
+        }
+    );
+    assert!(
+        letters[0].reason.contains("FIELD_NOT_IN_FORM_DEFINITION"),
+        "{:?}",
+        letters[0]
+    );
+    assert!(
+        letters[0]
+            .correlation_id
+            .as_deref()
+            .is_some_and(|id| !id.is_empty()),
+        "HubSpot's 400 carries a correlationId: {:?}",
+        letters[0]
+    );
+    let stored = r
+        .store
+        .signups()
+        .load(&record.signup_id)
+        .await
+        .expect("load")
+        .expect("kept for a replay");
+    assert_eq!(stored.status, SignupStatus::DeadLettered);
+    let mut conn = r.redis_conn().await;
+    let pttl: i64 = redis::cmd("PTTL")
+        .arg(r.store.keys().signup(&record.signup_id))
+        .query_async(&mut conn)
+        .await
+        .expect("PTTL");
+    assert!(
+        pttl > 0 && pttl <= 600_000,
+        "kept SIGNUP_FINISHED_TTL, not SIGNUP_PENDING_TTL: {pttl} ms"
+    );
+}
+
+#[tokio::test]
+async fn a_send_hubspot_refuses_keeps_its_correlation_id() {
+    let stack = Stack::start(
+        |sim| sim.email_ids = vec![crate::support::stack::EMAIL_ID],
+        |config| config.hubspot.verification_email_id = 999,
+    )
+    .await;
+    let response = stack
+        .app
+        .signup(&signup_body("refused@example.com"), None)
+        .await;
+    assert_eq!(response.status(), 202);
+    let store = RedisStore::connect(&stack.app.config.redis).expect("store");
+    let dead = eventually(Duration::from_secs(20), || async {
+        store
+            .dead_letters()
+            .list(10)
+            .await
+            .is_ok_and(|l| !l.is_empty())
+    })
+    .await;
+    assert!(dead, "the refused send was never dead-lettered");
+    let letters = store.dead_letters().list(10).await.expect("list");
+    assert!(
+        letters[0].reason.starts_with("Single Send refused"),
+        "{:?}",
+        letters[0]
+    );
+    assert!(
+        letters[0]
+            .correlation_id
+            .as_deref()
+            .is_some_and(|id| !id.is_empty()),
+        "{:?}",
+        letters[0]
+    );
+    let listed = crate::ops::reactor_command(&stack.app, &["dead-letters", "list"]).await;
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(listed.contains("[correlationId "), "{listed}");
+}
