@@ -13,6 +13,7 @@ mod error_chain;
 pub mod http;
 pub mod hubspot;
 pub mod metric_labels;
+pub mod openapi;
 pub mod ops;
 pub mod signup;
 pub mod startup;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// signup-reactor: submits HubSpot signups through the Forms API only, and sends
-/// the verification email exactly once, after the contact exists.
+/// each accepted signup's verification email exactly once, after the contact exists.
 #[derive(Debug, Parser)]
 #[command(name = "signup-reactor", version, about, long_about = None)]
 struct Cli {

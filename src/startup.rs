@@ -209,7 +209,8 @@ fn http_server(
             .app_data(metrics.clone())
             .route("/healthz", web::get().to(http::healthz))
             .route("/readyz", web::get().to(http::readyz))
-            .route("/metrics", web::get().to(http::metrics));
+            .route("/metrics", web::get().to(http::metrics))
+            .route("/openapi.json", web::get().to(crate::openapi::openapi_json));
         if !receives {
             return app;
         }

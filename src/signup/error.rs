@@ -7,6 +7,7 @@ use actix_web::http::header::{HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
 
 use super::request::FieldProblem;
+use super::response::{InvalidSignup, SignupErrorBody, TooManySignups};
 use super::telemetry::TOO_MANY_SIGNUPS;
 use crate::http::body::BodyError;
 use crate::store::StoreError;
@@ -62,17 +63,19 @@ impl ResponseError for SignupError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let body = match self {
-            Self::Invalid(problems) => {
-                serde_json::json!({ "error": self.to_string(), "errors": problems })
-            }
-            Self::TooManySignups { .. } => serde_json::json!({
-                "error": self.to_string(),
-                "errorType": TOO_MANY_SIGNUPS,
+        let error = self.to_string();
+        let mut response = HttpResponse::build(self.status_code());
+        let mut response = match self {
+            Self::Invalid(problems) => response.json(InvalidSignup {
+                error,
+                errors: problems.clone(),
             }),
-            _ => serde_json::json!({ "error": self.to_string() }),
+            Self::TooManySignups { .. } => response.json(TooManySignups {
+                error,
+                error_type: TOO_MANY_SIGNUPS.to_owned(),
+            }),
+            _ => response.json(SignupErrorBody { error }),
         };
-        let mut response = HttpResponse::build(self.status_code()).json(body);
         if matches!(self, Self::Unauthorized) {
             response
                 .headers_mut()

@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq;
 use super::error::SignupError;
 use super::intake::{Accepted, IntakeError, SignupIntake};
 use super::request::SignupRequest;
+use super::response::{AcceptedStatus, SignupAccepted, SignupRejected};
 use super::telemetry as signup_metrics;
 use crate::http::body::read_limited;
 use crate::store::{Fenced, IdempotencyClaim, StoredResponse, Written};
@@ -116,24 +117,18 @@ async fn process(
     let (status, body) = match state.intake.accept(signup, accept_by).await {
         Ok(Accepted::Submitted { signup_id }) => {
             signup_metrics::accepted("submitted");
-            (
-                StatusCode::ACCEPTED,
-                serde_json::json!({ "signupId": signup_id, "status": "submitted" }),
-            )
+            accepted(signup_id, AcceptedStatus::Submitted)
         }
         Ok(Accepted::Queued { signup_id }) => {
             signup_metrics::accepted("queued");
-            (
-                StatusCode::ACCEPTED,
-                serde_json::json!({ "signupId": signup_id, "status": "queued" }),
-            )
+            accepted(signup_id, AcceptedStatus::Queued)
         }
         Err(IntakeError::Rejected { message, errors }) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            serde_json::json!({
-                "error": "HubSpot rejected the submission",
-                "message": message,
-                "errors": errors,
+            serde_json::json!(SignupRejected {
+                error: "HubSpot rejected the submission".to_owned(),
+                message,
+                errors: errors.into_iter().map(Into::into).collect(),
             }),
         ),
         Err(IntakeError::Store(error)) => {
@@ -159,6 +154,11 @@ async fn process(
         status: status.as_u16(),
         body: body.to_string(),
     })
+}
+
+fn accepted(signup_id: String, status: AcceptedStatus) -> (StatusCode, serde_json::Value) {
+    let body = SignupAccepted { signup_id, status };
+    (StatusCode::ACCEPTED, serde_json::json!(body))
 }
 
 fn replay(stored: &StoredResponse, replayed: bool) -> HttpResponse {

@@ -8,6 +8,8 @@ pub mod handler;
 pub mod intake;
 mod raw_values;
 pub mod request;
+mod request_schema;
+pub mod response;
 pub(crate) mod telemetry;
 
 pub use error::SignupError;

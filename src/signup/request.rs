@@ -7,37 +7,52 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use utoipa::ToSchema;
+
 use super::context::parse_context;
 use super::raw_values::{exact_value, field_text};
+use super::request_schema;
 use crate::domain::{Email, SignupContext};
 
 /// Most fields a submission may carry besides `email` (HubSpot's limit is 1000 values).
 pub const MAX_FIELDS: usize = 999;
-const MAX_NAME_LEN: usize = 100;
-const MAX_VALUE_LEN: usize = 65_536;
-const MAX_CUSTOM_PROPERTIES: usize = 100;
+pub(super) const MAX_NAME_LEN: usize = 100;
+pub(super) const MAX_VALUE_LEN: usize = 65_536;
+pub(super) const MAX_CUSTOM_PROPERTIES: usize = 100;
 const MAX_CUSTOM_PROPERTIES_BYTES: usize = 16 * 1024;
+pub(super) const MAX_HUTK_LEN: usize = 128;
+pub(super) const MAX_PAGE_URI_LEN: usize = 2048;
+pub(super) const MAX_PAGE_NAME_LEN: usize = 512;
 
 /// The request body as sent; values stay raw JSON text until validated, so
 /// that numbers reach HubSpot exactly as given.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SignupRequest {
+    #[schema(schema_with = request_schema::email)]
     pub email: String,
     #[serde(default)]
+    #[schema(schema_with = request_schema::fields)]
     pub fields: BTreeMap<String, Box<RawValue>>,
     #[serde(default)]
+    #[schema(schema_with = request_schema::context)]
     pub context: BTreeMap<String, Box<RawValue>>,
     #[serde(default)]
+    #[schema(schema_with = request_schema::email_custom_properties)]
     pub email_custom_properties: BTreeMap<String, Box<RawValue>>,
 }
 
 /// One problem with a request, by field, with an `errorType` in HubSpot's
 /// vocabulary where HubSpot has one, so clients handle both alike.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FieldProblem {
+    /// Where: `email`, `fields.<name>`, `context.<key>`, `emailCustomProperties[.<name>]`.
+    #[schema(example = "context.pageUri")]
     pub field: String,
+    /// HubSpot's `errorType` where HubSpot has one (`INVALID_EMAIL`,
+    /// `INPUT_TOO_LARGE`, ...), else the reactor's (`INVALID_CONTEXT`, ...).
+    #[schema(value_type = String, example = "INVALID_PAGE_URI")]
     pub error_type: &'static str,
     pub message: String,
 }
@@ -162,7 +177,7 @@ fn validate_context(context: &SignupContext, problems: &mut Vec<FieldProblem>) {
     if context
         .hutk
         .as_deref()
-        .is_some_and(|v| !text_ok(v, 128) || v.is_empty())
+        .is_some_and(|v| !text_ok(v, MAX_HUTK_LEN) || v.is_empty())
     {
         problems.push(FieldProblem::new(
             "context.hutk",
@@ -181,8 +196,12 @@ fn validate_context(context: &SignupContext, problems: &mut Vec<FieldProblem>) {
             "expected an IPv4 or IPv6 address",
         ));
     }
+    // The URL parser would drop whitespace and controls (or encode them):
+    // such a value is refused rather than submitted as something else.
     let uri_ok = |v: &str| {
-        v.len() <= 2048 && url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+        v.len() <= MAX_PAGE_URI_LEN
+            && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+            && url::Url::parse(v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
     };
     if context.page_uri.as_deref().is_some_and(|v| !uri_ok(v)) {
         problems.push(FieldProblem::new(
@@ -194,7 +213,7 @@ fn validate_context(context: &SignupContext, problems: &mut Vec<FieldProblem>) {
     if context
         .page_name
         .as_deref()
-        .is_some_and(|v| !text_ok(v, 512))
+        .is_some_and(|v| !text_ok(v, MAX_PAGE_NAME_LEN))
     {
         problems.push(FieldProblem::new(
             "context.pageName",

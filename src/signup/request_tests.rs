@@ -82,3 +82,16 @@ fn unknown_top_level_fields_are_refused() {
         serde_json::from_str(r#"{"email": "a@b.co", "emailCustomProperty": {}}"#);
     assert!(result.is_err());
 }
+
+#[test]
+fn a_page_uri_with_whitespace_or_controls_is_refused() {
+    for uri in [
+        " https://example.com/signup",
+        "https://example.com/sign up",
+        "ht\ttps://example.com/signup",
+        "https://example.com/signup\n",
+    ] {
+        let fields = problems(serde_json::json!({"email": "a@b.co", "context": {"pageUri": uri}}));
+        assert_eq!(fields, vec!["context.pageUri".to_owned()], "{uri:?}");
+    }
+}

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
 use super::payload::PayloadError;
+use super::response::WebhookErrorBody;
 use super::signature::SignatureError;
 use crate::http::body::BodyError;
 use crate::store::StoreError;
@@ -58,6 +59,6 @@ impl ResponseError for WebhookError {
             Self::Store(_) => "temporarily unable to record events; retry later".to_owned(),
             other => other.to_string(),
         };
-        HttpResponse::build(self.status_code()).json(serde_json::json!({ "error": message }))
+        HttpResponse::build(self.status_code()).json(WebhookErrorBody { error: message })
     }
 }

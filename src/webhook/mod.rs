@@ -3,6 +3,7 @@
 mod error;
 pub mod handler;
 pub mod payload;
+pub mod response;
 pub mod signature;
 mod signed_url;
 pub(crate) mod telemetry;

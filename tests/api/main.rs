@@ -28,6 +28,7 @@ mod idempotency_fencing;
 mod idempotency_lease;
 mod metrics_bounds;
 mod metrics_zero;
+mod openapi;
 mod ops;
 mod ops_status;
 mod partition_registrations;

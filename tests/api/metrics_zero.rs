@@ -52,7 +52,7 @@ async fn a_fresh_process_exposes_every_known_series_at_zero() {
         .spawn()
         .expect("spawn signup-reactor");
     let url = format!("http://127.0.0.1:{port}/metrics");
-    let http = reqwest::Client::new();
+    let http = crate::support::contract::CheckedClient::new();
     let up = eventually(Duration::from_secs(20), || async {
         http.get(&url).send().await.is_ok_and(|r| r.status() == 200)
     })

@@ -14,6 +14,7 @@ use hubspot_simulator::{Simulator, SimulatorHandle};
 use tokio::process::Child;
 
 use crate::support::app::SIGNUP_TOKEN;
+use crate::support::contract::CheckedClient;
 use crate::support::redis_cluster::{ClusterAccess, TestCluster};
 use crate::support::redis_server::free_port;
 use crate::support::stack::{
@@ -77,7 +78,7 @@ async fn reactor(
     }
     let child = command.spawn().expect("spawn signup-reactor");
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
+    let http = CheckedClient::new();
     let alive = eventually(Duration::from_secs(20), || async {
         http.get(format!("{base}/healthz"))
             .send()
@@ -90,7 +91,9 @@ async fn reactor(
 }
 
 async fn readyz(base: &str) -> u16 {
-    reqwest::get(format!("{base}/readyz"))
+    CheckedClient::new()
+        .get(format!("{base}/readyz"))
+        .send()
         .await
         .map(|r| r.status().as_u16())
         .unwrap_or(0)
@@ -105,7 +108,7 @@ async fn signs_up(base: &str, sim: &SimulatorHandle, email: &str) {
     assert!(ready, "/readyz over rediss:// with a trusted certificate");
     sim.set_webhook_target(Some(format!("{base}/webhooks/hubspot")));
     let email = email.to_owned();
-    let response = reqwest::Client::new()
+    let response = CheckedClient::new()
         .post(format!("{base}/v1/signups"))
         .bearer_auth(SIGNUP_TOKEN)
         .json(&signup_body(&email))
@@ -154,7 +157,7 @@ async fn the_reactor_works_on_a_cluster_over_tls_with_a_password() {
     let wrong = cluster.url_with_password(Some("wrong-pass"));
     let (mut refused, base) = reactor(&wrong, &sim, Some(&ca)).await;
     assert_eq!(readyz(&base).await, 503, "a wrong password is refused");
-    let signup = reqwest::Client::new()
+    let signup = CheckedClient::new()
         .post(format!("{base}/v1/signups"))
         .bearer_auth(SIGNUP_TOKEN)
         .json(&signup_body("refused@example.com"))

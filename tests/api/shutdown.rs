@@ -5,6 +5,7 @@ use hubspot_simulator::{Simulator, SimulatorHandle};
 use tokio::process::{Child, Command};
 
 use crate::support::app::SIGNUP_TOKEN;
+use crate::support::contract::CheckedClient;
 use crate::support::redis_server::{TestRedis, free_port};
 use crate::support::stack::{eventually, serve_command, signup_body, sim_config};
 use crate::support::stack::{sent_per_recipient, wait_for_emails};
@@ -32,7 +33,7 @@ async fn start_reactor_logging_to(
         .spawn()
         .expect("spawn signup-reactor");
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
+    let http = CheckedClient::new();
     let up = eventually(Duration::from_secs(20), || async {
         http.get(format!("{base}/readyz"))
             .send()
@@ -45,11 +46,7 @@ async fn start_reactor_logging_to(
     (child, base)
 }
 
-async fn post_signup(
-    http: &reqwest::Client,
-    base: &str,
-    email: &str,
-) -> Result<u16, reqwest::Error> {
+async fn post_signup(http: &CheckedClient, base: &str, email: &str) -> Result<u16, reqwest::Error> {
     let response = http
         .post(format!("{base}/v1/signups"))
         .bearer_auth(SIGNUP_TOKEN)
@@ -66,7 +63,7 @@ async fn sigterm_during_a_batch_drains_and_loses_nothing() {
     let sim = Simulator::start(sim_config()).await.expect("simulator");
     let prefix = format!("shutdown:{}:", uuid::Uuid::new_v4().simple());
     let (mut first, base) = start_reactor(&redis, &prefix, &sim).await;
-    let http = reqwest::Client::new();
+    let http = CheckedClient::new();
     let emails: Vec<String> = (0..40).map(|i| format!("term{i}@example.com")).collect();
 
     let requests = emails.iter().map(|email| post_signup(&http, &base, email));

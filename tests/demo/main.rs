@@ -261,3 +261,18 @@ async fn without_redis_url_the_demo_runs_its_own_redis_and_stops_it() {
         .expect("demo run on a private redis-server");
     assert!(report.reactor_succeeded(), "{:?}", report.reactor);
 }
+
+#[test]
+fn the_help_says_the_demo_brings_its_own_redis() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
+        .arg("--help")
+        .output()
+        .expect("signup-reactor --help");
+    let help = String::from_utf8_lossy(&output.stdout);
+    let demo = help
+        .lines()
+        .find(|line| line.trim_start().starts_with("demo"))
+        .unwrap_or_else(|| panic!("no demo line in:\n{help}"));
+    assert!(!demo.contains("needs a Redis"), "{demo}");
+    assert!(demo.contains("its own redis-server"), "{demo}");
+}

@@ -4,6 +4,7 @@ use signup_reactor::config::Config;
 use signup_reactor::startup::{Application, Role};
 use tokio_util::sync::CancellationToken;
 
+use super::contract::CheckedClient;
 use super::redis_server::TestRedis;
 
 pub const CLIENT_SECRET: &str = "test-client-secret";
@@ -16,7 +17,8 @@ pub struct TestApp {
     pub port: u16,
     pub redis: TestRedis,
     pub prefix: String,
-    pub http: reqwest::Client,
+    /// Every answer it receives is held to the OpenAPI document.
+    pub http: CheckedClient,
     pub config: Config,
     pub shutdown: CancellationToken,
     pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -99,7 +101,7 @@ impl TestApp {
             port,
             redis,
             prefix: config.redis.key_prefix.clone(),
-            http: reqwest::Client::new(),
+            http: CheckedClient::new(),
             config,
             shutdown,
             server,

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod contract;
 pub mod holding_proxy;
 pub mod redis_cluster;
 pub mod redis_server;
