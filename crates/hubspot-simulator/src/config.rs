@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::event_style::EventStyle;
 use super::faults::FaultRule;
+pub use super::limits::{RateLimit, RateLimits};
 use super::send_failures::SendFailures;
 
 /// A duration range `[min, max]` from which the simulator draws a random delay.
@@ -129,51 +130,6 @@ impl Default for FormDefinition {
             ],
             inline_message: Some("Thanks for submitting the form.".to_owned()),
             redirect_uri: None,
-        }
-    }
-}
-
-/// A rolling request budget, as HubSpot applies per app or per form endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct RateLimit {
-    /// Requests allowed per interval (`X-HubSpot-RateLimit-Max`).
-    pub max: u32,
-    /// The rolling interval, in milliseconds before time scaling.
-    pub interval_ms: u64,
-    /// Requests allowed per day (`X-HubSpot-RateLimit-Daily`); not scaled.
-    pub daily: u64,
-}
-
-/// Rate limits per endpoint family; `None` disables the limit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RateLimits {
-    /// Unauthenticated form submissions: 50 per 10 s.
-    pub forms: Option<RateLimit>,
-    /// Everything called with the private app token (CRM, Single Send,
-    /// authenticated form submissions), sharing one budget: 190 per 10 s.
-    pub api: Option<RateLimit>,
-    /// The developer (hapikey) webhooks settings API: 100 per 10 s.
-    pub developer: Option<RateLimit>,
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        Self {
-            forms: Some(RateLimit {
-                max: 50,
-                interval_ms: 10_000,
-                daily: 1_000_000,
-            }),
-            api: Some(RateLimit {
-                max: 190,
-                interval_ms: 10_000,
-                daily: 1_000_000,
-            }),
-            developer: Some(RateLimit {
-                max: 100,
-                interval_ms: 10_000,
-                daily: 1_000_000,
-            }),
         }
     }
 }

@@ -22,6 +22,7 @@ mod faults;
 mod forms;
 mod gate;
 mod inspect;
+mod limits;
 mod profile;
 mod rate_limit;
 mod readable;
