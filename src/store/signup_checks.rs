@@ -255,12 +255,15 @@ impl Checks<'_> {
             .await
     }
 
-    /// Starts the contact's send cooldown; when one is running, says how
-    /// long it has left instead.
+    /// Starts the contact's send cooldown for the signup `holder`; when
+    /// another signup's cooldown is running, says how long it has left
+    /// instead. The holder's own cooldown never holds it back: a send retried
+    /// after a failed call (the same signup, the same sendId) goes at once.
     pub async fn take_send_cooldown(
         &self,
         contact: ContactId,
         cooldown: Duration,
+        holder: &str,
     ) -> Result<Option<Duration>, StoreError> {
         if cooldown.is_zero() {
             return Ok(None);
@@ -270,11 +273,17 @@ impl Checks<'_> {
             store: self.store,
             key: key.clone(),
         };
-        if lock.try_take("1", cooldown).await? {
+        if lock.try_take(holder, cooldown).await? {
             return Ok(None);
         }
         let mut conn = self.store.connection();
-        let left: i64 = self.store.bounded(conn.pttl(&key)).await?;
+        let (owner, left): (Option<String>, i64) = self
+            .store
+            .bounded(redis::pipe().get(&key).pttl(&key).query_async(&mut conn))
+            .await?;
+        if owner.as_deref() == Some(holder) {
+            return Ok(None);
+        }
         Ok(Some(Duration::from_millis(
             u64::try_from(left).unwrap_or(1).max(1),
         )))

@@ -250,3 +250,29 @@ async fn a_malformed_profile_entry_affects_only_its_signup() {
     );
     assert!(report.dead_lettered.is_empty(), "{report:?}");
 }
+
+#[tokio::test]
+async fn a_send_retried_after_a_failed_call_is_not_held_by_its_own_cooldown() {
+    let d = driven().await;
+    let email = "retried@example.com";
+    let id = crate::worker_driven::landed_signup(&d, email).await;
+    d.sim
+        .add_fault(FaultRule::server_errors(FaultEndpoint::SingleSend, 503, 1));
+    d.make_due(&id).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    let report = batch(&checker).await;
+    assert_eq!(
+        report.deferred,
+        vec![(id.clone(), Reason::HubSpotFailing)],
+        "{report:?}"
+    );
+    d.make_due(&id).await;
+    let report = batch(&checker).await;
+    assert_eq!(
+        report.deferred,
+        vec![(id, Reason::SendPending)],
+        "sent at the retry, not after CONTACT_SEND_COOLDOWN: {report:?}"
+    );
+    let sent: Vec<String> = d.sim.emails().into_iter().map(|e| e.to).collect();
+    assert_eq!(sent, vec![email.to_owned()]);
+}

@@ -53,7 +53,7 @@ pub async fn send(
     if let Some(wait) = ctx
         .store
         .checks()
-        .take_send_cooldown(contact, ctx.settings.send_cooldown)
+        .take_send_cooldown(contact, ctx.settings.send_cooldown, &record.signup_id)
         .await?
     {
         return Ok((record, Decision::wait(Reason::Cooldown, wait)));
