@@ -84,6 +84,8 @@ catalog! {
         "Verification emails Single Send accepted, counted when it answers (PENDING included).";
     SIGNUP_TO_EMAIL_SECONDS = "signup_to_email_seconds", Histogram, [],
         "Time from a signup's submission to Single Send accepting its email.";
+    EMAILS_FAILED = "emails_failed_total", Counter, [],
+        "Verification emails whose sendResult failed after Single Send took the call (each also a dead letter).";
     SEND_RESULT_LAG_SECONDS = "send_result_lag_seconds", Histogram, [],
         "Time from a PENDING send to the status read that knew its sendResult.";
     CONFIRMED_TO_EMAIL_SECONDS = "confirmed_to_email_seconds", Histogram, [],

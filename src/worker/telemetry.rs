@@ -52,6 +52,11 @@ pub fn send_result_known(lag: Duration) {
     metrics::histogram!(catalog::SEND_RESULT_LAG_SECONDS).record(lag.as_secs_f64());
 }
 
+/// A send whose `sendResult` failed after Single Send took the call.
+pub fn email_failed() {
+    metrics::counter!(catalog::EMAILS_FAILED).increment(1);
+}
+
 /// Work given up on, by source (`events`, `checks`, `forms`).
 pub fn dead_letter(source: &'static str) {
     metrics::counter!(catalog::DEAD_LETTERS, "source" => source).increment(1);

@@ -110,3 +110,56 @@ async fn a_send_hubspot_refuses_keeps_its_correlation_id() {
     let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
     assert!(listed.contains("[correlationId "), "{listed}");
 }
+
+/// The value of the unlabelled counter `name` on the app's `/metrics`.
+async fn counter(app: &crate::support::app::TestApp, name: &str) -> f64 {
+    let text = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name} ")))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn a_failure_send_result_is_a_dead_letter_and_counted_as_a_failed_email() {
+    let stack = Stack::start(
+        |sim| {
+            sim.send_failures.blocked_addresses = vec!["blocked@example.com".to_owned()];
+        },
+        |_| {},
+    )
+    .await;
+    let before = counter(&stack.app, "emails_failed_total").await;
+    let response = stack
+        .app
+        .signup(&signup_body("blocked@example.com"), None)
+        .await;
+    assert_eq!(response.status(), 202);
+    let store = RedisStore::connect(&stack.app.config.redis).expect("store");
+    let dead = eventually(Duration::from_secs(30), || async {
+        store
+            .dead_letters()
+            .list(10)
+            .await
+            .is_ok_and(|l| !l.is_empty())
+    })
+    .await;
+    assert!(dead, "the blocked send was never dead-lettered");
+    let letters = store.dead_letters().list(10).await.expect("list");
+    assert!(
+        letters[0].reason.contains("BLOCKED_ADDRESS"),
+        "{:?}",
+        letters[0]
+    );
+    // The process-wide recorder also counts other tests' sends: it rose.
+    let after = counter(&stack.app, "emails_failed_total").await;
+    assert!(after >= before + 1.0, "emails_failed_total {before} -> {after}");
+}

@@ -108,8 +108,10 @@ pub async fn send(
         status_reads: 0,
     });
     let next = next_of(&status);
-    if matches!(next, Next::Sent | Next::Pending) {
-        accepted(&record, now);
+    match next {
+        Next::Sent | Next::Pending => accepted(&record, now),
+        Next::Failed(_) => worker_metrics::email_failed(),
+        Next::RetryLater => {}
     }
     let decision = apply(&mut record, next, now, &PlanSettings::from(&ctx.settings));
     Ok((record, decision))
@@ -192,6 +194,9 @@ pub async fn follow_up(
     }
     if next != Next::Pending {
         worker_metrics::send_result_known(Duration::from_millis(now.saturating_sub(send.sent_at)));
+    }
+    if matches!(next, Next::Failed(_)) {
+        worker_metrics::email_failed();
     }
     let decision = apply(&mut record, next, now, &p);
     Ok((record, decision))
