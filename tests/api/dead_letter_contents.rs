@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use signup_reactor::domain::SignupStatus;
-use signup_reactor::store::{DeadLetterSource, RedisStore};
+use signup_reactor::store::{DeadLetter, DeadLetterSource, RedisStore};
 use signup_reactor::worker::RetryOutcome;
 
 use crate::forms_retry::retrying;
@@ -70,6 +70,21 @@ async fn a_rejected_forms_retry_keeps_hubspots_correlation_id_and_the_signup_onl
     );
 }
 
+/// The dead letters, once the app wrote the first one.
+async fn first_dead_letters(stack: &Stack) -> Vec<DeadLetter> {
+    let store = RedisStore::connect(&stack.app.config.redis).expect("store");
+    let dead = eventually(Duration::from_secs(30), || async {
+        store
+            .dead_letters()
+            .list(10)
+            .await
+            .is_ok_and(|l| !l.is_empty())
+    })
+    .await;
+    assert!(dead, "nothing was dead-lettered");
+    store.dead_letters().list(10).await.expect("list")
+}
+
 #[tokio::test]
 async fn a_send_hubspot_refuses_keeps_its_correlation_id() {
     let stack = Stack::start(
@@ -82,17 +97,7 @@ async fn a_send_hubspot_refuses_keeps_its_correlation_id() {
         .signup(&signup_body("refused@example.com"), None)
         .await;
     assert_eq!(response.status(), 202);
-    let store = RedisStore::connect(&stack.app.config.redis).expect("store");
-    let dead = eventually(Duration::from_secs(20), || async {
-        store
-            .dead_letters()
-            .list(10)
-            .await
-            .is_ok_and(|l| !l.is_empty())
-    })
-    .await;
-    assert!(dead, "the refused send was never dead-lettered");
-    let letters = store.dead_letters().list(10).await.expect("list");
+    let letters = first_dead_letters(&stack).await;
     assert!(
         letters[0].reason.starts_with("Single Send refused"),
         "{:?}",
@@ -111,23 +116,6 @@ async fn a_send_hubspot_refuses_keeps_its_correlation_id() {
     assert!(listed.contains("[correlationId "), "{listed}");
 }
 
-/// The value of the unlabelled counter `name` on the app's `/metrics`.
-async fn counter(app: &crate::support::app::TestApp, name: &str) -> f64 {
-    let text = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.lines()
-        .find_map(|line| line.strip_prefix(&format!("{name} ")))
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or(0.0)
-}
-
 #[tokio::test]
 async fn a_failure_send_result_is_a_dead_letter_and_counted_as_a_failed_email() {
     let stack = Stack::start(
@@ -137,29 +125,22 @@ async fn a_failure_send_result_is_a_dead_letter_and_counted_as_a_failed_email() 
         |_| {},
     )
     .await;
-    let before = counter(&stack.app, "emails_failed_total").await;
+    let before = stack.app.metric("emails_failed_total").await;
     let response = stack
         .app
         .signup(&signup_body("blocked@example.com"), None)
         .await;
     assert_eq!(response.status(), 202);
-    let store = RedisStore::connect(&stack.app.config.redis).expect("store");
-    let dead = eventually(Duration::from_secs(30), || async {
-        store
-            .dead_letters()
-            .list(10)
-            .await
-            .is_ok_and(|l| !l.is_empty())
-    })
-    .await;
-    assert!(dead, "the blocked send was never dead-lettered");
-    let letters = store.dead_letters().list(10).await.expect("list");
+    let letters = first_dead_letters(&stack).await;
     assert!(
         letters[0].reason.contains("BLOCKED_ADDRESS"),
         "{:?}",
         letters[0]
     );
     // The process-wide recorder also counts other tests' sends: it rose.
-    let after = counter(&stack.app, "emails_failed_total").await;
-    assert!(after >= before + 1.0, "emails_failed_total {before} -> {after}");
+    let after = stack.app.metric("emails_failed_total").await;
+    assert!(
+        after >= before + 1.0,
+        "emails_failed_total {before} -> {after}"
+    );
 }

@@ -40,15 +40,7 @@ async fn many_distinct_methods_routes_and_types_add_no_series() {
         .collect();
     assert_eq!(app.post_webhook(&json!(events)).await.status(), 204);
 
-    let text = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let text = app.metrics_text().await;
     let histogram = "http_request_duration_seconds";
     let methods = label_values(&text, histogram, "method");
     let known: BTreeSet<String> = [

@@ -44,19 +44,8 @@ async fn pause_writes(app: &TestApp, ms: u64) {
 
 /// The value of `signups_not_accepted_total{reason="redis"}` on `/metrics`.
 async fn not_accepted_for_redis(app: &TestApp) -> f64 {
-    let text = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
+    app.metric(r#"signups_not_accepted_total{reason="redis"}"#)
         .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.lines()
-        .find_map(|line| line.strip_prefix(r#"signups_not_accepted_total{reason="redis"} "#))
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or(0.0)
 }
 
 /// The ids of every signup record in Redis.

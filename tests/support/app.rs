@@ -124,6 +124,29 @@ impl TestApp {
         response.status().as_u16()
     }
 
+    /// The app's `/metrics` page.
+    pub async fn metrics_text(&self) -> String {
+        self.http
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text")
+    }
+
+    /// The value of one series (`name` or `name{labels}`, as exported) on
+    /// `/metrics`; 0 when it is not there.
+    pub async fn metric(&self, series: &str) -> f64 {
+        let text = self.metrics_text().await;
+        let prefix = format!("{series} ");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(0.0)
+    }
+
     /// A Redis connection for assertions.
     pub async fn redis_conn(&self) -> redis::aio::MultiplexedConnection {
         self.redis
