@@ -9,12 +9,22 @@ use std::time::{Duration, Instant};
 
 use super::signup_fence::{Created, Guard, Written};
 
-use super::signup_scripts::{CREATE, REPLACE, RETIRE, SUBMITTED};
+use super::signup_scripts::{CREATE, Call, REPLACE, RETIRE, SUBMITTED};
 use super::{RedisStore, Signups, StoreError, WAKE_LIST_LENGTH};
 use crate::clock::millis;
 use crate::domain::{SignupRecord, SignupStatus};
 
 impl Signups<'_> {
+    /// Runs one fenced write script; what its fence let through.
+    async fn fenced(&self, invocation: &Call<'_>) -> Result<Written, StoreError> {
+        let mut conn = self.store.connection();
+        let reply: i64 = self
+            .store
+            .bounded(invocation.invoke_async(&mut conn))
+            .await?;
+        Ok(Written::of(reply))
+    }
+
     /// Records a new signup (before its Forms call) with its indexes,
     /// atomically; says when, on the Redis clock.
     pub async fn create(
@@ -100,12 +110,7 @@ impl Signups<'_> {
             .arg(WAKE_LIST_LENGTH)
             .arg(guard.status.map_or("", SignupStatus::as_str))
             .arg(guard.deadline_ms.unwrap_or(0));
-        let mut conn = self.store.connection();
-        let reply: i64 = self
-            .store
-            .bounded(invocation.invoke_async(&mut conn))
-            .await?;
-        Ok(Written::of(reply))
+        self.fenced(&invocation).await
     }
 
     /// Rewrites a signup's record if the stored one passes `guard`; a record
@@ -128,12 +133,7 @@ impl Signups<'_> {
             .arg(millis(ttl))
             .arg(status.as_str())
             .arg(guard.deadline_ms.unwrap_or(0));
-        let mut conn = self.store.connection();
-        let reply: i64 = self
-            .store
-            .bounded(invocation.invoke_async(&mut conn))
-            .await?;
-        Ok(Written::of(reply))
+        self.fenced(&invocation).await
     }
 
     /// Parks a signup that ended outside a check (rejected on a Forms retry,
@@ -163,12 +163,7 @@ impl Signups<'_> {
             .arg(record.encode())
             .arg(millis(ttl))
             .arg(status.as_str());
-        let mut conn = self.store.connection();
-        let reply: i64 = self
-            .store
-            .bounded(invocation.invoke_async(&mut conn))
-            .await?;
-        Ok(Written::of(reply))
+        self.fenced(&invocation).await
     }
 }
 
