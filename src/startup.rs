@@ -11,12 +11,11 @@ use anyhow::Context;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::backoff::Backoff;
 use crate::config::Config;
 use crate::http;
 use crate::hubspot::HubSpotClient;
+use crate::signup::SignupIntake;
 use crate::signup::handler::{SignupState, create_signup};
-use crate::signup::{FormTarget, SignupIntake};
 use crate::store::RedisStore;
 use crate::webhook::handler::{WebhookState, receive};
 use crate::worker::{BackgroundTask, FormsRetry, WorkerContext, background_tasks};
@@ -74,21 +73,7 @@ impl Application {
         let store = RedisStore::connect(&config.redis).context("REDIS_URL is not usable")?;
         let hubspot = HubSpotClient::new(config.hubspot_endpoints())
             .context("cannot build the HubSpot client")?;
-        let intake = SignupIntake {
-            store: store.clone(),
-            hubspot: hubspot.clone(),
-            target: FormTarget {
-                portal_id: config.hubspot.portal_id,
-                form_guid: config.hubspot.signup_form_guid.clone(),
-                authenticated: config.hubspot.forms_authenticated,
-            },
-            settings: config.signup.clone(),
-            api_quota: config.worker.api_quota,
-            backoff: Backoff {
-                base: config.worker.retry_base_delay,
-                max: config.worker.retry_max_delay,
-            },
-        };
+        let intake = SignupIntake::for_config(&config, store.clone(), hubspot.clone());
         let shutdown = CancellationToken::new();
         let mut workers: Vec<BackgroundTask> = Vec::new();
         if role.works() {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::backoff::Backoff;
 use crate::clock::now_ms;
 use crate::config::Quota;
-use crate::config::SignupSettings;
+use crate::config::{Config, SignupSettings};
 use crate::domain::{PortalId, SignupRecord, SignupStatus};
 use crate::hubspot::forms::{FormContext, FormField, FormFieldError, FormSubmission, FormsError};
 use crate::hubspot::{HubSpotClient, HubSpotError};
@@ -41,6 +41,27 @@ pub struct SignupIntake {
     /// submission counts against it as well as against the Forms limit.
     pub api_quota: Quota,
     pub backoff: Backoff,
+}
+
+impl SignupIntake {
+    /// The intake as `serve` builds it from the configuration.
+    pub fn for_config(config: &Config, store: RedisStore, hubspot: HubSpotClient) -> Self {
+        Self {
+            store,
+            hubspot,
+            target: FormTarget {
+                portal_id: config.hubspot.portal_id,
+                form_guid: config.hubspot.signup_form_guid.clone(),
+                authenticated: config.hubspot.forms_authenticated,
+            },
+            settings: config.signup.clone(),
+            api_quota: config.worker.api_quota,
+            backoff: Backoff {
+                base: config.worker.retry_base_delay,
+                max: config.worker.retry_max_delay,
+            },
+        }
+    }
 }
 
 /// A signup the reactor has taken responsibility for.

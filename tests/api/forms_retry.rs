@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use hubspot_simulator::{Simulator, SimulatorHandle};
-use signup_reactor::backoff::Backoff;
 use signup_reactor::config::{Config, Quota};
 use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
 use signup_reactor::hubspot::HubSpotClient;
-use signup_reactor::signup::{FormTarget, SignupIntake};
+use signup_reactor::signup::SignupIntake;
 use signup_reactor::store::{DeadLetterSource, RedisStore};
 use signup_reactor::worker::{FormsRetry, RetryOutcome};
 
@@ -37,21 +36,8 @@ pub async fn retrying(adjust: impl FnOnce(&mut Config)) -> Retrying {
     wire(&mut config, &sim);
     adjust(&mut config);
     let store = RedisStore::connect(&config.redis).expect("store");
-    let intake = SignupIntake {
-        store: store.clone(),
-        hubspot: HubSpotClient::new(config.hubspot_endpoints()).expect("client"),
-        target: FormTarget {
-            portal_id: config.hubspot.portal_id,
-            form_guid: config.hubspot.signup_form_guid.clone(),
-            authenticated: config.hubspot.forms_authenticated,
-        },
-        settings: config.signup.clone(),
-        api_quota: config.worker.api_quota,
-        backoff: Backoff {
-            base: config.worker.retry_base_delay,
-            max: config.worker.retry_max_delay,
-        },
-    };
+    let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
+    let intake = SignupIntake::for_config(&config, store.clone(), hubspot);
     let retry = FormsRetry {
         intake,
         finished_ttl: config.worker.finished_ttl,
