@@ -33,6 +33,8 @@ pub struct Figures {
     /// First signup to last email (ms).
     pub last_email_ms: u64,
     pub confirming: u64,
+    /// Confirming calls by endpoint (name, calls), largest first.
+    pub confirming_by_endpoint: Vec<(String, u64)>,
     pub status_reads: u64,
     pub quota_429s: u64,
     pub injected: u64,
@@ -51,6 +53,17 @@ pub fn calls(requests: &RequestsByEndpoint) -> (u64, u64) {
         .get(&Endpoint::SendStatus)
         .map_or(0, |counts| counts.received);
     (confirming, status)
+}
+
+/// Confirming calls per endpoint, largest first.
+pub fn confirming_by_endpoint(requests: &RequestsByEndpoint) -> Vec<(String, u64)> {
+    let mut calls: Vec<(String, u64)> = requests
+        .iter()
+        .filter(|(endpoint, counts)| !NOT_CONFIRMING.contains(endpoint) && counts.received > 0)
+        .map(|(endpoint, counts)| (format!("{endpoint:?}"), counts.received))
+        .collect();
+    calls.sort_by(|a, b| b.1.cmp(&a.1));
+    calls
 }
 
 /// Emails, overheads and the last email of the signups in `signed_up`
@@ -83,6 +96,24 @@ pub fn emails(sim: &SimulatorHandle, signed_up: &HashMap<String, u64>, started: 
             figures.last_email_ms = figures.last_email_ms.max(first.saturating_sub(started));
         }
     }
+    if let Ok(path) = std::env::var("BENCH_DETAIL") {
+        let mut out = String::new();
+        for sub in sim.submissions() {
+            let Some(email) = sub.email.clone() else {
+                continue;
+            };
+            let first = sent.get(&email).and_then(|t| t.iter().min().copied());
+            out.push_str(&format!(
+                "{email},{},{},{},{},{}\n",
+                sub.accepted_at,
+                sub.processed_at.unwrap_or(0),
+                sub.readable_at.unwrap_or(0),
+                first.unwrap_or(0),
+                sub.contact_id.unwrap_or(0)
+            ));
+        }
+        let _ = std::fs::write(path, out);
+    }
     figures.overhead.sort_unstable();
     figures
 }
@@ -112,6 +143,14 @@ impl Figures {
             per(self.confirming),
             self.confirming
         );
+        if !self.confirming_by_endpoint.is_empty() {
+            let parts: Vec<String> = self
+                .confirming_by_endpoint
+                .iter()
+                .map(|(name, calls)| format!("{name} {calls}"))
+                .collect();
+            println!("    by endpoint:              {}", parts.join(", "));
+        }
         println!(
             "  send status reads/signup:   {:.3} ({} reads)",
             per(self.status_reads),

@@ -74,6 +74,9 @@ async fn main() -> anyhow::Result<()> {
     let names = selected()?;
     // Installs the process's recorder before the reactor records anything.
     let _ = signup_reactor::telemetry::metrics_handle();
+    if std::env::var_os("BENCH_LOG").is_some() {
+        signup_reactor::telemetry::init_tracing(signup_reactor::config::LogFormat::Text);
+    }
     for name in names {
         match name.as_str() {
             "friendly" => friendly::run().await?,

@@ -82,7 +82,8 @@ async fn finish(
 ) -> anyhow::Result<Figures> {
     let accepted_before = counter_total("emails_sent_total");
     wait_for_emails(&bench, &accepted, wait).await?;
-    let (confirming, _) = figures::calls(&bench.sim.requests());
+    let at_last_email = bench.sim.requests();
+    let (confirming, _) = figures::calls(&at_last_email);
     let drained = tokio::time::Instant::now();
     let target = accepted_before + accepted.len() as f64;
     while counter_total("emails_sent_total") < target && drained.elapsed() < Duration::from_secs(60)
@@ -94,6 +95,7 @@ async fn finish(
     let mut figures = figures::emails(&bench.sim, &accepted, started);
     figures.refused = refused;
     figures.confirming = confirming;
+    figures.confirming_by_endpoint = figures::confirming_by_endpoint(&at_last_email);
     figures.status_reads = status_reads;
     figures.quota_429s = requests.values().map(|c| c.quota_rejections).sum();
     figures.injected = requests.values().map(|c| c.injected).sum();

@@ -118,6 +118,10 @@ pub struct SignupRecord {
     /// unset. The wait horizon counts from here.
     #[serde(default)]
     pub waiting_since: Option<u64>,
+    /// When its address was last looked up (ms, reactor clock): lookups of
+    /// unnamed signups run on shared ticks, not on every check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub looked_up_at: Option<u64>,
     /// When the contact was first seen with this signup's submission on it.
     #[serde(default)]
     pub confirmed_at: Option<u64>,
@@ -148,6 +152,7 @@ impl SignupRecord {
             last_error: None,
             contact_id: None,
             waiting_since: None,
+            looked_up_at: None,
             confirmed_at: None,
             send: None,
         }

@@ -70,6 +70,16 @@ impl HubSpotError {
         )
     }
 
+    /// HubSpot turned the call away before serving it (429, or 503 Service
+    /// Unavailable): a rejected call is not taken from a rolling window, so
+    /// its permit goes back to the limiter.
+    pub fn turned_away(&self) -> bool {
+        matches!(
+            self,
+            Self::RateLimited { .. } | Self::Server { status: 503, .. }
+        )
+    }
+
     /// HubSpot's correlation id, for support tickets and dead letters.
     pub fn correlation_id(&self) -> Option<&str> {
         match self {

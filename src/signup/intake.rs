@@ -210,13 +210,28 @@ impl SignupIntake {
         let submission = submission_of(pending);
         let target = &self.target;
         let result = permits
-            .call(self.hubspot.submit_form(
-                target.portal_id,
-                &target.form_guid,
-                target.authenticated,
-                &submission,
-            ))
+            .call_counted(
+                self.hubspot.submit_form(
+                    target.portal_id,
+                    &target.form_guid,
+                    target.authenticated,
+                    &submission,
+                ),
+                |r| !matches!(r, Err(FormsError::Api(e)) if e.turned_away()),
+            )
             .await;
+        if let Err(FormsError::Api(HubSpotError::RateLimited {
+            retry_after, asked, ..
+        })) = &result
+        {
+            // Its permit went back: the hold keeps every replica from
+            // spending it on another refused call at once.
+            let hold = if *asked { *retry_after } else { FORMS_HOLD };
+            self.store
+                .rate_limits()
+                .hold(Limiter::Forms, self.settings.forms_quota, hold)
+                .await?;
+        }
         Ok(match result {
             Ok(_) => Attempt::Submitted,
             Err(FormsError::Rejected {
@@ -284,6 +299,12 @@ impl SignupIntake {
         Ok(written)
     }
 }
+
+/// How long every replica holds its Forms submissions after a 429 that did
+/// not say how long (HubSpot's `Retry-After` is used when it does). The
+/// window's unused permits stay: the hold delays submissions, it does not
+/// lower their rate.
+const FORMS_HOLD: Duration = Duration::from_millis(500);
 
 /// A record whose Forms call went through.
 fn as_submitted(mut record: SignupRecord) -> SignupRecord {

@@ -18,14 +18,15 @@ pub const CREATED_CONTACT_LIFETIME: Duration = Duration::from_secs(120);
 
 impl Checks<'_> {
     /// The most recent contacts creation events named (newest first, at
-    /// most `max`), within [`CREATED_CONTACT_LIFETIME`].
-    pub async fn created_contacts(&self, max: usize) -> Result<Vec<ContactId>, StoreError> {
+    /// most `max`), within [`CREATED_CONTACT_LIFETIME`], each with the moment
+    /// its creation event was consumed (ms, Redis clock).
+    pub async fn created_contacts(&self, max: usize) -> Result<Vec<(ContactId, u64)>, StoreError> {
         // The wake script drops entries older than their lifetime at each
         // creation, and the key with its last one: what is here is recent.
         let mut conn = self.store.connection();
-        let ids: Vec<String> = self
+        let ids: Vec<(String, f64)> = self
             .store
-            .bounded(conn.zrevrange(
+            .bounded(conn.zrevrange_withscores(
                 self.store.keys.created_contacts(),
                 0,
                 max.max(1) as isize - 1,
@@ -33,7 +34,7 @@ impl Checks<'_> {
             .await?;
         Ok(ids
             .iter()
-            .filter_map(|id| ContactId::parse(id).ok())
+            .filter_map(|(id, at)| Some((ContactId::parse(id).ok()?, *at as u64)))
             .collect())
     }
 

@@ -104,19 +104,32 @@ impl PermitGuard {
     /// them before HubSpot does. A re-stamp that fails is logged; the permit
     /// keeps its reservation stamp.
     pub async fn call<T>(&mut self, call: impl Future<Output = T>) -> T {
+        self.call_counted(call, |_| true).await
+    }
+
+    /// Like [`Self::call`], but when `counted` says HubSpot turned the call
+    /// away before serving it (a 429, a 503), its permits go back to the
+    /// limiters instead: a rejected call takes nothing from a rolling window.
+    pub async fn call_counted<T>(
+        &mut self,
+        call: impl Future<Output = T>,
+        counted: impl FnOnce(&T) -> bool,
+    ) -> T {
         let result = call.await;
+        let counted = counted(&result);
         for held in &mut self.held {
             if held.used >= held.count {
                 continue;
             }
             held.used += 1;
-            if let Err(error) = self
-                .store
-                .rate_limits()
-                .use_permit(&held.ids, held.used)
-                .await
-            {
-                tracing::warn!(error = ?error, "could not re-stamp a permit");
+            let limits = self.store.rate_limits();
+            let done = if counted {
+                limits.use_permit(&held.ids, held.used).await
+            } else {
+                limits.release_permit(&held.ids, held.used).await
+            };
+            if let Err(error) = done {
+                tracing::warn!(error = ?error, counted, "could not re-stamp or give back a permit");
             }
         }
         result

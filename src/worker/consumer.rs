@@ -296,7 +296,7 @@ impl EventConsumer {
                 contact,
                 fingerprint,
                 creation,
-                self.ctx.settings.early_check_interval,
+                crate::worker::check::CANDIDATE_PACE,
                 CONTACT_HINT_TTL,
             )
             .await?;

@@ -71,6 +71,10 @@ pub struct WorkerContext {
     pub health: Arc<check::CallHealth>,
     /// `FORMS_RATE_LIMIT`'s window: a launch is Forms retries due within it.
     pub launch_window: Duration,
+    /// How many Forms retries due within that window make a launch: more
+    /// than half of what the Forms limit lets through in one window (the
+    /// Forms API's ceiling, not a retry or two, then sets the pace).
+    pub launch_backlog: u64,
 }
 
 impl WorkerContext {
@@ -102,6 +106,7 @@ impl WorkerContext {
             wake: Arc::new(Notify::new()),
             health: Arc::new(check::CallHealth::default()),
             launch_window: Duration::from_secs(10),
+            launch_backlog: 25,
         })
     }
 
@@ -126,6 +131,7 @@ impl WorkerContext {
         );
         if let Some(ctx) = Arc::get_mut(&mut ctx) {
             ctx.launch_window = config.signup.forms_quota.window;
+            ctx.launch_backlog = u64::from(config.signup.forms_quota.max / 2);
         }
         ctx
     }

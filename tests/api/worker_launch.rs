@@ -1,7 +1,8 @@
-//! During a launch (Forms retries due now or within the Forms limit's
-//! window) checks economize even with the quota plentiful, and send status
-//! reads wait for the launch to end, all but one canary per interval; a
-//! retry due in hours is no launch.
+//! During a launch (more Forms retries due now or within the Forms limit's
+//! window than half of what it lets through in one) checks economize even
+//! with the quota plentiful, and send status reads wait for the launch to
+//! end, all but one canary per interval; a retry due in hours, or a few
+//! retries after transient answers, are no launch.
 
 use std::time::Duration;
 
@@ -10,25 +11,48 @@ use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker};
 
 use crate::worker_driven::{batch, driven_with, landed_signup};
 
-/// A signup whose Forms retry is due: a launch is under way.
-const QUEUED: &str = "queued-signup";
+/// Signups whose Forms retries are due: one more than half of the default
+/// Forms limit (50 per 10 s), so a launch is under way.
+const LAUNCH: usize = 26;
+
+fn queued(n: usize) -> String {
+    format!("queued-signup-{n}")
+}
+
+/// Queues `count` Forms retries due now.
+async fn queue_due(store: &signup_reactor::store::RedisStore, count: usize) {
+    for n in 0..count {
+        store
+            .forms_retry_queue()
+            .schedule(&queued(n), Duration::ZERO)
+            .await
+            .expect("schedule");
+    }
+}
+
+/// Ends the launch: the queued retries leave.
+async fn end_launch(store: &signup_reactor::store::RedisStore, count: usize) {
+    for n in 0..count {
+        store
+            .forms_retry_queue()
+            .remove(&queued(n))
+            .await
+            .expect("remove");
+    }
+}
 
 #[tokio::test]
 async fn during_a_launch_checks_linger_with_the_quota_plentiful() {
     let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
     let checker = SignupChecker::new(d.ctx.clone());
-    let queue = d.store.forms_retry_queue();
-    queue
-        .schedule(QUEUED, Duration::ZERO)
-        .await
-        .expect("schedule");
+    queue_due(&d.store, LAUNCH).await;
     d.record_only("launch@example.com").await;
     let outcome = checker.process_next().await.expect("check");
     assert!(
         matches!(outcome, CheckOutcome::Idle { next_due: Some(wait) } if wait > Duration::from_secs(20)),
         "the due signup waits for others to share its batch: {outcome:?}"
     );
-    queue.remove(QUEUED).await.expect("remove");
+    end_launch(&d.store, LAUNCH).await;
     let outcome = checker.process_next().await.expect("check");
     assert!(
         matches!(&outcome, CheckOutcome::Batch(r) if r.claimed == 1),
@@ -54,11 +78,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
         "both sends are PENDING: {report:?}"
     );
 
-    let queue = d.store.forms_retry_queue();
-    queue
-        .schedule(QUEUED, Duration::ZERO)
-        .await
-        .expect("schedule");
+    queue_due(&d.store, LAUNCH).await;
     tokio::time::sleep(d.ctx.settings.send_status_delay).await;
     for id in &ids {
         d.make_due(id).await;
@@ -91,7 +111,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
         "it looks again after the canary's interval"
     );
 
-    queue.remove(QUEUED).await.expect("remove");
+    end_launch(&d.store, LAUNCH).await;
     d.make_due(&waiting).await;
     let report = batch(&checker).await;
     assert_eq!(report.sent, vec![waiting], "the launch is over: read");
@@ -103,9 +123,22 @@ async fn a_retry_due_in_hours_is_no_launch() {
     let checker = SignupChecker::new(d.ctx.clone());
     d.store
         .forms_retry_queue()
-        .schedule(QUEUED, Duration::from_secs(10 * 3600))
+        .schedule(&queued(0), Duration::from_secs(10 * 3600))
         .await
         .expect("schedule");
+    d.record_only("steady@example.com").await;
+    let outcome = checker.process_next().await.expect("check");
+    assert!(
+        matches!(&outcome, CheckOutcome::Batch(r) if r.claimed == 1),
+        "a lone signup is checked at once, no lingering: {outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_few_retries_after_transient_answers_are_no_launch() {
+    let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
+    let checker = SignupChecker::new(d.ctx.clone());
+    queue_due(&d.store, 3).await;
     d.record_only("steady@example.com").await;
     let outcome = checker.process_next().await.expect("check");
     assert!(

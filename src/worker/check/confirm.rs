@@ -25,8 +25,12 @@ pub struct ToConfirm {
 
 /// The stage's answer for the batch.
 pub enum Answer {
-    /// Per signup, in the batch's order.
-    Seen(Vec<Seen>),
+    /// Per signup, in the batch's order; and the candidates whose profile
+    /// was not readable yet.
+    Seen {
+        seen: Vec<Seen>,
+        unread: Vec<ContactId>,
+    },
     /// No permits now: the batch waits this long (no call was made).
     Wait(Duration),
     /// A shared call failed: no verdict on any signup.
@@ -59,7 +63,10 @@ pub async fn confirm(
     };
     crate::worker::telemetry::api_permits(permits);
     let found = if read_first {
-        match guard.call(read_by_email(ctx, &by_email, profile)).await {
+        match guard
+            .call_counted(read_by_email(ctx, &by_email, profile), taken_from_quota)
+            .await
+        {
             Call::Done(found) => found,
             Call::Failed(failure, error) => {
                 guard.release().await?;
@@ -91,7 +98,7 @@ pub async fn confirm(
         }
         if !vids.is_empty() {
             let call = counted("legacy_batch_profile", ctx.hubspot.batch_profiles(&vids));
-            match guard.call(call).await {
+            match guard.call_counted(call, taken_from_quota).await {
                 Call::Done(answer) => profiles = answer,
                 Call::Failed(failure, error) => {
                     guard.release().await?;
@@ -106,7 +113,18 @@ pub async fn confirm(
         .map(|t| judge(ctx, t, &found, &profiles, profile))
         .collect();
     settle_hints(ctx, batch, &profiles, candidates).await?;
-    Ok(Answer::Seen(seen))
+    let unread = candidates
+        .iter()
+        .filter(|c| !profiles.contains_key(c))
+        .copied()
+        .collect();
+    Ok(Answer::Seen { seen, unread })
+}
+
+/// Whether HubSpot took the call from the quota (it does not count a call
+/// it turned away with a 429 or a 503).
+fn taken_from_quota<T>(call: &Call<T>) -> bool {
+    !matches!(call, Call::Failed(_, error) if error.turned_away())
 }
 
 /// Where one signup stands, from the answers.

@@ -1,6 +1,8 @@
 //! A launch: signups queue for the Forms API, whose own ceiling then sets the
-//! pace of the emails. A launch is what is due: Forms retries due now or
-//! within `FORMS_RATE_LIMIT`'s window, not a retry due in hours. During one,
+//! pace of the emails. A launch is what is due: more Forms retries due now or
+//! within `FORMS_RATE_LIMIT`'s window than half of what the limit lets
+//! through in it; not a retry due in hours, nor a few retries after a
+//! transient answer. During one,
 //! checks economize and send status reads wait for its end but one canary
 //! per [`LAUNCH_STATUS_INTERVAL`] (a failing template or portal still shows).
 
@@ -25,7 +27,7 @@ pub async fn under_way(ctx: &WorkerContext) -> Result<bool, StoreError> {
         .forms_retry_queue()
         .due_within(ctx.launch_window)
         .await?
-        > 0)
+        > ctx.launch_backlog)
 }
 
 /// How long a `PENDING` send's status read may wait for the launch to end;

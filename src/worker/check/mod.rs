@@ -31,6 +31,7 @@ use crate::store::{Limiter, StoreError};
 
 pub use health::CallHealth;
 pub use launch::{LAUNCH_STATUS_INTERVAL, LAUNCH_STATUS_LIMIT};
+pub use plan::CANDIDATE_PACE;
 pub use reason::Reason;
 pub use report::{BatchReport, CheckOutcome};
 
@@ -53,6 +54,7 @@ impl SignupChecker {
     /// Claims up to `CHECK_BATCH_SIZE` due signups and checks them together.
     pub async fn process_next(&self) -> Result<CheckOutcome, StoreError> {
         let ctx = &*self.ctx;
+        let began = std::time::Instant::now();
         let p = PlanSettings::from(&ctx.settings);
         let snapshot = snapshot(ctx).await?;
         let economize = match plan::start(&snapshot, &p) {
@@ -106,6 +108,7 @@ impl SignupChecker {
             deferred = report.deferred.len(),
             dead_lettered = report.dead_lettered.len(),
             economize,
+            elapsed_ms = began.elapsed().as_millis(),
             "signup batch checked"
         );
         Ok(CheckOutcome::Batch(report))
@@ -148,7 +151,7 @@ async fn check(
     p: &PlanSettings,
 ) -> Result<Vec<(SignupRecord, Decision)>, StoreError> {
     let facts = facts(ctx, &records).await?;
-    let candidates = if facts.iter().any(|f| f.candidates) {
+    let created = if facts.iter().any(|f| f.candidates) {
         ctx.store
             .checks()
             .created_contacts(MAX_BATCH_INPUTS)
@@ -156,12 +159,14 @@ async fn check(
     } else {
         Vec::new()
     };
+    let candidates: Vec<ContactId> = created.iter().map(|(contact, _)| *contact).collect();
+    let now = now_ms();
     let mut decided = Vec::new();
     let mut follow = Vec::new();
     let mut batch = Vec::new();
     for (record, mut fact) in records.into_iter().zip(facts) {
-        fact.candidates = !candidates.is_empty();
-        match plan::triage(&record, fact, p) {
+        fact.candidates &= !candidates.is_empty();
+        match plan::triage(&record, fact, now, p) {
             Triage::Decided(decision) => decided.push((record, decision)),
             Triage::FollowUp => follow.push(record),
             Triage::Confirm(how) => batch.push(ToConfirm { record, how }),
@@ -175,13 +180,25 @@ async fn check(
     }
     let mut ready = Vec::new();
     match confirm::confirm(ctx, &batch, &candidates).await? {
-        Answer::Seen(seen) => {
+        Answer::Seen { seen, unread } => {
             ctx.health.succeeded();
             let now = now_ms();
+            // Creation events are stamped on the Redis clock; a few
+            // milliseconds of skew do not matter against CANDIDATE_FRESH.
+            let fresh = crate::clock::millis(plan::CANDIDATE_FRESH);
+            let pending = plan::Pending {
+                fresh_candidate: created
+                    .iter()
+                    .any(|(c, at)| unread.contains(c) && now.saturating_sub(*at) <= fresh),
+            };
             for (item, seen) in batch.into_iter().zip(seen) {
-                match plan::verdict(&item.record, seen, now, p) {
-                    Decision::Send(contact) => ready.push((item.record, contact)),
-                    decision => decided.push((with_contact(item.record, seen), decision)),
+                let mut record = with_contact(item.record, seen);
+                if item.how == plan::How::Email {
+                    record.looked_up_at = Some(now);
+                }
+                match plan::verdict(&record, seen, pending, now, p) {
+                    Decision::Send(contact) => ready.push((record, contact)),
+                    decision => decided.push((record, decision)),
                 }
             }
         }

@@ -15,9 +15,13 @@ use crate::store::DueBacklog;
 /// schedule growing with its age.
 pub const YOUNG: Duration = Duration::from_secs(30);
 
-/// How many checks an unnamed signup is confirmed through the contacts that
-/// creation events named (one profile call) before its address is looked up.
-pub const CREATION_TRIES: u32 = 3;
+/// The pace of re-checks while a contact a creation event named is not
+/// readable yet: its read is a moment away (HubSpot's visibility lag is a
+/// second or so), and one profile call re-reads every such contact.
+pub const CANDIDATE_PACE: Duration = Duration::from_millis(250);
+/// How long after its creation event an unreadable contact keeps the
+/// re-checks on [`CANDIDATE_PACE`]; later it waits for the lookups by address.
+pub const CANDIDATE_FRESH: Duration = Duration::from_secs(5);
 
 /// First retry of a call HubSpot failed (5xx, timeout, connection, or a 429
 /// without `Retry-After`); doubles per consecutive failure up to [`FAILING_MAX`].
@@ -42,6 +46,10 @@ pub struct PlanSettings {
     pub horizon: Duration,
     pub profile: bool,
     pub send_status_delay: Duration,
+    /// The pace of lookups by address of signups no event named
+    /// (`FIRST_CHECK_GRACE`, at least the lag): on ticks every replica
+    /// shares, so one batch read serves every unnamed signup.
+    pub lookup_pace: Duration,
 }
 
 impl From<&WorkerSettings> for PlanSettings {
@@ -55,6 +63,7 @@ impl From<&WorkerSettings> for PlanSettings {
             horizon: s.contact_wait_horizon,
             profile: s.form_confirmation == FormConfirmation::Profile,
             send_status_delay: s.send_status_delay,
+            lookup_pace: s.early_check_interval.max(s.retry_base_delay),
         }
     }
 }
@@ -134,6 +143,15 @@ pub struct Facts {
     pub candidates: bool,
 }
 
+/// Whether a lookup tick (every `lookup_pace`, on Redis-aligned ticks) passed
+/// since the signup's address was last looked up (or since its wait began):
+/// every unnamed signup becomes due for a lookup at the same tick.
+pub fn lookup_due(record: &SignupRecord, now: u64, p: &PlanSettings) -> bool {
+    let pace = crate::clock::millis(p.lookup_pace).max(1);
+    let last = record.looked_up_at.unwrap_or(record.waiting_since());
+    now / pace > last / pace
+}
+
 /// What to do with one claimed signup before any call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Triage {
@@ -181,9 +199,10 @@ impl Decision {
 }
 
 /// Sorts a claimed signup: finished, pending in the Forms queue, a send to
-/// follow up, a deleted contact, or a confirmation (by id, through creation
-/// events, or by address).
-pub fn triage(record: &SignupRecord, facts: Facts, p: &PlanSettings) -> Triage {
+/// follow up, a deleted contact, or a confirmation (by id, by address on a
+/// lookup tick, through creation events) or, when none of those can tell
+/// anything new, a wait for the next lookup tick without a call.
+pub fn triage(record: &SignupRecord, facts: Facts, now: u64, p: &PlanSettings) -> Triage {
     match record.status {
         status if status.is_final() => return Triage::Decided(Decision::Finished),
         status if status.awaits_forms() => return Triage::Decided(Decision::Drop),
@@ -197,11 +216,22 @@ pub fn triage(record: &SignupRecord, facts: Facts, p: &PlanSettings) -> Triage {
             correlation_id: None,
         });
     }
-    Triage::Confirm(match facts.known {
-        Some(contact) if p.profile => How::Id(contact),
-        _ if p.profile && facts.candidates && record.checks < CREATION_TRIES => How::Creation,
-        _ => How::Email,
-    })
+    if !p.profile {
+        return Triage::Confirm(How::Email);
+    }
+    if let Some(contact) = facts.known {
+        return Triage::Confirm(How::Id(contact));
+    }
+    if lookup_due(record, now, p) {
+        return Triage::Confirm(How::Email);
+    }
+    if facts.candidates {
+        return Triage::Confirm(How::Creation);
+    }
+    Triage::Decided(Decision::wait(
+        Reason::ContactNotReadable,
+        until_next_tick(p.lookup_pace, now),
+    ))
 }
 
 /// Where one signup stands after the confirming calls.
@@ -219,8 +249,22 @@ pub enum Seen {
     Unreadable,
 }
 
+/// What the confirming calls left pending for the whole batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pending {
+    /// A contact a creation event named within [`CANDIDATE_FRESH`] was not
+    /// readable yet: it will be in a moment.
+    pub fresh_candidate: bool,
+}
+
 /// The decision for a confirmed (or not yet) signup at `now` (ms).
-pub fn verdict(record: &SignupRecord, seen: Seen, now: u64, p: &PlanSettings) -> Decision {
+pub fn verdict(
+    record: &SignupRecord,
+    seen: Seen,
+    pending: Pending,
+    now: u64,
+    p: &PlanSettings,
+) -> Decision {
     let waited = record.waited_at(now);
     let (reason, factor) = match seen {
         Seen::Landed(contact) => return Decision::Send(contact),
@@ -229,6 +273,7 @@ pub fn verdict(record: &SignupRecord, seen: Seen, now: u64, p: &PlanSettings) ->
         Seen::NotReadable => (Reason::ContactNotReadable, 8),
         Seen::Unreadable => (Reason::AnswerUnreadable, 8),
     };
+    let unnamed = seen == Seen::NotReadable && record.contact_id.is_none();
     if waited > p.horizon {
         return Decision::DeadLetter {
             reason: Reason::WaitHorizon,
@@ -236,9 +281,17 @@ pub fn verdict(record: &SignupRecord, seen: Seen, now: u64, p: &PlanSettings) ->
             correlation_id: None,
         };
     }
+    let after = match (unnamed && waited < YOUNG, pending.fresh_candidate) {
+        // A contact is about to be readable: it may be this signup's.
+        (true, true) => until_next_tick(CANDIDATE_PACE, now),
+        // Nothing named it yet: the next creation event wakes it, and the
+        // next lookup tick looks its address up.
+        (true, false) => until_next_tick(p.lookup_pace, now),
+        _ => recheck(waited, factor, now, p),
+    };
     Decision::Wait {
         reason,
-        after: recheck(waited, factor, now, p),
+        after,
         charge: true,
     }
 }

@@ -15,6 +15,7 @@ fn p() -> PlanSettings {
         horizon: Duration::from_secs(86_400),
         profile: true,
         send_status_delay: Duration::from_secs(5),
+        lookup_pace: Duration::from_secs(3),
     }
 }
 
@@ -28,6 +29,15 @@ fn record(status: SignupStatus, waited: Duration, checks: u32) -> SignupRecord {
     );
     record.status = status;
     record.checks = checks;
+    record
+}
+
+/// Half-way through a lookup tick (NOW is on a tick of 3 s).
+const TRIAGE_NOW: u64 = NOW + 1_500;
+
+/// The record with its address looked up in the tick of [`TRIAGE_NOW`].
+fn looked_up(mut record: SignupRecord) -> SignupRecord {
+    record.looked_up_at = Some(NOW + 100);
     record
 }
 
@@ -172,23 +182,33 @@ fn the_triage_of_a_claimed_signup() {
             Triage::Confirm(How::Id(contact(7))),
         ),
         (
-            "named only by creation events: confirmed by id in the profile call, no email event needed",
-            record(SignupStatus::Submitted, young, 0),
+            "named only by creation events, lookup done this tick: confirmed by id in the profile call, no email event needed",
+            looked_up(record(SignupStatus::Submitted, young, 0)),
             created,
             s,
             Triage::Confirm(How::Creation),
         ),
         (
-            "no young unnamed signup is held for an event during a launch either: it is looked up",
+            "a lookup tick passed since its wait began: looked up by address, creation events or not",
             record(SignupStatus::Submitted, young, 0),
-            unnamed,
+            created,
             s,
             Triage::Confirm(How::Email),
         ),
         (
-            "creation events tried often enough: looked up by address",
-            record(SignupStatus::Submitted, young, CREATION_TRIES),
-            created,
+            "nothing named it and its lookup is done this tick: waits for the next tick, no call",
+            looked_up(record(SignupStatus::Submitted, young, 5)),
+            unnamed,
+            s,
+            Triage::Decided(Decision::wait(
+                Reason::ContactNotReadable,
+                Duration::from_millis(1_500),
+            )),
+        ),
+        (
+            "the lookup tick passes for every unnamed signup at once, however many checks it had",
+            record(SignupStatus::Submitted, young, 40),
+            unnamed,
             s,
             Triage::Confirm(How::Email),
         ),
@@ -201,7 +221,11 @@ fn the_triage_of_a_claimed_signup() {
         ),
     ];
     for (behaviour, record, facts, settings, expected) in rows {
-        assert_eq!(triage(&record, facts, &settings), expected, "{behaviour}");
+        assert_eq!(
+            triage(&record, facts, TRIAGE_NOW, &settings),
+            expected,
+            "{behaviour}"
+        );
     }
 }
 
@@ -212,17 +236,47 @@ fn the_verdict_after_the_confirming_calls() {
     let old = record(SignupStatus::Submitted, Duration::from_secs(600), 9);
     let expired = record(SignupStatus::Submitted, Duration::from_secs(90_000), 50);
     let lag = until_next_tick(s.lag, NOW);
-    let rows: Vec<(&str, &SignupRecord, Seen, Decision)> = vec![
+    let none = Pending::default();
+    let fresh = Pending {
+        fresh_candidate: true,
+    };
+    let mut named = young.clone();
+    named.contact_id = Some(contact(3));
+    let rows: Vec<(&str, &SignupRecord, Seen, Pending, Decision)> = vec![
         (
             "landed: send",
             &young,
             Seen::Landed(contact(3)),
+            none,
             Decision::Send(contact(3)),
         ),
         (
-            "not readable yet, young: again on the visibility lag, however many checks it had",
+            "nothing named it, young: the next lookup tick (or the next creation event), however many checks it had",
             &young,
             Seen::NotReadable,
+            none,
+            Decision::Wait {
+                reason: Reason::ContactNotReadable,
+                after: Duration::from_secs(3),
+                charge: true,
+            },
+        ),
+        (
+            "a contact just created is not readable yet: again in a moment, it may be this one",
+            &young,
+            Seen::NotReadable,
+            fresh,
+            Decision::Wait {
+                reason: Reason::ContactNotReadable,
+                after: CANDIDATE_PACE,
+                charge: true,
+            },
+        ),
+        (
+            "its known contact not readable, young: again on the visibility lag",
+            &named,
+            Seen::NotReadable,
+            fresh,
             Decision::Wait {
                 reason: Reason::ContactNotReadable,
                 after: lag,
@@ -233,6 +287,7 @@ fn the_verdict_after_the_confirming_calls() {
             "form not landed, young: again on the visibility lag",
             &young,
             Seen::NotLanded(contact(3)),
+            none,
             Decision::Wait {
                 reason: Reason::FormNotLanded,
                 after: lag,
@@ -243,6 +298,7 @@ fn the_verdict_after_the_confirming_calls() {
             "one input HubSpot could not answer: that signup alone asks again",
             &young,
             Seen::Unreadable,
+            none,
             Decision::Wait {
                 reason: Reason::AnswerUnreadable,
                 after: lag,
@@ -253,6 +309,7 @@ fn the_verdict_after_the_confirming_calls() {
             "not readable after 10 minutes: an eighth of its age",
             &old,
             Seen::NotReadable,
+            fresh,
             Decision::Wait {
                 reason: Reason::ContactNotReadable,
                 after: Duration::from_secs(75),
@@ -263,6 +320,7 @@ fn the_verdict_after_the_confirming_calls() {
             "form not landed after 10 minutes: a quarter of its age, capped",
             &old,
             Seen::NotLanded(contact(3)),
+            none,
             Decision::Wait {
                 reason: Reason::FormNotLanded,
                 after: Duration::from_secs(150),
@@ -273,6 +331,7 @@ fn the_verdict_after_the_confirming_calls() {
             "past the wait horizon: dead letter",
             &expired,
             Seen::NotReadable,
+            none,
             Decision::DeadLetter {
                 reason: Reason::WaitHorizon,
                 detail: "contact_not_visible after 90000s".to_owned(),
@@ -280,7 +339,11 @@ fn the_verdict_after_the_confirming_calls() {
             },
         ),
     ];
-    for (behaviour, record, seen, expected) in rows {
-        assert_eq!(verdict(record, seen, NOW, &s), expected, "{behaviour}");
+    for (behaviour, record, seen, pending, expected) in rows {
+        assert_eq!(
+            verdict(record, seen, pending, NOW, &s),
+            expected,
+            "{behaviour}"
+        );
     }
 }

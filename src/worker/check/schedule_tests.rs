@@ -14,6 +14,7 @@ fn p() -> PlanSettings {
         horizon: Duration::from_secs(86_400),
         profile: true,
         send_status_delay: Duration::from_secs(5),
+        lookup_pace: Duration::from_secs(3),
     }
 }
 
