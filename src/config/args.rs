@@ -2,9 +2,6 @@
 //! environment give them: each flag falls back to its environment variable,
 //! then to its documented default, and is read by its own parser into its
 //! type. A setting is defined once, where its field is.
-//!
-//! A field typed `std::option::Option<T>` is a setting that may be left
-//! blank (clap's `Option<T>` would also refuse a blank value).
 
 use std::ffi::{OsStr, OsString};
 use std::net::SocketAddr;

@@ -4,9 +4,14 @@
 //! then [`Config::from_args`] requires the required ones, derives the rest
 //! and checks the settings against each other. The store and the HubSpot
 //! client own their settings' types; this module only parses into them.
+//!
+//! A field typed `std::option::Option<T>` is a setting that may be left
+//! blank: clap gives the blank text to its parser (`Option<T>` would make
+//! clap refuse it).
 
 mod args;
 mod error;
+mod from_args;
 mod hubspot;
 mod log_format;
 mod redis;
