@@ -39,7 +39,16 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let command = std::env::args_os().nth(1);
+            return exit(Err(signup_reactor::commands::refused(
+                error,
+                command.as_deref(),
+            )));
+        }
+    };
     let result = match cli.command {
         Command::Serve(args) => signup_reactor::commands::serve(*args).await,
         Command::Status(args) => signup_reactor::ops::status::status(args).await,
@@ -53,6 +62,11 @@ async fn main() -> ExitCode {
         #[cfg(feature = "demo")]
         Command::Demo(args) => signup_reactor::demo::run(args).await,
     };
+    exit(result)
+}
+
+/// Success, or the error on stderr and a failing exit code.
+fn exit(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hubspot_simulator::{Profile, RateLimit, Simulator, SimulatorHandle};
+use signup_reactor::config::Config;
 use signup_reactor::startup::Role;
 use signup_reactor::store::Quota;
 
-use crate::support::app::TestApp;
+use crate::support::app::{TestApp, default_settings};
 use crate::support::redis_server::TestRedis;
 use crate::support::stack::{sim_config, wire};
 
@@ -46,18 +47,7 @@ pub async fn start(profile: Profile) -> anyhow::Result<Bench> {
     let app = TestApp::spawn_role(Role::All, TestRedis::start(), |config| {
         wire(config, &sim);
         // The documented defaults, as a Free-tier deployment runs them.
-        let defaults = signup_reactor::config::Config::builder()
-            .set("HUBSPOT_CLIENT_SECRET", "x")
-            .set("HUBSPOT_ACCESS_TOKEN", "x")
-            .set("HUBSPOT_PORTAL_ID", "1")
-            .set(
-                "HUBSPOT_SIGNUP_FORM_GUID",
-                "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
-            )
-            .set("HUBSPOT_VERIFICATION_EMAIL_ID", "1")
-            .set("SIGNUP_API_TOKEN", "x")
-            .build()
-            .expect("defaults");
+        let defaults = Config::from_args(&default_settings()).expect("defaults");
         config.worker = defaults.worker;
         config.signup = defaults.signup;
         config.hubspot.http_timeout = defaults.hubspot.http_timeout;

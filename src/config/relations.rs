@@ -6,8 +6,12 @@
 
 use std::time::Duration;
 
-use super::parse::{ConfigError, positive_duration};
-use super::{CALLS_PER_LEASE, Config, SettingsArgs};
+use super::error::ConfigError;
+use super::settings::Config;
+
+/// HubSpot calls a check can make one after another under one lease: the
+/// batch read, the confirmation, the send and its status.
+pub const CALLS_PER_LEASE: u32 = 4;
 
 /// Redis round trips one Forms attempt makes in a row, each bounded by
 /// `REDIS_COMMAND_TIMEOUT`: the record, the Forms and API permits (and the
@@ -30,16 +34,56 @@ pub const REDIS_CALLS_PER_CHECK: u32 = 10;
 /// not is answered 503.
 pub const REDIS_CALLS_PER_SIGNUP: u32 = 9;
 
-/// The longest one Forms attempt can take: its call at `HUBSPOT_HTTP_TIMEOUT`
-/// and its Redis calls at `REDIS_COMMAND_TIMEOUT` each. It is the Forms
-/// retry lease: a claimed retry stays invisible to other workers this long.
-pub(super) fn forms_attempt_limit(args: &SettingsArgs) -> Result<Duration, ConfigError> {
-    let http = positive_duration("HUBSPOT_HTTP_TIMEOUT", &args.hubspot_http_timeout)?;
-    let redis = positive_duration("REDIS_COMMAND_TIMEOUT", &args.redis.redis_command_timeout)?;
-    Ok(http + redis * REDIS_CALLS_PER_FORMS_ATTEMPT)
-}
-
 impl Config {
+    /// The longest one Forms attempt can take: its call at `HUBSPOT_HTTP_TIMEOUT`
+    /// and its Redis calls at `REDIS_COMMAND_TIMEOUT` each. It is the Forms
+    /// retry lease: a claimed retry stays invisible to other workers this long.
+    pub(super) fn forms_attempt_limit(http: Duration, redis: Duration) -> Duration {
+        http + redis * REDIS_CALLS_PER_FORMS_ATTEMPT
+    }
+
+    /// Settings that bound one another: a lease no longer than what it
+    /// leases, a longest delay no shorter than the first.
+    pub(super) fn check_orders(&self) -> Result<(), ConfigError> {
+        if self.signup.idempotency_lease > self.signup.idempotency_ttl {
+            return Err(ConfigError::invalid(
+                "IDEMPOTENCY_LEASE",
+                "must not exceed IDEMPOTENCY_TTL",
+            ));
+        }
+        if self.worker.retry_max_delay < self.worker.retry_base_delay {
+            return Err(ConfigError::invalid(
+                "RETRY_MAX_DELAY",
+                "must not be shorter than RETRY_BASE_DELAY",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A lease must outlast the calls made under it, and a pending record
+    /// must outlive every horizon it can wait through (so a signup ends as a
+    /// dead letter, never as a silent expiry).
+    pub fn check_horizons(&self) -> Result<(), ConfigError> {
+        let lease = self.worker.check_lease;
+        let calls = self.hubspot.http_timeout * CALLS_PER_LEASE;
+        if lease < calls {
+            return Err(ConfigError::invalid(
+                "CHECK_LEASE",
+                "must be at least 4 times HUBSPOT_HTTP_TIMEOUT (a check makes up to 4 calls in a row)",
+            ));
+        }
+        let horizons = self.signup.forms_retry_horizon + self.worker.contact_wait_horizon;
+        if self.signup.pending_ttl
+            <= horizons + self.worker.sweep_after + self.worker.sweep_interval
+        {
+            return Err(ConfigError::invalid(
+                "SIGNUP_PENDING_TTL",
+                "must exceed FORMS_RETRY_HORIZON + CONTACT_WAIT_HORIZON + SWEEP_AFTER + SWEEP_INTERVAL",
+            ));
+        }
+        Ok(())
+    }
+
     /// The settings' relations: `CHECK_LEASE` covers a batch's HubSpot and
     /// Redis calls; `IDEMPOTENCY_LEASE` covers a signup request's Forms call
     /// and Redis calls; `SWEEP_AFTER` exceeds the longest Forms attempt (the
@@ -50,9 +94,9 @@ impl Config {
         let lease = self.worker.check_lease;
         let check_work = http * CALLS_PER_LEASE + redis * REDIS_CALLS_PER_CHECK;
         if lease < check_work {
-            return Err(ConfigError::Invalid {
-                var: "CHECK_LEASE",
-                reason: format!(
+            return Err(ConfigError::invalid(
+                "CHECK_LEASE",
+                format!(
                     "{} is shorter than a batch's work under it: {CALLS_PER_LEASE} × \
                      HUBSPOT_HTTP_TIMEOUT ({}) + {REDIS_CALLS_PER_CHECK} × \
                      REDIS_COMMAND_TIMEOUT ({}) = {}; raise CHECK_LEASE or lower \
@@ -62,14 +106,14 @@ impl Config {
                     shown(redis),
                     shown(check_work)
                 ),
-            });
+            ));
         }
         let lease = self.signup.idempotency_lease;
         let request = http + redis * REDIS_CALLS_PER_SIGNUP;
         if lease < request {
-            return Err(ConfigError::Invalid {
-                var: "IDEMPOTENCY_LEASE",
-                reason: format!(
+            return Err(ConfigError::invalid(
+                "IDEMPOTENCY_LEASE",
+                format!(
                     "{} is shorter than a signup request's worst case: \
                      HUBSPOT_HTTP_TIMEOUT ({}) + {REDIS_CALLS_PER_SIGNUP} × \
                      REDIS_COMMAND_TIMEOUT ({}) = {}; raise IDEMPOTENCY_LEASE or lower \
@@ -79,13 +123,13 @@ impl Config {
                     shown(redis),
                     shown(request)
                 ),
-            });
+            ));
         }
         let forms_attempt = self.signup.forms_retry_lease;
         if self.worker.sweep_after <= forms_attempt {
-            return Err(ConfigError::Invalid {
-                var: "SWEEP_AFTER",
-                reason: format!(
+            return Err(ConfigError::invalid(
+                "SWEEP_AFTER",
+                format!(
                     "{} does not exceed the longest Forms call with its Redis calls: \
                      HUBSPOT_HTTP_TIMEOUT ({}) + {REDIS_CALLS_PER_FORMS_ATTEMPT} × \
                      REDIS_COMMAND_TIMEOUT ({}) = {}; the sweep would requeue \
@@ -96,7 +140,7 @@ impl Config {
                     shown(redis),
                     shown(forms_attempt)
                 ),
-            });
+            ));
         }
         Ok(())
     }
@@ -108,36 +152,23 @@ fn shown(duration: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::ConfigBuilder;
+    use super::super::tests::config;
     use super::*;
-
-    fn required() -> ConfigBuilder {
-        Config::builder()
-            .set("HUBSPOT_CLIENT_SECRET", "secret")
-            .set("HUBSPOT_ACCESS_TOKEN", "pat-na1-token")
-            .set("HUBSPOT_PORTAL_ID", "62515")
-            .set(
-                "HUBSPOT_SIGNUP_FORM_GUID",
-                "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
-            )
-            .set("HUBSPOT_VERIFICATION_EMAIL_ID", "42")
-            .set("SIGNUP_API_TOKEN", "token")
-    }
 
     #[test]
     fn the_shipped_defaults_pass_and_derive_the_forms_retry_lease() {
-        let config = required().build().expect("the defaults are valid");
+        let defaults = config(&[]).expect("the defaults are valid");
         assert_eq!(
-            config.signup.forms_retry_lease,
+            defaults.signup.forms_retry_lease,
             Duration::from_secs(10 + 8 * 2),
             "HUBSPOT_HTTP_TIMEOUT + 8 × REDIS_COMMAND_TIMEOUT"
         );
-        let slow = required()
-            .set("HUBSPOT_HTTP_TIMEOUT", "90s")
-            .set("CHECK_LEASE", "10m")
-            .set("IDEMPOTENCY_LEASE", "2m")
-            .build()
-            .expect("valid");
+        let slow = config(&[
+            ("HUBSPOT_HTTP_TIMEOUT", "90s"),
+            ("CHECK_LEASE", "10m"),
+            ("IDEMPOTENCY_LEASE", "2m"),
+        ])
+        .expect("valid");
         assert_eq!(slow.signup.forms_retry_lease, Duration::from_secs(106));
     }
 
@@ -190,10 +221,7 @@ mod tests {
             ),
         ];
         for (settings, var, needles) in cases {
-            let builder = settings
-                .iter()
-                .fold(required(), |b, (name, value)| b.set(name, *value));
-            let error = builder.build().expect_err("a broken relation");
+            let error = config(settings).expect_err("a broken relation");
             assert!(
                 matches!(&error, ConfigError::Invalid { var: v, .. } if v == var),
                 "{settings:?}: {error}"

@@ -2,12 +2,10 @@
 
 use std::time::Duration;
 
-use super::Quota;
-use super::SettingsArgs;
-use super::parse::{ConfigError, parse_duration, parse_number, positive_duration};
-
-/// HubSpot accepts at most this many inputs per batch call.
-pub const MAX_CHECK_BATCH: usize = 100;
+use super::setting::{optional, setting};
+use super::values::{duration, number, number_in, positive_duration, quota};
+use crate::hubspot::MAX_BATCH_INPUTS;
+use crate::store::Quota;
 
 /// How a batch of signups confirms that each one's form submission landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,129 +19,163 @@ pub enum FormConfirmation {
 }
 
 impl FormConfirmation {
-    fn parse(raw: &str) -> Result<Self, ConfigError> {
+    /// `profile` or `property`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
         match raw.trim() {
             "profile" => Ok(Self::Profile),
             "property" => Ok(Self::Property),
-            _ => Err(ConfigError::invalid(
-                "FORM_CONFIRMATION",
-                "expected `profile` or `property`",
-            )),
+            _ => Err("expected `profile` or `property`".to_owned()),
         }
     }
 }
 
 /// How the workers pace, batch, retry and share HubSpot's quota.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct WorkerSettings {
+    /// First retry delay; doubles per attempt (with jitter) up to RETRY_MAX_DELAY.
+    #[arg(long, env = "RETRY_BASE_DELAY", default_value = "1s", value_parser = setting(positive_duration))]
     pub retry_base_delay: Duration,
+
+    /// Longest retry delay.
+    #[arg(long, env = "RETRY_MAX_DELAY", default_value = "5m", value_parser = setting(positive_duration))]
     pub retry_max_delay: Duration,
+
+    /// How often idle background workers look for due work.
+    #[arg(
+        long = "worker-poll-interval",
+        env = "WORKER_POLL_INTERVAL",
+        value_name = "WORKER_POLL_INTERVAL",
+        default_value = "250ms",
+        value_parser = setting(positive_duration)
+    )]
     pub poll_interval: Duration,
+
+    /// Contact checks run at once per process.
+    #[arg(
+        long = "worker-concurrency",
+        env = "WORKER_CONCURRENCY",
+        value_name = "WORKER_CONCURRENCY",
+        default_value = "4",
+        value_parser = setting(|raw| number_in(raw, 1..=256_usize))
+    )]
     pub concurrency: usize,
-    /// Event consumers per process (`EVENT_CONSUMERS`): each drains the
-    /// stream's partitions as its own member of the consumer group.
+
+    /// Event consumers per process: each drains the event stream as its own
+    /// member of the consumer group (raise it when the stream grows).
+    #[arg(
+        long,
+        env = "EVENT_CONSUMERS",
+        default_value = "4",
+        value_parser = setting(|raw| number_in(raw, 1..=64_usize))
+    )]
     pub event_consumers: usize,
+
+    /// An event left unacknowledged this long by a consumer (crashed) is reclaimed.
+    #[arg(long, env = "STREAM_CLAIM_IDLE", default_value = "60s", value_parser = setting(positive_duration))]
     pub stream_claim_idle: Duration,
+
+    /// Deliveries of one stream entry before it is dead-lettered.
+    #[arg(long, env = "STREAM_MAX_DELIVERIES", default_value = "5", value_parser = setting(deliveries))]
     pub stream_max_deliveries: u64,
+
+    /// How long a claimed batch of signup checks (and their sends) is reserved to one worker.
+    #[arg(long, env = "CHECK_LEASE", default_value = "60s", value_parser = setting(positive_duration))]
     pub check_lease: Duration,
+
+    /// Most signups one check claims and confirms together (1 to 100).
+    #[arg(
+        long,
+        env = "CHECK_BATCH_SIZE",
+        default_value = "100",
+        value_parser = setting(|raw| number_in(raw, 1..=MAX_BATCH_INPUTS))
+    )]
     pub check_batch_size: usize,
-    /// How long a due check may wait to fill its batch while the quota is scarce.
+
+    /// When more than half of the API quota is in use, how long a due check may wait for others to share its batch.
+    #[arg(long, env = "CHECK_LINGER", default_value = "2s", value_parser = setting(duration))]
     pub check_linger: Duration,
-    /// First wait before a `PENDING` send's status is read.
+
+    /// Wait after a Single Send answered `PENDING` before its send status is read (then doubling).
+    #[arg(long, env = "SEND_STATUS_DELAY", default_value = "5s", value_parser = setting(positive_duration))]
     pub send_status_delay: Duration,
+
     /// Least time between two early checks of the signups whose contact is
     /// unseen, however many creation events of unknown contacts arrive:
-    /// `FIRST_CHECK_GRACE` (at least `RETRY_BASE_DELAY`).
+    /// derived, `FIRST_CHECK_GRACE` (at least `RETRY_BASE_DELAY`).
+    #[arg(skip)]
     pub early_check_interval: Duration,
+
+    /// How a batch confirms that each signup's form submission landed: `profile` or `property`.
+    #[arg(
+        long,
+        env = "FORM_CONFIRMATION",
+        default_value = "profile",
+        value_parser = setting(FormConfirmation::parse)
+    )]
     pub form_confirmation: FormConfirmation,
+
+    /// How much earlier than the signup a form submission may be stamped and still count as its own.
+    #[arg(long, env = "FORM_CLOCK_SKEW", default_value = "30s", value_parser = setting(duration))]
     pub form_clock_skew: Duration,
+
+    /// Least time between two verification emails to one contact (0s: none).
+    #[arg(
+        long = "contact-send-cooldown",
+        env = "CONTACT_SEND_COOLDOWN",
+        value_name = "CONTACT_SEND_COOLDOWN",
+        default_value = "30s",
+        value_parser = setting(duration)
+    )]
     pub send_cooldown: Duration,
+
+    /// How long a signup may wait for its contact, or its form submission, before it is dead-lettered.
+    #[arg(long, env = "CONTACT_WAIT_HORIZON", default_value = "24h", value_parser = setting(positive_duration))]
     pub contact_wait_horizon: Duration,
+
+    /// How long a signup's record is kept after its email went out or it was dead-lettered.
+    #[arg(
+        long = "signup-finished-ttl",
+        env = "SIGNUP_FINISHED_TTL",
+        value_name = "SIGNUP_FINISHED_TTL",
+        default_value = "24h",
+        value_parser = setting(positive_duration)
+    )]
     pub finished_ttl: Duration,
+
+    /// An open signup older than this is checked by the sweep against its horizons.
+    #[arg(long, env = "SWEEP_AFTER", default_value = "10m", value_parser = setting(positive_duration))]
     pub sweep_after: Duration,
+
+    /// How often the reconciliation sweep runs (one replica at a time).
+    #[arg(long, env = "SWEEP_INTERVAL", default_value = "1m", value_parser = setting(positive_duration))]
     pub sweep_interval: Duration,
+
+    /// HubSpot API calls allowed across all replicas, as N/duration.
+    #[arg(
+        long = "hubspot-api-rate-limit",
+        env = "HUBSPOT_API_RATE_LIMIT",
+        value_name = "HUBSPOT_API_RATE_LIMIT",
+        default_value = "100/10s",
+        value_parser = setting(|raw| quota(raw, "100/10s"))
+    )]
     pub api_quota: Quota,
-    /// Single Send's own limit, if any (it takes nothing from `api_quota`).
-    pub send_quota: Option<Quota>,
+
+    /// Optional own limit of Single Send calls, as N/duration (HubSpot exempts them from the API quota).
+    // It takes nothing from `api_quota`.
+    #[arg(
+        long = "single-send-rate-limit",
+        env = "SINGLE_SEND_RATE_LIMIT",
+        value_name = "SINGLE_SEND_RATE_LIMIT",
+        default_value = "",
+        hide_default_value = true,
+        value_parser = optional(|raw| quota(raw, "10/1s, or empty for none"))
+    )]
+    pub send_quota: std::option::Option<Quota>,
 }
 
-impl WorkerSettings {
-    pub(super) fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
-        let retry_base_delay = positive_duration("RETRY_BASE_DELAY", &args.retry_base_delay)?;
-        let retry_max_delay = positive_duration("RETRY_MAX_DELAY", &args.retry_max_delay)?;
-        if retry_max_delay < retry_base_delay {
-            return Err(ConfigError::invalid(
-                "RETRY_MAX_DELAY",
-                "must not be shorter than RETRY_BASE_DELAY",
-            ));
-        }
-        let concurrency: usize = parse_number("WORKER_CONCURRENCY", &args.worker_concurrency)?;
-        if !(1..=256).contains(&concurrency) {
-            return Err(ConfigError::invalid(
-                "WORKER_CONCURRENCY",
-                "expected 1 to 256",
-            ));
-        }
-        let event_consumers: usize = parse_number("EVENT_CONSUMERS", &args.event_consumers)?;
-        if !(1..=64).contains(&event_consumers) {
-            return Err(ConfigError::invalid("EVENT_CONSUMERS", "expected 1 to 64"));
-        }
-        let stream_max_deliveries: u64 =
-            parse_number("STREAM_MAX_DELIVERIES", &args.stream_max_deliveries)?;
-        if stream_max_deliveries == 0 {
-            return Err(ConfigError::invalid(
-                "STREAM_MAX_DELIVERIES",
-                "must be at least 1",
-            ));
-        }
-        let check_batch_size: usize = parse_number("CHECK_BATCH_SIZE", &args.check_batch_size)?;
-        if !(1..=MAX_CHECK_BATCH).contains(&check_batch_size) {
-            return Err(ConfigError::invalid(
-                "CHECK_BATCH_SIZE",
-                "expected 1 to 100",
-            ));
-        }
-        let api_quota = Quota::parse(&args.hubspot_api_rate_limit).ok_or_else(|| {
-            ConfigError::invalid(
-                "HUBSPOT_API_RATE_LIMIT",
-                "expected N/duration, e.g. 100/10s",
-            )
-        })?;
-        let send_quota = match args.single_send_rate_limit.trim() {
-            "" => None,
-            raw => Some(Quota::parse(raw).ok_or_else(|| {
-                ConfigError::invalid(
-                    "SINGLE_SEND_RATE_LIMIT",
-                    "expected N/duration, e.g. 10/1s, or empty for none",
-                )
-            })?),
-        };
-        Ok(Self {
-            retry_base_delay,
-            retry_max_delay,
-            poll_interval: positive_duration("WORKER_POLL_INTERVAL", &args.worker_poll_interval)?,
-            concurrency,
-            event_consumers,
-            stream_claim_idle: positive_duration("STREAM_CLAIM_IDLE", &args.stream_claim_idle)?,
-            stream_max_deliveries,
-            check_lease: positive_duration("CHECK_LEASE", &args.check_lease)?,
-            check_batch_size,
-            check_linger: parse_duration("CHECK_LINGER", &args.check_linger)?,
-            send_status_delay: positive_duration("SEND_STATUS_DELAY", &args.send_status_delay)?,
-            early_check_interval: parse_duration("FIRST_CHECK_GRACE", &args.first_check_grace)?
-                .max(retry_base_delay),
-            form_confirmation: FormConfirmation::parse(&args.form_confirmation)?,
-            form_clock_skew: parse_duration("FORM_CLOCK_SKEW", &args.form_clock_skew)?,
-            send_cooldown: parse_duration("CONTACT_SEND_COOLDOWN", &args.contact_send_cooldown)?,
-            contact_wait_horizon: positive_duration(
-                "CONTACT_WAIT_HORIZON",
-                &args.contact_wait_horizon,
-            )?,
-            finished_ttl: positive_duration("SIGNUP_FINISHED_TTL", &args.signup_finished_ttl)?,
-            sweep_after: positive_duration("SWEEP_AFTER", &args.sweep_after)?,
-            sweep_interval: positive_duration("SWEEP_INTERVAL", &args.sweep_interval)?,
-            api_quota,
-            send_quota,
-        })
+fn deliveries(raw: &str) -> Result<u64, String> {
+    match number(raw)? {
+        0 => Err("must be at least 1".to_owned()),
+        deliveries => Ok(deliveries),
     }
 }

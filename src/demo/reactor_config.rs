@@ -2,21 +2,28 @@
 //! demo's Redis key prefix, with its quotas and timers compressed by the same
 //! time scale as HubSpot's delays.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
+use secrecy::SecretString;
+use url::Url;
 
 use super::hubspot::{VERIFICATION_EMAIL_ID, access_token};
 use super::options::DemoOptions;
-use crate::config::Config;
+use crate::config::{Config, SettingsArgs};
+use crate::domain::PortalId;
+use crate::store::Quota;
 use hubspot_simulator::{DEFAULT_FORM_GUID, Profile, SimConfig};
 
 /// Shortest timer the reactor gets, however compressed the run.
 const FLOOR: Duration = Duration::from_millis(10);
 
-/// A duration as a setting's value.
-fn millis(duration: Duration) -> String {
-    format!("{}ms", duration.as_millis())
+const HOUR: Duration = Duration::from_secs(3600);
+
+/// A duration in whole milliseconds (a compressed timer's float error dropped).
+fn whole_millis(duration: Duration) -> Duration {
+    Duration::from_millis(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// The reactor's settings for a run against a simulator at `sim_base_url`:
@@ -32,53 +39,60 @@ pub fn reactor_config(
     key_prefix: &str,
     signup_token: &str,
 ) -> anyhow::Result<Config> {
-    let scaled = |secs: u64| millis(options.scaled_at_least(Duration::from_secs(secs), FLOOR));
-    let quota = |max: u32| format!("{max}/{}", scaled(10));
+    let scaled =
+        |secs: u64| whole_millis(options.scaled_at_least(Duration::from_secs(secs), FLOOR));
+    let quota = |max: u32| Quota {
+        max,
+        window: scaled(10),
+    };
     let shipped = options.profile != Profile::Friendly;
     let (api_quota, grace, max_delay, concurrency, poll) = if shipped {
         let poll = options.scaled_at_least(Duration::from_millis(250), FLOOR);
-        (quota(100), scaled(3), scaled(300), "4", millis(poll))
+        (quota(100), scaled(3), scaled(300), 4, whole_millis(poll))
     } else {
         // Under the simulated account's 190 per 10 s, with headroom.
-        (quota(170), scaled(2), scaled(60), "8", millis(FLOOR))
+        (quota(170), scaled(2), scaled(60), 8, FLOOR)
     };
-    Config::builder()
-        .set("LISTEN_ADDR", "127.0.0.1:0")
-        .set("REDIS_URL", options.redis()?)
-        .set("REDIS_KEY_PREFIX", key_prefix)
-        .set("HUBSPOT_CLIENT_SECRET", sim.client_secret.clone())
-        .set("HUBSPOT_ACCESS_TOKEN", access_token(sim)?)
-        .set("HUBSPOT_PORTAL_ID", sim.portal_id.to_string())
-        .set("HUBSPOT_SIGNUP_FORM_GUID", DEFAULT_FORM_GUID)
-        .set(
-            "HUBSPOT_VERIFICATION_EMAIL_ID",
-            VERIFICATION_EMAIL_ID.to_string(),
-        )
-        .set("HUBSPOT_API_BASE_URL", sim_base_url)
-        .set("HUBSPOT_FORMS_BASE_URL", sim_base_url)
-        .set("SIGNUP_API_TOKEN", signup_token)
-        .set("SIGNUP_PENDING_TTL", "3h")
-        .set("IDEMPOTENCY_TTL", "1h")
-        .set("FORMS_RETRY_HORIZON", "1h")
-        // HubSpot's Forms limit (50 per 10 s), compressed like the simulator's.
-        .set("FORMS_RATE_LIMIT", quota(50))
-        .set("HUBSPOT_API_RATE_LIMIT", api_quota)
-        .set("RETRY_BASE_DELAY", scaled(1))
-        .set("RETRY_MAX_DELAY", max_delay)
-        .set("WORKER_POLL_INTERVAL", poll)
-        .set("WORKER_CONCURRENCY", concurrency)
-        .set("STREAM_CLAIM_IDLE", "30s")
-        .set("CHECK_LEASE", "60s")
-        .set("CONTACT_WAIT_HORIZON", "1h")
-        .set("SIGNUP_FINISHED_TTL", "1h")
-        .set("FIRST_CHECK_GRACE", grace)
-        .set("CHECK_LINGER", scaled(2))
-        .set("SEND_STATUS_DELAY", scaled(5))
-        // Past the longest Forms attempt (26 s at the default timeouts).
-        .set("SWEEP_AFTER", "30s")
-        .set("SWEEP_INTERVAL", scaled(60))
-        .build()
-        .context("the demo's reactor configuration is invalid")
+    let sim_url = Url::parse(sim_base_url).context("the simulator's URL")?;
+    let mut settings = SettingsArgs {
+        listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        signup_api_token: Some(SecretString::from(signup_token.to_owned())),
+        ..SettingsArgs::default()
+    };
+    let redis = &mut settings.redis;
+    redis.redis_url = SecretString::from(options.redis()?.to_owned());
+    redis.redis_key_prefix = key_prefix.to_owned();
+    let hubspot = &mut settings.hubspot;
+    hubspot.hubspot_client_secret = Some(SecretString::from(sim.client_secret.clone()));
+    hubspot.hubspot_access_token = Some(SecretString::from(access_token(sim)?));
+    hubspot.hubspot_portal_id = Some(PortalId::new(sim.portal_id)?);
+    hubspot.hubspot_signup_form_guid = Some(DEFAULT_FORM_GUID.to_owned());
+    hubspot.hubspot_verification_email_id = Some(VERIFICATION_EMAIL_ID);
+    hubspot.hubspot_api_base_url = sim_url.clone();
+    hubspot.hubspot_forms_base_url = sim_url;
+    let signup = &mut settings.signup;
+    signup.pending_ttl = 3 * HOUR;
+    signup.idempotency_ttl = HOUR;
+    signup.forms_retry_horizon = HOUR;
+    // HubSpot's Forms limit (50 per 10 s), compressed like the simulator's.
+    signup.forms_quota = quota(50);
+    signup.first_check_grace = grace;
+    let worker = &mut settings.worker;
+    worker.api_quota = api_quota;
+    worker.retry_base_delay = scaled(1);
+    worker.retry_max_delay = max_delay;
+    worker.poll_interval = poll;
+    worker.concurrency = concurrency;
+    worker.stream_claim_idle = Duration::from_secs(30);
+    worker.check_lease = Duration::from_secs(60);
+    worker.contact_wait_horizon = HOUR;
+    worker.finished_ttl = HOUR;
+    worker.check_linger = scaled(2);
+    worker.send_status_delay = scaled(5);
+    // Past the longest Forms attempt (26 s at the default timeouts).
+    worker.sweep_after = Duration::from_secs(30);
+    worker.sweep_interval = scaled(60);
+    Config::from_args(&settings).context("the demo's reactor configuration is invalid")
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
+use secrecy::SecretString;
 
-use crate::config::{RedisArgs, RedisSettings, redacted_url};
-use crate::store::RedisStore;
+use crate::store::{ClusterMode, RedisSettings, RedisStore, redacted_url};
 
 /// How long Redis gets to answer the first `PING`.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -20,15 +20,13 @@ pub fn fresh_prefix() -> String {
 /// A store on `url` (one node, or a cluster's seed nodes) under `prefix`,
 /// once it answers `PING`; or an explanation of how to get a Redis.
 pub async fn check_reachable(url: &str, prefix: &str) -> anyhow::Result<RedisStore> {
-    let args = RedisArgs {
-        redis_url: url.to_owned(),
-        redis_cluster: "auto".to_owned(),
-        redis_key_prefix: prefix.to_owned(),
-        redis_command_timeout: humantime::format_duration(CONNECT_TIMEOUT).to_string(),
-        event_stream_partitions: "1".to_owned(),
+    let settings = RedisSettings {
+        url: SecretString::from(url.trim().to_owned()),
+        cluster: ClusterMode::Auto,
+        key_prefix: prefix.to_owned(),
+        command_timeout: CONNECT_TIMEOUT,
+        event_partitions: 1,
     };
-    let settings = RedisSettings::from_args(&args)
-        .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted_url(url)))?;
     let store = RedisStore::connect(&settings)
         .with_context(|| format!("REDIS_URL {} is not a Redis URL", redacted_url(url)))?;
     let error = match store.readiness().ping().await {

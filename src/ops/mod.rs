@@ -12,13 +12,13 @@ pub mod subscriptions;
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use crate::config::{RedisArgs, RedisSettings};
+use crate::config::RedisArgs;
 use crate::store::RedisStore;
 
 /// Connects to Redis for an operator command, failing with the variable's name
 /// on bad settings and with advice when Redis does not answer.
 pub async fn connect(args: &RedisArgs) -> anyhow::Result<RedisStore> {
-    let settings = RedisSettings::from_args(args)?;
+    let settings = args.settings()?;
     let store = RedisStore::connect(&settings)?;
     store.readiness().ping().await.map_err(|error| {
         anyhow::anyhow!(

@@ -161,8 +161,12 @@ async fn preflight_hubspot(client: &HubSpotClient) -> PreflightLine {
 /// Runs the preflight (`signup-reactor check`), printing each line; fails
 /// when any item failed.
 pub async fn preflight(args: PreflightArgs) -> anyhow::Result<()> {
-    let lines = run_preflight(&args.settings, args.contact.as_deref()).await;
-    for line in &lines {
+    report(&run_preflight(&args.settings, args.contact.as_deref()).await)
+}
+
+/// Prints the lines of a preflight; fails when any item failed.
+pub fn report(lines: &[PreflightLine]) -> anyhow::Result<()> {
+    for line in lines {
         println!("{line}");
     }
     let failed = lines.iter().filter(|l| l.verdict == Verdict::Fail).count();

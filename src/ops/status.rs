@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::connect;
-use crate::config::{Quota, RedisArgs};
-use crate::store::{Heartbeat, Limiter, RedisStore};
+use crate::config::RedisArgs;
+use crate::store::{Heartbeat, Limiter, Quota, RedisStore};
 use crate::worker::CONSUMER_GROUP;
 
 /// Options of `status`.

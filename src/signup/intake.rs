@@ -10,13 +10,12 @@ use std::time::{Duration, Instant};
 
 use crate::backoff::Backoff;
 use crate::clock::now_ms;
-use crate::config::Quota;
 use crate::config::{Config, SignupSettings};
 use crate::domain::{PortalId, SignupRecord, SignupStatus};
 use crate::hubspot::forms::{FormContext, FormField, FormFieldError, FormSubmission, FormsError};
 use crate::hubspot::{HubSpotClient, HubSpotError};
 use crate::store::{
-    Created, Guard, Limiter, PermitGuard, PermitRequest, RedisStore, StoreError, Written,
+    Created, Guard, Limiter, PermitGuard, PermitRequest, Quota, RedisStore, StoreError, Written,
 };
 
 use super::request::ValidSignup;

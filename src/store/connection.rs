@@ -15,7 +15,7 @@ use redis::cluster_async::ClusterConnection;
 use redis::{Cmd, Pipeline, RedisFuture, RedisResult, Value};
 use tokio::sync::OnceCell;
 
-use crate::config::{ClusterMode, RedisSettings};
+use super::settings::{ClusterMode, RedisSettings};
 
 /// The two connection kinds, resolved.
 #[derive(Clone)]

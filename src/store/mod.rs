@@ -18,6 +18,7 @@ mod queue_wait;
 mod rate_limit;
 mod readiness;
 mod server_settings;
+mod settings;
 mod signup_checks;
 mod signup_fence;
 mod signup_scripts;
@@ -33,7 +34,6 @@ mod sweep_cursor;
 use std::future::Future;
 use std::time::Duration;
 
-pub use crate::config::Quota;
 pub use address_ceiling::{ADDRESS_CEILING_WINDOW, AddressCeiling};
 pub use connection::RedisConnection;
 pub use created_contacts::CREATED_CONTACT_LIFETIME;
@@ -49,6 +49,9 @@ pub use queue_wait::{QueueWaiter, WAKE_LIST_LENGTH};
 pub use rate_limit::{Limiter, Permit, PermitIds, RateLimits, Reservation};
 pub use readiness::Readiness;
 pub use server_settings::{ServerSettings, SettingWarning};
+pub use settings::{
+    ClusterMode, MAX_EVENT_PARTITIONS, Quota, RedisSettings, redacted_url, redis_nodes,
+};
 pub use signup_checks::{CheckEnd, Checks, DueBacklog, Finish};
 pub use signup_fence::{Created, Guard, Written};
 pub use signups::Signups;
@@ -57,8 +60,6 @@ pub use stream_entry::{RecordedEvent, StreamEntry, entry_field};
 pub use stream_group::HANDOFF_CONSUMER;
 pub use stream_wait::StreamWaiter;
 pub use sweep_cursor::{OpenPage, OpenPosition, SweepCursor};
-
-use crate::config::RedisSettings;
 
 /// A Redis failure, as callers need to tell them apart.
 #[derive(Debug, thiserror::Error)]

@@ -6,8 +6,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use super::settings::Quota;
 use super::{Limiter, PermitIds, RedisStore, Reservation, StoreError};
-use crate::config::Quota;
 
 /// What one limiter must grant for a guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use redis::Script;
 
+use super::settings::Quota;
 use super::{RedisStore, StoreError};
-use crate::config::Quota;
 
 /// `rate_limit.lua`: a sliding-window log under one key (also the
 /// per-address ceiling's).

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::config::Quota;
+use crate::store::Quota;
 
 /// What became of one claimed signup (the `outcome` of `signups_retried_total`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 use hubspot_simulator::RateLimit;
 use serde_json::Value;
-use signup_reactor::config::Quota;
+use signup_reactor::store::Quota;
 
 use crate::support::stack::{Stack, signup_body};
 

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use hubspot_simulator::{Simulator, SimulatorHandle};
-use signup_reactor::config::{Config, Quota};
+use signup_reactor::config::Config;
 use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
 use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::signup::SignupIntake;
-use signup_reactor::store::{DeadLetterSource, RedisStore};
+use signup_reactor::store::{DeadLetterSource, Quota, RedisStore};
 use signup_reactor::worker::{FormsRetry, RetryOutcome};
 
 use crate::support::app::test_config;

@@ -1,5 +1,6 @@
 //! Settings that contradict each other stop `serve` and fail `check` at
 //! start-up, with a message naming both settings; the shipped defaults pass.
+//! A malformed setting does too, with its own message only.
 
 use tokio::process::Command;
 
@@ -87,4 +88,30 @@ async fn contradicting_settings_stop_serve_with_both_names() {
             "{settings:?}: {shown}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_malformed_setting_stops_serve_and_fails_check_with_its_own_message() {
+    let message = "LOG_FORMAT is invalid: expected `text` or `json`";
+    let output = run(&["serve"], &[("LOG_FORMAT", "xml")]).await;
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!("error: {message}\n")
+    );
+    let checked = run(&["check"], &[("LOG_FORMAT", "xml")]).await;
+    let shown = String::from_utf8_lossy(&checked.stdout);
+    assert_eq!(checked.status.code(), Some(1), "{}", text(&checked));
+    assert!(
+        shown.starts_with("FAIL configuration") && shown.trim_end().ends_with(message),
+        "{shown}"
+    );
+    // The refusal never repeats the value: it may carry a password.
+    let refused = run(&["serve"], &[("REDIS_URL", "http://reactor:hunter2@h:1")]).await;
+    let shown = text(&refused);
+    assert!(
+        shown.starts_with("error: REDIS_URL is invalid: "),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
 }

@@ -1,8 +1,15 @@
 //! The reactor under test, on port 0, with its own Redis and key prefix.
 
-use signup_reactor::config::Config;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use signup_reactor::config::{Config, SettingsArgs};
+use signup_reactor::domain::PortalId;
 use signup_reactor::startup::{Application, Role};
+use signup_reactor::store::Quota;
 use tokio_util::sync::CancellationToken;
+use url::Url;
 
 use super::contract::CheckedClient;
 use super::redis_server::TestRedis;
@@ -33,41 +40,54 @@ pub fn api_version_under_test() -> signup_reactor::hubspot::ApiVersion {
     }
 }
 
+/// The documented defaults with the test account's credentials and ids:
+/// every required setting set.
+pub fn default_settings() -> SettingsArgs {
+    let mut settings = SettingsArgs {
+        signup_api_token: Some(SecretString::from(SIGNUP_TOKEN)),
+        ..SettingsArgs::default()
+    };
+    let hubspot = &mut settings.hubspot;
+    hubspot.hubspot_client_secret = Some(SecretString::from(CLIENT_SECRET));
+    hubspot.hubspot_access_token = Some(SecretString::from("test-access-token"));
+    hubspot.hubspot_portal_id = PortalId::new(PORTAL_ID).ok();
+    hubspot.hubspot_signup_form_guid = Some("0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f".to_owned());
+    hubspot.hubspot_verification_email_id = Some(4242);
+    settings
+}
+
 /// A configuration pointing at `redis_url`, with a unique key prefix: the
 /// documented defaults, with the secrets tests use and short delays.
 pub fn test_config(redis_url: &str) -> Config {
-    let prefix = format!("test:{}:", uuid::Uuid::new_v4().simple());
-    Config::builder()
-        .set("LISTEN_ADDR", "127.0.0.1:0")
-        .set("REDIS_URL", redis_url)
-        .set("REDIS_KEY_PREFIX", prefix)
-        .set("REDIS_COMMAND_TIMEOUT", "500ms")
-        .set("HUBSPOT_CLIENT_SECRET", CLIENT_SECRET)
-        .set("HUBSPOT_ACCESS_TOKEN", "test-access-token")
-        .set("HUBSPOT_PORTAL_ID", PORTAL_ID.to_string())
-        .set(
-            "HUBSPOT_SIGNUP_FORM_GUID",
-            "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
-        )
-        .set("HUBSPOT_VERIFICATION_EMAIL_ID", "4242")
-        .set("HUBSPOT_API_BASE_URL", "http://127.0.0.1:9")
-        .set("HUBSPOT_FORMS_BASE_URL", "http://127.0.0.1:9")
-        .set("HUBSPOT_HTTP_TIMEOUT", "5s")
-        .set("HUBSPOT_API_VERSION", api_version_under_test().as_str())
-        .set("SIGNUP_API_TOKEN", SIGNUP_TOKEN)
-        .set("FORMS_RATE_LIMIT", "1000/10s")
-        .set("HUBSPOT_API_RATE_LIMIT", "1000/10s")
-        .set("RETRY_BASE_DELAY", "20ms")
-        .set("RETRY_MAX_DELAY", "200ms")
-        .set("WORKER_POLL_INTERVAL", "10ms")
-        .set("CHECK_LEASE", "30s")
-        .set("CONTACT_WAIT_HORIZON", "1h")
-        .set("SIGNUP_FINISHED_TTL", "1d")
-        .set("FIRST_CHECK_GRACE", "200ms")
-        .set("CONTACT_SEND_COOLDOWN", "0s")
-        .set("SEND_STATUS_DELAY", "50ms")
-        .build()
-        .expect("the test configuration is valid")
+    let ms = Duration::from_millis;
+    let hubspot_url = Url::parse("http://127.0.0.1:9").expect("URL");
+    let mut settings = default_settings();
+    settings.listen_addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    let redis = &mut settings.redis;
+    redis.redis_url = SecretString::from(redis_url);
+    redis.redis_key_prefix = format!("test:{}:", uuid::Uuid::new_v4().simple());
+    redis.redis_command_timeout = ms(500);
+    let hubspot = &mut settings.hubspot;
+    hubspot.hubspot_api_base_url = hubspot_url.clone();
+    hubspot.hubspot_forms_base_url = hubspot_url;
+    hubspot.hubspot_http_timeout = Duration::from_secs(5);
+    hubspot.hubspot_api_version = api_version_under_test();
+    settings.signup.forms_quota = Quota {
+        max: 1000,
+        window: Duration::from_secs(10),
+    };
+    settings.signup.first_check_grace = ms(200);
+    let worker = &mut settings.worker;
+    worker.api_quota = settings.signup.forms_quota;
+    worker.retry_base_delay = ms(20);
+    worker.retry_max_delay = ms(200);
+    worker.poll_interval = ms(10);
+    worker.check_lease = Duration::from_secs(30);
+    worker.contact_wait_horizon = Duration::from_secs(3600);
+    worker.finished_ttl = Duration::from_secs(24 * 3600);
+    worker.send_cooldown = Duration::ZERO;
+    worker.send_status_delay = ms(50);
+    Config::from_args(&settings).expect("the test configuration is valid")
 }
 
 impl TestApp {
