@@ -42,7 +42,7 @@ pub struct Config {
     pub http_read_timeout: Duration,
     pub redis: RedisSettings,
     pub hubspot: HubSpotSettings,
-    pub webhook: WebhookSettings,
+    pub webhook: WebhookReceiverSettings,
     pub signup_api_token: SecretString,
     pub signup: SignupSettings,
     pub worker: WorkerSettings,
@@ -85,7 +85,7 @@ pub struct HubSpotSettings {
 
 /// How the webhook receiver checks and records deliveries.
 #[derive(Debug, Clone)]
-pub struct WebhookSettings {
+pub struct WebhookReceiverSettings {
     /// Exactly as configured (HubSpot signs the target URL as registered).
     pub public_url: Option<String>,
     pub signature_policy: SignaturePolicy,
@@ -112,7 +112,7 @@ impl Config {
             http_read_timeout: positive_duration("HTTP_READ_TIMEOUT", &args.http_read_timeout)?,
             redis: RedisSettings::from_args(&args.redis)?,
             hubspot: HubSpotSettings::from_args(args)?,
-            webhook: WebhookSettings::from_args(args)?,
+            webhook: WebhookReceiverSettings::from_args(args)?,
             signup_api_token: secret("SIGNUP_API_TOKEN", &args.signup_api_token)?,
             signup: SignupSettings::from_args(args)?,
             worker: WorkerSettings::from_args(args)?,
@@ -207,7 +207,7 @@ impl HubSpotSettings {
     }
 }
 
-impl WebhookSettings {
+impl WebhookReceiverSettings {
     fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
         let public_url = match args.webhook_public_url.as_deref().map(str::trim) {
             None | Some("") => None,

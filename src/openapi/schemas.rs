@@ -23,10 +23,12 @@ pub enum AliveStatus {
     Ok,
 }
 
-/// `GET /readyz`: whether the reactor can work on Redis.
+/// `GET /readyz`: whether the reactor can work on Redis (named `Readiness`
+/// in the document).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Readiness {
+#[schema(as = Readiness)]
+pub struct ReadinessBody {
     pub status: ReadyStatus,
     pub redis: RedisState,
 }
