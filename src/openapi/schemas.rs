@@ -23,8 +23,8 @@ pub enum AliveStatus {
     Ok,
 }
 
-/// `GET /readyz`: whether the reactor can work on Redis (named `Readiness`
-/// in the document).
+/// `GET /readyz`: whether the reactor can work on Redis.
+// `Readiness` in the document; the store's readiness checks keep that name in code.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = Readiness)]
