@@ -17,7 +17,8 @@ use crate::hubspot::HubSpotClient;
 use crate::signup::SignupIntake;
 use crate::signup::handler::{SignupState, create_signup};
 use crate::store::RedisStore;
-use crate::webhook::handler::{WebhookState, receive};
+use crate::webhook::WebhookState;
+use crate::webhook::handler::receive;
 use crate::worker::{BackgroundTask, FormsRetry, WorkerContext, background_tasks};
 
 /// How long a client has to go (read its answer, close) once answered.

@@ -7,7 +7,8 @@
 use std::ffi::OsStr;
 
 use crate::config::setting_refused;
-use crate::ops::preflight::{PreflightLine, Verdict, report};
+use crate::ops::preflight::report;
+use crate::ops::preflight_line::{PreflightLine, Verdict};
 
 /// The error to exit with for `error`, refused while parsing the command
 /// line of `command` (the subcommand named first); exits at once (through

@@ -16,7 +16,7 @@ use super::redis::RedisArgs;
 use super::setting::{optional, setting};
 use super::signup::SignupSettings;
 use super::values::{positive_duration, secret};
-use super::webhook::WebhookSettings;
+use super::webhook::WebhookReceiverSettings;
 use super::worker::WorkerSettings;
 
 /// Settings of `serve` (and of the commands that talk to the same Redis and
@@ -60,7 +60,7 @@ pub struct SettingsArgs {
     pub signup_api_token: std::option::Option<SecretString>,
 
     #[command(flatten)]
-    pub webhook: WebhookSettings,
+    pub webhook: WebhookReceiverSettings,
 
     #[command(flatten)]
     pub signup: SignupSettings,

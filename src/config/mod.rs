@@ -33,7 +33,7 @@ pub use relations::{
 };
 pub use settings::Config;
 pub use signup::SignupSettings;
-pub use webhook::{MIN_DEDUPE_WINDOW, WebhookSettings};
+pub use webhook::{MIN_DEDUPE_WINDOW, WebhookReceiverSettings};
 pub use worker::{FormConfirmation, WorkerSettings};
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use super::hubspot::HubSpotSettings;
 use super::log_format::LogFormat;
 use super::signup::SignupSettings;
-use super::webhook::WebhookSettings;
+use super::webhook::WebhookReceiverSettings;
 use super::worker::WorkerSettings;
 use crate::hubspot::HubSpotEndpoints;
 use crate::store::RedisSettings;
@@ -22,7 +22,7 @@ pub struct Config {
     pub http_read_timeout: Duration,
     pub redis: RedisSettings,
     pub hubspot: HubSpotSettings,
-    pub webhook: WebhookSettings,
+    pub webhook: WebhookReceiverSettings,
     pub signup_api_token: SecretString,
     pub signup: SignupSettings,
     pub worker: WorkerSettings,

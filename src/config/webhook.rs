@@ -12,7 +12,7 @@ pub const MIN_DEDUPE_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// How the webhook receiver checks and records deliveries.
 #[derive(Debug, Clone, clap::Args)]
-pub struct WebhookSettings {
+pub struct WebhookReceiverSettings {
     /// Scheme, host and path HubSpot calls (the app's target URL); v2/v3 sign it,
     /// with the request's query string appended. Unset: derived from the request.
     // Kept exactly as configured: HubSpot signs the target URL as registered.

@@ -9,7 +9,7 @@ use crate::signup::response::{
 };
 use crate::webhook::response::WebhookErrorBody;
 
-use super::schemas::{Alive, Readiness, WebhookBatch};
+use super::schemas::{Alive, ReadinessBody, WebhookBatch};
 
 /// `POST /v1/signups`.
 #[utoipa::path(
@@ -147,8 +147,8 @@ fn healthz() {}
     summary = "Readiness: the reactor can work on Redis",
     responses(
         (status = 200, description = "Redis (every slot of a cluster) takes writes and scripts.",
-         body = Readiness),
-        (status = 503, description = "Redis is not usable.", body = Readiness),
+         body = ReadinessBody),
+        (status = 503, description = "Redis is not usable.", body = ReadinessBody),
     ),
 )]
 fn readyz() {}

@@ -24,9 +24,11 @@ pub enum AliveStatus {
 }
 
 /// `GET /readyz`: whether the reactor can work on Redis.
+// `Readiness` in the document; the store's readiness checks keep that name in code.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Readiness {
+#[schema(as = Readiness)]
+pub struct ReadinessBody {
     pub status: ReadyStatus,
     pub redis: RedisState,
 }

@@ -83,11 +83,11 @@ async fn replay_one(store: &RedisStore, id: &str, pending_ttl: Duration) -> anyh
         .await?
         .ok_or_else(|| anyhow::anyhow!("no dead letter with id {id}"))?;
     match replay(store, &letter, pending_ttl).await? {
-        Replayed::Done(what) => {
+        ReplayOutcome::Done(what) => {
             println!("{id} replayed: {what}");
             Ok(())
         }
-        Replayed::Skipped(why) => anyhow::bail!("{id} not replayed: {why}"),
+        ReplayOutcome::Skipped(why) => anyhow::bail!("{id} not replayed: {why}"),
     }
 }
 
@@ -106,11 +106,11 @@ async fn replay_all(store: &RedisStore, pending_ttl: Duration) -> anyhow::Result
         let page = letters.page(after.as_deref(), &until, REPLAY_PAGE).await?;
         for letter in &page.letters {
             match replay(store, letter, pending_ttl).await? {
-                Replayed::Done(what) => {
+                ReplayOutcome::Done(what) => {
                     replayed += 1;
                     println!("{} replayed: {what}", letter.id);
                 }
-                Replayed::Skipped(why) => {
+                ReplayOutcome::Skipped(why) => {
                     skipped += 1;
                     println!("{} skipped: {why}", letter.id);
                 }
@@ -159,14 +159,14 @@ pub fn describe(letter: &DeadLetter) -> String {
 
 /// What a replay did with one dead letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Replayed {
+pub enum ReplayOutcome {
     /// Put back to work (what was done) and removed from the list.
     Done(String),
     /// Left in the list: it cannot be replayed (why).
     Skipped(String),
 }
 
-impl std::fmt::Display for Replayed {
+impl std::fmt::Display for ReplayOutcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Done(what) => write!(f, "replayed: {what}"),
@@ -183,7 +183,7 @@ pub async fn replay(
     store: &RedisStore,
     letter: &DeadLetter,
     pending_ttl: Duration,
-) -> anyhow::Result<Replayed> {
+) -> anyhow::Result<ReplayOutcome> {
     let done = match &letter.source {
         DeadLetterSource::Event { fields, .. } => {
             let entry = store.dead_letters().re_record_event(fields).await?;
@@ -194,17 +194,17 @@ pub async fn replay(
             let mut signup = match store.signups().load(id).await {
                 Ok(Some(signup)) => signup,
                 Ok(None) => {
-                    return Ok(Replayed::Skipped(format!(
+                    return Ok(ReplayOutcome::Skipped(format!(
                         "signup {id} has expired (its record is gone)"
                     )));
                 }
-                Err(StoreError::Unexpected(why)) => {
-                    return Ok(Replayed::Skipped(format!("signup {id}: {why}")));
+                Err(StoreError::UnreadableSignup(why)) => {
+                    return Ok(ReplayOutcome::Skipped(format!("signup {id}: {why}")));
                 }
                 Err(error) => return Err(error.into()),
             };
             if signup.status != SignupStatus::DeadLettered {
-                return Ok(Replayed::Skipped(format!(
+                return Ok(ReplayOutcome::Skipped(format!(
                     "signup {id} is {}, not dead-lettered",
                     signup.status.as_str()
                 )));
@@ -212,7 +212,7 @@ pub async fn replay(
             // Its request was answered 503: the app's retry is the signup
             // that counts, and this one is never submitted.
             if signup.last_error.as_deref() == Some(NEVER_ACCEPTED) {
-                return Ok(Replayed::Skipped(format!(
+                return Ok(ReplayOutcome::Skipped(format!(
                     "signup {id} was never accepted (its request was not answered 202) and is never submitted"
                 )));
             }
@@ -246,5 +246,5 @@ pub async fn replay(
         }
     };
     store.dead_letters().remove(&letter.id).await?;
-    Ok(Replayed::Done(done))
+    Ok(ReplayOutcome::Done(done))
 }

@@ -6,7 +6,9 @@ pub mod dead_letters;
 pub mod inspect;
 pub mod preflight;
 mod preflight_contact;
+pub mod preflight_line;
 pub mod status;
+pub mod status_report;
 mod status_view;
 pub mod subscriptions;
 

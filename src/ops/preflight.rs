@@ -3,6 +3,7 @@
 //! item; non-zero exit when one fails. (A "check" elsewhere in the code is the
 //! worker's check of a signup, never this.)
 
+use super::preflight_line::{PreflightLine, Verdict, line};
 use crate::config::{Config, SettingsArgs};
 use crate::domain::ContactId;
 use crate::hubspot::{HubSpotClient, HubSpotError};
@@ -18,45 +19,6 @@ pub struct PreflightArgs {
     /// the signup form landed on it by each confirmation strategy.
     #[arg(long, value_name = "ID")]
     pub contact: Option<String>,
-}
-
-/// How one preflight item came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Ok,
-    Warn,
-    Fail,
-}
-
-/// One line of the report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreflightLine {
-    pub verdict: Verdict,
-    pub name: &'static str,
-    pub detail: String,
-}
-
-impl std::fmt::Display for PreflightLine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let verdict = match self.verdict {
-            Verdict::Ok => "ok  ",
-            Verdict::Warn => "WARN",
-            Verdict::Fail => "FAIL",
-        };
-        write!(f, "{verdict} {:<22} {}", self.name, self.detail)
-    }
-}
-
-pub(crate) fn line(
-    verdict: Verdict,
-    name: &'static str,
-    detail: impl Into<String>,
-) -> PreflightLine {
-    PreflightLine {
-        verdict,
-        name,
-        detail: detail.into(),
-    }
 }
 
 /// Runs every preflight item that the configuration allows, then probes `contact`.

@@ -4,7 +4,7 @@
 //! this lets an operator see what their portal really answers.
 
 use super::format_ms;
-use super::preflight::{PreflightLine, Verdict, line};
+use super::preflight_line::{PreflightLine, Verdict, line};
 use crate::config::Config;
 use crate::domain::{ContactId, Email};
 use crate::hubspot::HubSpotClient;

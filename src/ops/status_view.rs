@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
 use super::format_ms;
-use super::status::{QueueView, StatusReport};
+use super::status_report::{QueueView, StatusReport};
 
 /// Writes the report to standard output; under `--watch` a terminal is
 /// cleared first, and JSON is one document per line.

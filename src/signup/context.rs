@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::value::RawValue;
 
-use super::request::FieldProblem;
+use super::field_problem::FieldProblem;
 use crate::domain::SignupContext;
 
 /// The keys the Forms API's `context` takes from the reactor.

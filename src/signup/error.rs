@@ -6,7 +6,7 @@ use std::time::Duration;
 use actix_web::http::header::{HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
 
-use super::request::FieldProblem;
+use super::field_problem::FieldProblem;
 use super::response::{InvalidSignup, SignupErrorBody, TooManySignups};
 use super::telemetry::TOO_MANY_SIGNUPS;
 use crate::http::body::BodyError;

@@ -12,13 +12,14 @@ use crate::backoff::Backoff;
 use crate::clock::now_ms;
 use crate::config::{Config, SignupSettings};
 use crate::domain::{PortalId, SignupRecord, SignupStatus};
-use crate::hubspot::forms::{FormContext, FormField, FormFieldError, FormSubmission, FormsError};
+use crate::hubspot::forms::{FormFieldError, FormsError};
 use crate::hubspot::{HubSpotClient, HubSpotError};
 use crate::store::{
     Created, Guard, Limiter, PermitGuard, PermitRequest, Quota, RedisStore, StoreError, Written,
 };
 
 use super::request::ValidSignup;
+use super::submission::{as_submitted, submission_of};
 use super::telemetry as signup_metrics;
 
 /// Which form the signups go to, and how.
@@ -305,16 +306,6 @@ impl SignupIntake {
 /// lower their rate.
 const FORMS_HOLD: Duration = Duration::from_millis(500);
 
-/// A record whose Forms call went through.
-fn as_submitted(mut record: SignupRecord) -> SignupRecord {
-    record.status = SignupStatus::Submitted;
-    // The wait for its contact starts now that HubSpot has the submission
-    // (a queued signup may have waited for the Forms quota first).
-    record.waiting_since.get_or_insert(now_ms());
-    record.last_error = None;
-    record
-}
-
 /// The acceptance's outcome: refused unless it was written.
 fn accepted(written: Written, signup_id: &str) -> Result<(), IntakeError> {
     if written.stored() {
@@ -322,25 +313,4 @@ fn accepted(written: Written, signup_id: &str) -> Result<(), IntakeError> {
     }
     tracing::warn!(signup_id = %signup_id, found = ?written, "a signup's acceptance was refused; it will not be submitted");
     Err(IntakeError::NotAccepted(written))
-}
-
-/// The Forms submission for a pending signup: email first, then its fields.
-pub fn submission_of(pending: &SignupRecord) -> FormSubmission {
-    let mut fields = vec![FormField::contact("email", pending.email.as_str())];
-    fields.extend(
-        pending
-            .fields
-            .iter()
-            .map(|(name, value)| FormField::contact(name, value)),
-    );
-    FormSubmission {
-        fields,
-        context: FormContext {
-            hutk: pending.context.hutk.clone(),
-            ip_address: pending.context.ip_address.clone(),
-            page_uri: pending.context.page_uri.clone(),
-            page_name: pending.context.page_name.clone(),
-        },
-        submitted_at: (pending.attempts > 0).then_some(pending.submitted_at),
-    }
 }

@@ -4,13 +4,17 @@
 mod ceiling;
 mod context;
 mod error;
+mod field_problem;
 pub mod handler;
 pub mod intake;
+mod limits;
 mod raw_values;
 pub mod request;
 mod request_schema;
 pub mod response;
+mod submission;
 pub(crate) mod telemetry;
 
 pub use error::SignupError;
+pub use field_problem::FieldProblem;
 pub use intake::{Accepted, FormTarget, SignupIntake};

@@ -3,26 +3,21 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
 use utoipa::ToSchema;
 
 use super::context::parse_context;
+use super::field_problem::FieldProblem;
+use super::limits::{
+    MAX_CUSTOM_PROPERTIES, MAX_CUSTOM_PROPERTIES_BYTES, MAX_FIELDS, MAX_HUTK_LEN, MAX_NAME_LEN,
+    MAX_PAGE_NAME_LEN, MAX_PAGE_URI_LEN, MAX_VALUE_LEN,
+};
 use super::raw_values::{exact_value, field_text};
 use super::request_schema;
 use crate::domain::{Email, SignupContext};
-
-/// Most fields a submission may carry besides `email` (HubSpot's limit is 1000 values).
-pub const MAX_FIELDS: usize = 999;
-pub(super) const MAX_NAME_LEN: usize = 100;
-pub(super) const MAX_VALUE_LEN: usize = 65_536;
-pub(super) const MAX_CUSTOM_PROPERTIES: usize = 100;
-const MAX_CUSTOM_PROPERTIES_BYTES: usize = 16 * 1024;
-pub(super) const MAX_HUTK_LEN: usize = 128;
-pub(super) const MAX_PAGE_URI_LEN: usize = 2048;
-pub(super) const MAX_PAGE_NAME_LEN: usize = 512;
 
 /// The request body as sent; values stay raw JSON text until validated, so
 /// that numbers reach HubSpot exactly as given.
@@ -40,35 +35,6 @@ pub struct SignupRequest {
     #[serde(default)]
     #[schema(schema_with = request_schema::email_custom_properties)]
     pub email_custom_properties: BTreeMap<String, Box<RawValue>>,
-}
-
-/// One problem with a request, by field, with an `errorType` in HubSpot's
-/// vocabulary where HubSpot has one, so clients handle both alike.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct FieldProblem {
-    /// Where: `email`, `fields.<name>`, `context.<key>`, `emailCustomProperties[.<name>]`.
-    #[schema(example = "context.pageUri")]
-    pub field: String,
-    /// HubSpot's `errorType` where HubSpot has one (`INVALID_EMAIL`,
-    /// `INPUT_TOO_LARGE`, ...), else the reactor's (`INVALID_CONTEXT`, ...).
-    #[schema(value_type = String, example = "INVALID_PAGE_URI")]
-    pub error_type: &'static str,
-    pub message: String,
-}
-
-impl FieldProblem {
-    pub(super) fn new(
-        field: impl Into<String>,
-        error_type: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            error_type,
-            message: message.into(),
-        }
-    }
 }
 
 /// A request that passed validation.

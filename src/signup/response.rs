@@ -4,7 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::request::FieldProblem;
+use super::field_problem::FieldProblem;
 use crate::hubspot::forms::FormFieldError;
 
 /// 202: the reactor has the signup and answers for it from now on.

@@ -70,7 +70,15 @@ pub enum StoreError {
     Timeout(Duration),
     #[error("redis answered unexpectedly: {0}")]
     Unexpected(String),
+    #[error("redis answered unexpectedly: {0}")]
+    UnreadableSignup(UnreadableSignup),
 }
+
+/// A stored signup record that does not decode: callers that can go on
+/// without it (a replay skips it) tell it apart from Redis failing.
+#[derive(Debug, thiserror::Error)]
+#[error("unreadable signup record: {0}")]
+pub struct UnreadableSignup(pub serde_json::Error);
 
 /// A shared handle to Redis (one node or a cluster): one multiplexed
 /// connection that reconnects by itself, the key names and the command

@@ -68,8 +68,8 @@ impl SignupScript {
     }
 
     /// Starts a call, counting keys and arguments as they are added.
-    pub fn prepare_invoke(&self) -> Call<'_> {
-        Call {
+    pub fn prepare_invoke(&self) -> ScriptCall<'_> {
+        ScriptCall {
             script: self,
             invocation: self.script.prepare_invoke(),
             keys: 0,
@@ -97,14 +97,14 @@ impl SignupScript {
 
 /// A call of a [`SignupScript`] being built; each `key`/`arg` is one KEYS or
 /// ARGV entry.
-pub struct Call<'a> {
+pub struct ScriptCall<'a> {
     script: &'a SignupScript,
     invocation: ScriptInvocation<'a>,
     keys: usize,
     args: usize,
 }
 
-impl Call<'_> {
+impl ScriptCall<'_> {
     /// Adds the next key.
     pub fn key<T: ToSingleRedisArg>(&mut self, key: T) -> &mut Self {
         self.invocation.key(key);

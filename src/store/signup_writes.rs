@@ -9,14 +9,14 @@ use std::time::{Duration, Instant};
 
 use super::signup_fence::{Created, Guard, Written};
 
-use super::signup_scripts::{CREATE, Call, REPLACE, RETIRE, SUBMITTED};
+use super::signup_scripts::{CREATE, REPLACE, RETIRE, SUBMITTED, ScriptCall};
 use super::{RedisStore, Signups, StoreError, WAKE_LIST_LENGTH};
 use crate::clock::millis;
 use crate::domain::{SignupRecord, SignupStatus};
 
 impl Signups<'_> {
     /// Runs one fenced write script; what its fence let through.
-    async fn fenced(&self, invocation: &Call<'_>) -> Result<Written, StoreError> {
+    async fn fenced(&self, invocation: &ScriptCall<'_>) -> Result<Written, StoreError> {
         let mut conn = self.store.connection();
         let reply: i64 = self
             .store

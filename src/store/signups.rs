@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use redis::AsyncCommands;
 
-use super::{RedisStore, StoreError};
+use super::{RedisStore, StoreError, UnreadableSignup};
 use crate::clock::millis;
 use crate::domain::{Email, SignupRecord};
 
@@ -135,6 +135,5 @@ impl Signups<'_> {
 }
 
 fn decode(raw: &str) -> Result<SignupRecord, StoreError> {
-    SignupRecord::decode(raw)
-        .map_err(|e| StoreError::Unexpected(format!("unreadable signup record: {e}")))
+    SignupRecord::decode(raw).map_err(|e| StoreError::UnreadableSignup(UnreadableSignup(e)))
 }

@@ -5,13 +5,13 @@
 
 /// How a metric behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum MetricKind {
     Counter,
     Gauge,
     Histogram,
 }
 
-impl Kind {
+impl MetricKind {
     /// The Prometheus type name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -26,7 +26,7 @@ impl Kind {
 #[derive(Debug, Clone, Copy)]
 pub struct Metric {
     pub name: &'static str,
-    pub kind: Kind,
+    pub kind: MetricKind,
     /// Label names; every value is drawn from a bounded set.
     pub labels: &'static [&'static str],
     pub help: &'static str,
@@ -40,7 +40,7 @@ macro_rules! catalog {
         )+
         /// The whole catalog, in README order.
         pub const CATALOG: &[Metric] = &[
-            $(Metric { name: $name, kind: Kind::$kind, labels: &[$($label),*], help: $help },)+
+            $(Metric { name: $name, kind: MetricKind::$kind, labels: &[$($label),*], help: $help },)+
         ];
     };
 }
@@ -124,9 +124,9 @@ catalog! {
 pub fn describe_all() {
     for metric in CATALOG {
         match metric.kind {
-            Kind::Counter => metrics::describe_counter!(metric.name, metric.help),
-            Kind::Gauge => metrics::describe_gauge!(metric.name, metric.help),
-            Kind::Histogram => metrics::describe_histogram!(metric.name, metric.help),
+            MetricKind::Counter => metrics::describe_counter!(metric.name, metric.help),
+            MetricKind::Gauge => metrics::describe_gauge!(metric.name, metric.help),
+            MetricKind::Histogram => metrics::describe_histogram!(metric.name, metric.help),
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use metrics::Label;
 
-use super::catalog::{self, CATALOG, Kind};
+use super::catalog::{self, CATALOG, MetricKind};
 
 /// The values of one fixed label of one metric: the named ones, and the
 /// one that stands for anything else (if the code has one).
@@ -239,10 +239,10 @@ pub fn zero_init() {
         };
         for labels in sets {
             match metric.kind {
-                Kind::Counter => metrics::counter!(metric.name, labels).increment(0),
+                MetricKind::Counter => metrics::counter!(metric.name, labels).increment(0),
                 // Registering a histogram renders its buckets at 0.
-                Kind::Histogram => drop(metrics::histogram!(metric.name, labels)),
-                Kind::Gauge => {}
+                MetricKind::Histogram => drop(metrics::histogram!(metric.name, labels)),
+                MetricKind::Gauge => {}
             }
         }
     }

@@ -3,26 +3,15 @@
 
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
-use secrecy::SecretString;
 
 use super::error::WebhookError;
 use super::payload::{ParsedEvent, parse_batch};
+use super::state::WebhookState;
 use super::telemetry as webhook_metrics;
 use super::verification::verify;
-use crate::config::WebhookSettings;
 use crate::domain::{ContactEvent, PortalId};
 use crate::http::body::read_limited;
-use crate::store::{RecordOutcome, RedisStore};
-
-/// What the webhook handler needs, shared by all workers of the server.
-pub struct WebhookState {
-    pub client_secret: SecretString,
-    pub portal_id: PortalId,
-    pub settings: WebhookSettings,
-    pub store: RedisStore,
-    /// Deadline for reading a delivery's body (`HTTP_READ_TIMEOUT`).
-    pub body_deadline: std::time::Duration,
-}
+use crate::store::RecordOutcome;
 
 /// Receives one HubSpot delivery (a batch of events).
 #[tracing::instrument(

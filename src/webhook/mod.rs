@@ -6,8 +6,10 @@ pub mod payload;
 pub mod response;
 pub mod signature;
 mod signed_url;
+mod state;
 pub(crate) mod telemetry;
 mod verification;
 
 pub use error::WebhookError;
 pub use signed_url::signed_url;
+pub use state::WebhookState;

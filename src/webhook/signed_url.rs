@@ -4,7 +4,7 @@
 use actix_web::HttpRequest;
 use actix_web::http::header::{HOST, HeaderMap};
 
-use crate::config::WebhookSettings;
+use crate::config::WebhookReceiverSettings;
 
 /// Rebuilds the URL HubSpot signed for this request.
 ///
@@ -14,7 +14,7 @@ use crate::config::WebhookSettings;
 /// Then the LAST value counts (of a comma-separated list, or of repeated
 /// headers): the one the trusted proxy appended. Earlier values came from
 /// whoever talked to the proxy and prove nothing.
-pub fn signed_url(req: &HttpRequest, settings: &WebhookSettings) -> String {
+pub fn signed_url(req: &HttpRequest, settings: &WebhookReceiverSettings) -> String {
     let query = req.uri().query().filter(|q| !q.is_empty());
     if let Some(public) = &settings.public_url {
         return match query {
@@ -70,8 +70,8 @@ mod tests {
     use actix_web::test::TestRequest;
     use std::time::Duration;
 
-    fn settings(public_url: Option<&str>, trust: bool) -> WebhookSettings {
-        WebhookSettings {
+    fn settings(public_url: Option<&str>, trust: bool) -> WebhookReceiverSettings {
+        WebhookReceiverSettings {
             public_url: public_url.map(str::to_owned),
             signature_policy: crate::webhook::signature::SignaturePolicy::Any,
             trust_forwarded_headers: trust,

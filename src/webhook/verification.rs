@@ -12,9 +12,9 @@ use actix_web::http::header::HeaderMap;
 use actix_web::web::Bytes;
 use secrecy::ExposeSecret;
 
-use super::handler::WebhookState;
 use super::signature::{self, SignatureError, SignedRequest, VerifiedBody};
 use super::signed_url::signed_url;
+use super::state::WebhookState;
 
 /// Checks the request's signature under the configured policy.
 pub fn verify(

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use hubspot_simulator::Simulator;
-use signup_reactor::telemetry::catalog::{CATALOG, Kind};
+use signup_reactor::telemetry::catalog::{CATALOG, MetricKind};
 use signup_reactor::telemetry::label_values::label_sets;
 
 use crate::support::redis_server::{TestRedis, free_port};
@@ -71,9 +71,9 @@ async fn a_fresh_process_exposes_every_known_series_at_zero() {
     let mut checked = 0;
     for metric in CATALOG {
         let sample = match metric.kind {
-            Kind::Counter => metric.name.to_owned(),
-            Kind::Histogram => format!("{}_count", metric.name),
-            Kind::Gauge => continue,
+            MetricKind::Counter => metric.name.to_owned(),
+            MetricKind::Histogram => format!("{}_count", metric.name),
+            MetricKind::Gauge => continue,
         };
         let Some(sets) = label_sets(metric) else {
             continue;

@@ -6,7 +6,8 @@ use std::time::Duration;
 use clap::Parser;
 use hubspot_simulator::{DEFAULT_FORM_GUID, DelayRange, SimulatorHandle};
 use serde_json::json;
-use signup_reactor::ops::preflight::{PreflightArgs, PreflightLine, Verdict, run_preflight};
+use signup_reactor::ops::preflight::{PreflightArgs, run_preflight};
+use signup_reactor::ops::preflight_line::{PreflightLine, Verdict};
 
 use crate::support::app::api_version_under_test;
 use crate::support::stack::{ACCESS_TOKEN, Stack, eventually, post_form_entry};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use signup_reactor::telemetry::catalog::{CATALOG, Kind};
+use signup_reactor::telemetry::catalog::{CATALOG, MetricKind};
 
 use crate::readme::section;
 use crate::support::read;
@@ -67,7 +67,7 @@ fn the_readme_documents_every_metric_of_the_catalog_and_no_other() {
             "README documents {name}, which the catalog does not have"
         );
     }
-    assert!(CATALOG.iter().any(|m| m.kind == Kind::Histogram));
+    assert!(CATALOG.iter().any(|m| m.kind == MetricKind::Histogram));
 }
 
 /// Every Rust source file under `dir`.
