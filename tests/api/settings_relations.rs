@@ -1,29 +1,17 @@
 //! Settings that contradict each other stop `serve` and fail `check` at
 //! start-up, with a message naming both settings; the shipped defaults pass.
 
-use tokio::process::Command;
+use crate::support::binary::{output_text, reactor, with_required_settings};
 
 /// The binary with only the required settings (and `extra`) in its environment.
 async fn run(args: &[&str], extra: &[(&str, &str)]) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_signup-reactor"));
-    command
-        .args(args)
-        .env_clear()
+    let mut command = reactor(args);
+    with_required_settings(&mut command)
         // Nothing listens there: `check` reports Redis and HubSpot as failing.
         .env("REDIS_URL", "redis://127.0.0.1:9")
         .env("REDIS_COMMAND_TIMEOUT", "2s")
         .env("HUBSPOT_API_BASE_URL", "http://127.0.0.1:9")
-        .env("HUBSPOT_FORMS_BASE_URL", "http://127.0.0.1:9")
-        .env("HUBSPOT_CLIENT_SECRET", "secret")
-        .env("HUBSPOT_ACCESS_TOKEN", "pat-na1-token")
-        .env("HUBSPOT_PORTAL_ID", "62515")
-        .env(
-            "HUBSPOT_SIGNUP_FORM_GUID",
-            "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
-        )
-        .env("HUBSPOT_VERIFICATION_EMAIL_ID", "42")
-        .env("SIGNUP_API_TOKEN", "token")
-        .kill_on_drop(true);
+        .env("HUBSPOT_FORMS_BASE_URL", "http://127.0.0.1:9");
     for (name, value) in extra {
         command.env(name, value);
     }
@@ -33,18 +21,10 @@ async fn run(args: &[&str], extra: &[(&str, &str)]) -> std::process::Output {
         .expect("run signup-reactor")
 }
 
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 #[tokio::test]
 async fn the_shipped_defaults_pass_the_start_up_checks() {
     let output = run(&["check"], &[]).await;
-    let shown = text(&output);
+    let shown = output_text(&output);
     assert!(
         shown.contains("ok   configuration"),
         "the defaults contradict each other:\n{shown}"
@@ -74,13 +54,13 @@ async fn contradicting_settings_stop_serve_with_both_names() {
     ];
     for (settings, needles) in cases {
         let output = run(&["serve", "--role", "worker"], settings).await;
-        let shown = text(&output);
+        let shown = output_text(&output);
         assert!(!output.status.success(), "{settings:?}: {shown}");
         for needle in *needles {
             assert!(shown.contains(needle), "{settings:?}: {shown}");
         }
         let checked = run(&["check"], settings).await;
-        let shown = text(&checked);
+        let shown = output_text(&checked);
         assert!(!checked.status.success(), "{settings:?}: {shown}");
         assert!(
             shown.contains("FAIL configuration") && shown.contains(needles[0]),

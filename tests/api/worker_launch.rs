@@ -8,7 +8,8 @@ use std::time::Duration;
 use signup_reactor::clock::now_ms;
 use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker};
 
-use crate::worker_driven::{batch, driven_with, landed_signup};
+use crate::support::driven::{batch, driven_with};
+use crate::support::driven_signups::landed_signup;
 
 /// A signup whose Forms retry is due: a launch is under way.
 const QUEUED: &str = "queued-signup";

@@ -9,9 +9,9 @@ use hubspot_simulator::{Endpoint as FaultEndpoint, FaultRule};
 use signup_reactor::domain::ContactId;
 use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker};
 
-use crate::worker_driven::{
-    batch, driven, driven_with, fingerprint, landed_signup, use_most_of_the_quota,
-};
+use crate::support::driven::{batch, driven, driven_with};
+use crate::support::driven_signups::{fingerprint, landed_signup, use_most_of_the_quota};
+use crate::support::stack::always;
 
 #[tokio::test]
 async fn a_contact_named_by_an_event_is_confirmed_by_its_profile_alone() {
@@ -28,10 +28,11 @@ async fn a_contact_named_by_an_event_is_confirmed_by_its_profile_alone() {
     assert_eq!(hints, vec![Some(ContactId::new(contact).expect("id"))]);
 
     // From now on every batch read fails: only a check that makes none sends.
-    d.sim.add_fault(FaultRule {
-        remaining: None,
-        ..FaultRule::server_errors(FaultEndpoint::CrmBatchRead, 500, 1)
-    });
+    d.sim.add_fault(always(FaultRule::server_errors(
+        FaultEndpoint::CrmBatchRead,
+        500,
+        1,
+    )));
     d.make_due(&id).await;
     let checker = SignupChecker::new(d.ctx.clone());
     let report = batch(&checker).await;
@@ -97,13 +98,7 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
         vec![None],
         "the stale hint is gone"
     );
-    let stored = d
-        .store
-        .signups()
-        .load(&record.signup_id)
-        .await
-        .expect("load")
-        .expect("record");
+    let stored = d.record(&record.signup_id).await;
     assert_eq!(stored.contact_id, None);
 }
 

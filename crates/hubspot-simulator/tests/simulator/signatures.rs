@@ -12,7 +12,8 @@ use hubspot_signature::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::support::{self, HUTK, Receiver};
+use crate::receiver::Receiver;
+use crate::support::{self, HUTK};
 
 const KAT_SECRET: &str = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
 const KAT_URL: &str = "https://www.example.com/webhook_uri";
