@@ -16,7 +16,8 @@ use tokio::process::Child;
 use crate::support::app::SIGNUP_TOKEN;
 use crate::support::binary::{assert_serving, serve_command};
 use crate::support::contract::CheckedClient;
-use crate::support::redis_cluster::{ClusterAccess, TestCluster};
+use crate::support::redis_cluster::TestCluster;
+use crate::support::redis_cluster_nodes::ClusterAccess;
 use crate::support::redis_server::free_port;
 use crate::support::stack::{
     eventually, sent_per_recipient, signup_body, sim_config, wait_for_emails,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::json;
 use signup_reactor::domain::SignupStatus;
 use signup_reactor::startup::Role;
-use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker};
+use signup_reactor::worker::{CheckOutcome, Reason};
 
 use crate::support::driven::driven;
 use crate::support::records::dead_letters;
@@ -30,11 +30,7 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     // Already sent: a finished signup left in the queue.
     let mut done = d.record_only("done@example.com").await;
     done.status = SignupStatus::Sent;
-    d.store
-        .signups()
-        .save(&done, Duration::from_secs(3600))
-        .await
-        .expect("save");
+    d.save(&done).await;
 
     let sim = &d.sim;
     wait_until_landed(sim, ready).await;
@@ -54,7 +50,7 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
         "the import left no state"
     );
     d.make_due(&ready_id).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
         panic!("nothing was due");
     };
@@ -75,7 +71,7 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     ];
     expected.sort();
     assert_eq!(waiting, expected);
-    let emails: Vec<String> = sim.emails().into_iter().map(|e| e.to).collect();
+    let emails = d.emails_requested();
     assert_eq!(
         emails,
         vec![ready.to_owned()],

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use signup_reactor::clock::now_ms;
-use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker};
+use signup_reactor::worker::{CheckOutcome, Reason};
 
 use crate::support::driven::{batch, driven_with};
 use crate::support::driven_signups::landed_signup;
@@ -17,7 +17,7 @@ const QUEUED: &str = "queued-signup";
 #[tokio::test]
 async fn during_a_launch_checks_linger_with_the_quota_plentiful() {
     let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let queue = d.store.forms_retry_queue();
     queue
         .schedule(QUEUED, Duration::ZERO)
@@ -40,7 +40,7 @@ async fn during_a_launch_checks_linger_with_the_quota_plentiful() {
 #[tokio::test]
 async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_end() {
     let d = driven_with(|config| config.worker.check_linger = Duration::ZERO).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let ids = [
         landed_signup(&d, "canary@example.com").await,
         landed_signup(&d, "waits@example.com").await,
@@ -79,13 +79,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
         report.deferred,
         vec![(waiting.clone(), Reason::LaunchUnderWay)]
     );
-    let due = d
-        .store
-        .checks()
-        .due_at(&waiting)
-        .await
-        .expect("due")
-        .expect("queued");
+    let due = d.due_at(&waiting).await;
     let interval = signup_reactor::worker::LAUNCH_STATUS_INTERVAL.as_millis() as u64;
     assert!(
         due > now_ms() + interval / 2 && due <= now_ms() + interval,
@@ -101,7 +95,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
 #[tokio::test]
 async fn a_retry_due_in_hours_is_no_launch() {
     let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     d.store
         .forms_retry_queue()
         .schedule(QUEUED, Duration::from_secs(10 * 3600))

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use hubspot_simulator::{Endpoint as FaultEndpoint, FaultRule};
 use signup_reactor::store::{Limiter, Quota, Reservation};
-use signup_reactor::worker::{Reason, SignupChecker};
+use signup_reactor::worker::Reason;
 
 use crate::support::driven::{batch, driven};
 use crate::support::driven_signups::{free_the_quota, landed_signup, use_most_of_the_quota};
@@ -17,17 +17,11 @@ async fn send_status_reads_take_only_spare_quota() {
     let email = "pending@example.com";
     let id = landed_signup(&d, email).await;
     d.make_due(&id).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(report.deferred, vec![(id.clone(), Reason::SendPending)]);
     // The status is read SEND_STATUS_DELAY later (with jitter: half of it at least).
-    let due = d
-        .store
-        .checks()
-        .due_at(&id)
-        .await
-        .expect("due")
-        .expect("queued");
+    let due = d.due_at(&id).await;
     let delay = d.ctx.settings.send_status_delay.as_millis() as u64;
     assert!(due + 5 >= signup_reactor::clock::now_ms() + delay / 2 - 100);
 

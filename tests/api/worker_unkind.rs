@@ -32,13 +32,13 @@ async fn a_creation_event_alone_confirms_its_signup_in_one_profile_call() {
         1,
     )));
     d.make_due(&id).await;
-    let report = batch(&SignupChecker::new(d.ctx.clone())).await;
+    let report = batch(&d.checker()).await;
     assert_eq!(
         report.deferred,
         vec![(id.clone(), Reason::SendPending)],
         "{report:?}"
     );
-    let sent: Vec<String> = d.sim.emails().into_iter().map(|e| e.to).collect();
+    let sent = d.emails_requested();
     assert_eq!(sent, vec![email.to_owned()]);
     let record = d.record(&id).await;
     assert_eq!(record.contact_id, Some(contact));
@@ -50,17 +50,13 @@ async fn a_transient_failure_does_not_push_the_batchs_backoff() {
     // A signup checked many times already: its own backoff is long.
     let mut record = d.record_only("patient@example.com").await;
     record.checks = 12;
-    d.store
-        .signups()
-        .save(&record, Duration::from_secs(3600))
-        .await
-        .expect("save");
+    d.save(&record).await;
     d.sim.add_fault(FaultRule::server_errors(
         FaultEndpoint::CrmBatchRead,
         503,
         1,
     ));
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
@@ -72,13 +68,7 @@ async fn a_transient_failure_does_not_push_the_batchs_backoff() {
         stored.checks, 12,
         "the failure is the call's, not the signup's"
     );
-    let due = d
-        .store
-        .checks()
-        .due_at(&record.signup_id)
-        .await
-        .expect("due")
-        .expect("queued");
+    let due = d.due_at(&record.signup_id).await;
     assert!(
         due <= signup_reactor::clock::now_ms() + 1_000,
         "the call is retried promptly"
@@ -91,7 +81,7 @@ async fn a_429_holds_the_shared_limiter_for_every_replica() {
     let record = d.record_only("slow-down@example.com").await;
     d.sim
         .add_fault(FaultRule::rate_limited(FaultEndpoint::CrmBatchRead, 1));
-    let report = batch(&SignupChecker::new(d.ctx.clone())).await;
+    let report = batch(&d.checker()).await;
     assert_eq!(
         report.deferred,
         vec![(record.signup_id.clone(), Reason::RateLimited)],
@@ -112,7 +102,7 @@ async fn refused_credentials_pause_the_checks_and_they_resume_without_dead_lette
     let record = d.record_only("refused@example.com").await;
     d.sim
         .add_fault(always(FaultRule::unauthorized(FaultEndpoint::All, 1)));
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
@@ -148,11 +138,7 @@ async fn a_malformed_profile_entry_affects_only_its_signup() {
     for (email, contact) in [("good@example.com", 101), ("bad@example.com", 102)] {
         let mut record = d.record_only(email).await;
         record.contact_id = Some(ContactId::new(contact).expect("id"));
-        d.store
-            .signups()
-            .save(&record, Duration::from_secs(3600))
-            .await
-            .expect("save");
+        d.save(&record).await;
         ids.push(record.signup_id);
     }
     // HubSpot's answer: the second contact's submission has no `form-id`.
@@ -190,7 +176,7 @@ async fn a_send_retried_after_a_failed_call_is_not_held_by_its_own_cooldown() {
     d.sim
         .add_fault(FaultRule::server_errors(FaultEndpoint::SingleSend, 503, 1));
     d.make_due(&id).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
@@ -204,6 +190,6 @@ async fn a_send_retried_after_a_failed_call_is_not_held_by_its_own_cooldown() {
         vec![(id, Reason::SendPending)],
         "sent at the retry, not after CONTACT_SEND_COOLDOWN: {report:?}"
     );
-    let sent: Vec<String> = d.sim.emails().into_iter().map(|e| e.to).collect();
+    let sent = d.emails_requested();
     assert_eq!(sent, vec![email.to_owned()]);
 }

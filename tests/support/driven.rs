@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use hubspot_simulator::{SimConfig, Simulator, SimulatorHandle};
 use signup_reactor::config::Config;
-use signup_reactor::domain::{SignupRecord, SignupStatus};
+use signup_reactor::domain::{ContactId, Email, SignupRecord, SignupStatus};
 use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::startup::Role;
 use signup_reactor::store::RedisStore;
@@ -101,6 +101,41 @@ impl Driven {
         sim.contact_by_email(email).expect("contact").id
     }
 
+    /// Stores `record` as it is now (for an hour).
+    pub async fn save(&self, record: &SignupRecord) {
+        self.store
+            .signups()
+            .save(record, Duration::from_secs(3600))
+            .await
+            .expect("save");
+    }
+
+    /// An event named `contact` with `email`'s address: it wakes the
+    /// address's signup, or leaves a hint when the signup is due already.
+    pub async fn name_contact(&self, contact: u64, email: &str) {
+        self.store
+            .checks()
+            .wake(
+                ContactId::new(contact).expect("id"),
+                Some(&Email::parse(email).expect("email").fingerprint()),
+                false,
+                Duration::from_secs(1),
+                Duration::from_secs(3600),
+            )
+            .await
+            .expect("wake");
+    }
+
+    /// When signup `id`'s next check is due (ms), which must be queued.
+    pub async fn due_at(&self, id: &str) -> u64 {
+        self.store
+            .checks()
+            .due_at(id)
+            .await
+            .expect("due")
+            .expect("queued")
+    }
+
     /// The stored record of signup `id`.
     pub async fn record(&self, id: &str) -> SignupRecord {
         stored_record(&self.store, id).await
@@ -114,6 +149,16 @@ impl Driven {
             .submitted(&record, Duration::from_secs(3600), Duration::ZERO)
             .await
             .expect("due");
+    }
+
+    /// A checker of the app's worker context, as the worker runs it.
+    pub fn checker(&self) -> SignupChecker {
+        SignupChecker::new(self.ctx.clone())
+    }
+
+    /// The addresses HubSpot was asked to email, in order.
+    pub fn emails_requested(&self) -> Vec<String> {
+        self.sim.emails().into_iter().map(|e| e.to).collect()
     }
 
     /// Consumes every recorded event (the webhook deliveries so far).

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod metrics;
 pub mod records;
 pub mod redis_cluster;
+pub mod redis_cluster_nodes;
 pub mod redis_server;
 pub mod retrying;
 pub mod stack;
