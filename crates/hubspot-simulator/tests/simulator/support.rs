@@ -1,4 +1,5 @@
-//! Shared helpers: a fast simulator and the calls a client makes to it.
+//! What the simulator's tests share: a fast simulator and the calls a client
+//! makes to it.
 
 use std::time::{Duration, Instant};
 
