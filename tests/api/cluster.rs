@@ -7,7 +7,8 @@ use serde_json::json;
 use signup_reactor::startup::Role;
 
 use crate::support::app::TestApp;
-use crate::support::redis_cluster::{TestCluster, cluster_ok};
+use crate::support::redis_cluster::TestCluster;
+use crate::support::redis_cluster_nodes::cluster_ok;
 use crate::support::redis_server::TestRedis;
 use crate::support::stack::{Stack, eventually, sent_per_recipient, wait_for_emails};
 use crate::support::webhooks::{creation, property_change, with_attempt};

@@ -5,19 +5,15 @@
 use serde_json::json;
 use signup_reactor::worker::{ConsumeOutcome, EventConsumer};
 
-use crate::support::app::PORTAL_ID;
+use crate::support::driven::driven;
 use crate::support::stack::eventually;
-use crate::worker_driven::driven;
+use crate::support::webhooks::deletion;
 
 #[tokio::test]
 async fn a_deletion_of_a_contact_without_open_signups_writes_nothing() {
     let d = driven().await;
     let contact = 4_400_017u64;
-    let deletion = json!([{
-        "eventId": 91, "subscriptionId": 1, "portalId": PORTAL_ID, "appId": 1,
-        "occurredAt": 1_700_000_000_091u64, "subscriptionType": "contact.deletion",
-        "attemptNumber": 0, "objectId": contact
-    }]);
+    let deletion = json!([deletion(91, contact)]);
     assert_eq!(d.app.post_webhook(&deletion).await.status(), 204);
     assert!(
         eventually(std::time::Duration::from_secs(10), || async {

@@ -9,8 +9,10 @@ use signup_reactor::domain::SignupStatus;
 use signup_reactor::store::{DeadLetter, DeadLetterSource, RedisStore};
 use signup_reactor::worker::RetryOutcome;
 
-use crate::forms_retry::retrying;
-use crate::support::stack::{Stack, eventually, signup_body};
+use crate::support::binary::reactor_command;
+use crate::support::records::{dead_letters, first_dead_letters};
+use crate::support::retrying::retrying;
+use crate::support::stack::{Stack, signup_body};
 
 #[tokio::test]
 async fn a_rejected_forms_retry_keeps_hubspots_correlation_id_and_the_signup_only_for_the_finished_ttl()
@@ -29,7 +31,7 @@ async fn a_rejected_forms_retry_keeps_hubspots_correlation_id_and_the_signup_onl
         matches!(&outcome, RetryOutcome::Batch(report) if report.dead_lettered == 1),
         "{outcome:?}"
     );
-    let letters = r.store.dead_letters().list(10).await.expect("list");
+    let letters = dead_letters(&r.store).await;
     assert_eq!(letters.len(), 1);
     assert_eq!(
         letters[0].source,
@@ -42,14 +44,7 @@ async fn a_rejected_forms_retry_keeps_hubspots_correlation_id_and_the_signup_onl
         "{:?}",
         letters[0]
     );
-    assert!(
-        letters[0]
-            .correlation_id
-            .as_deref()
-            .is_some_and(|id| !id.is_empty()),
-        "HubSpot's 400 carries a correlationId: {:?}",
-        letters[0]
-    );
+    assert_correlation_id(&letters[0], "HubSpot's 400 carries a correlationId: ");
     let stored = r
         .store
         .signups()
@@ -71,18 +66,20 @@ async fn a_rejected_forms_retry_keeps_hubspots_correlation_id_and_the_signup_onl
 }
 
 /// The dead letters, once the app wrote the first one.
-async fn first_dead_letters(stack: &Stack) -> Vec<DeadLetter> {
+async fn first_letters(stack: &Stack) -> Vec<DeadLetter> {
     let store = RedisStore::connect(&stack.app.config.redis).expect("store");
-    let dead = eventually(Duration::from_secs(30), || async {
-        store
-            .dead_letters()
-            .list(10)
-            .await
-            .is_ok_and(|l| !l.is_empty())
-    })
-    .await;
-    assert!(dead, "nothing was dead-lettered");
-    store.dead_letters().list(10).await.expect("list")
+    first_dead_letters(&store, Duration::from_secs(30)).await
+}
+
+/// Asserts that HubSpot's correlationId of the refused call is kept.
+fn assert_correlation_id(letter: &DeadLetter, why: &str) {
+    assert!(
+        letter
+            .correlation_id
+            .as_deref()
+            .is_some_and(|id| !id.is_empty()),
+        "{why}{letter:?}"
+    );
 }
 
 #[tokio::test]
@@ -97,21 +94,14 @@ async fn a_send_hubspot_refuses_keeps_its_correlation_id() {
         .signup(&signup_body("refused@example.com"), None)
         .await;
     assert_eq!(response.status(), 202);
-    let letters = first_dead_letters(&stack).await;
+    let letters = first_letters(&stack).await;
     assert!(
         letters[0].reason.starts_with("Single Send refused"),
         "{:?}",
         letters[0]
     );
-    assert!(
-        letters[0]
-            .correlation_id
-            .as_deref()
-            .is_some_and(|id| !id.is_empty()),
-        "{:?}",
-        letters[0]
-    );
-    let listed = crate::ops::reactor_command(&stack.app, &["dead-letters", "list"]).await;
+    assert_correlation_id(&letters[0], "");
+    let listed = reactor_command(&stack.app, &["dead-letters", "list"]).await;
     let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
     assert!(listed.contains("[correlationId "), "{listed}");
 }
@@ -131,7 +121,7 @@ async fn a_failure_send_result_is_a_dead_letter_and_counted_as_a_failed_email() 
         .signup(&signup_body("blocked@example.com"), None)
         .await;
     assert_eq!(response.status(), 202);
-    let letters = first_dead_letters(&stack).await;
+    let letters = first_letters(&stack).await;
     assert!(
         letters[0].reason.contains("BLOCKED_ADDRESS"),
         "{:?}",

@@ -3,15 +3,15 @@
 //! dead-lettered, skips (and reports, and keeps) letters it cannot replay,
 //! and says what it did.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use signup_reactor::config::Config;
-use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
+use signup_reactor::domain::{SignupRecord, SignupStatus};
 use signup_reactor::store::{DeadLetter, DeadLetterSource, RedisStore};
-use tokio::process::Command;
 
 use crate::support::app::test_config;
+use crate::support::binary::reactor;
+use crate::support::records::signup_record;
 use crate::support::redis_server::TestRedis;
 
 const TTL: Duration = Duration::from_secs(3600);
@@ -21,10 +21,8 @@ const EXPIRED: usize = 205;
 
 /// Runs `signup-reactor dead-letters ARGS` with only the Redis settings.
 async fn dead_letters(redis: &TestRedis, config: &Config, args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-        .arg("dead-letters")
+    let output = reactor(&["dead-letters"])
         .args(args)
-        .env_clear()
         .env("REDIS_URL", &redis.url)
         .env("REDIS_KEY_PREFIX", &config.redis.key_prefix)
         .output()
@@ -45,13 +43,7 @@ async fn ended_signup(
     status: SignupStatus,
     forms: bool,
 ) -> (SignupRecord, String) {
-    let mut record = SignupRecord::new(
-        Email::parse(email).expect("email"),
-        BTreeMap::new(),
-        Default::default(),
-        BTreeMap::new(),
-        signup_reactor::clock::now_ms(),
-    );
+    let mut record = signup_record(email, signup_reactor::clock::now_ms());
     store.signups().create(&record, TTL).await.expect("create");
     record.status = status;
     let retired = store

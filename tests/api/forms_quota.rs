@@ -2,28 +2,21 @@
 //! submission (`secure/submit`, with the access token) against the account's
 //! API quota, an unauthenticated one only against the Forms limit.
 
-use hubspot_simulator::RateLimit;
+use std::time::Duration;
+
 use serde_json::Value;
-use signup_reactor::store::Quota;
 
 use crate::support::stack::{Stack, signup_body};
 
 /// Five signups on a stack whose API quota (the reactor's and HubSpot's
 /// alike) is 3 per minute; the answers' `status` fields.
 async fn five_signups(authenticated: bool) -> (Stack, Vec<String>) {
-    let stack = Stack::start(
-        |sim| {
-            sim.rate_limits.api = Some(RateLimit {
-                max: 3,
-                // 60 s on the simulator's clock (its time scale is 0.01).
-                interval_ms: 6_000_000,
-                daily: 1_000_000,
-            });
-        },
-        |config| {
-            config.hubspot.forms_authenticated = authenticated;
-            config.worker.api_quota = Quota::parse("3/60s").expect("quota");
-        },
+    let stack = Stack::under_api_quota(
+        3,
+        3,
+        Duration::from_secs(60),
+        |_| {},
+        |config| config.hubspot.forms_authenticated = authenticated,
     )
     .await;
     let mut statuses = Vec::new();

@@ -5,86 +5,13 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use hubspot_simulator::{Simulator, SimulatorHandle};
-use signup_reactor::config::Config;
-use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
-use signup_reactor::hubspot::HubSpotClient;
-use signup_reactor::signup::SignupIntake;
-use signup_reactor::store::{DeadLetterSource, Quota, RedisStore};
-use signup_reactor::worker::{FormsRetry, RetryOutcome};
+use signup_reactor::domain::SignupStatus;
+use signup_reactor::store::DeadLetterSource;
+use signup_reactor::store::Quota;
+use signup_reactor::worker::RetryOutcome;
 
-use crate::support::app::test_config;
-use crate::support::redis_server::TestRedis;
-use crate::support::stack::{sim_config, wire};
-
-const TTL: Duration = Duration::from_secs(3600);
-
-/// The Forms retry worker of a reactor on the simulator (no process runs it:
-/// the test drives its steps).
-pub struct Retrying {
-    pub sim: SimulatorHandle,
-    pub redis: TestRedis,
-    pub store: RedisStore,
-    pub retry: FormsRetry,
-}
-
-/// [`Retrying`], after `adjust` edits the configuration.
-pub async fn retrying(adjust: impl FnOnce(&mut Config)) -> Retrying {
-    let sim = Simulator::start(sim_config()).await.expect("simulator");
-    let redis = TestRedis::start();
-    let mut config = test_config(&redis.url);
-    wire(&mut config, &sim);
-    adjust(&mut config);
-    let store = RedisStore::connect(&config.redis).expect("store");
-    let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
-    let intake = SignupIntake::for_config(&config, store.clone(), hubspot);
-    let retry = FormsRetry {
-        intake,
-        finished_ttl: config.worker.finished_ttl,
-    };
-    Retrying {
-        sim,
-        redis,
-        store,
-        retry,
-    }
-}
-
-impl Retrying {
-    /// A signup queued for a Forms retry, due now, as the intake queues it.
-    pub async fn queued(&self, email: &str, fields: BTreeMap<String, String>) -> SignupRecord {
-        let mut record = SignupRecord::new(
-            Email::parse(email).expect("email"),
-            fields,
-            Default::default(),
-            Default::default(),
-            signup_reactor::clock::now_ms(),
-        );
-        self.store
-            .signups()
-            .create(&record, TTL)
-            .await
-            .expect("create");
-        record.status = SignupStatus::Queued;
-        record.attempts = 1;
-        self.store.signups().save(&record, TTL).await.expect("save");
-        self.store
-            .forms_retry_queue()
-            .schedule(&record.signup_id, Duration::ZERO)
-            .await
-            .expect("schedule");
-        record
-    }
-
-    /// A plain connection to the test's Redis.
-    pub async fn redis_conn(&self) -> redis::aio::MultiplexedConnection {
-        self.redis
-            .client()
-            .get_multiplexed_async_connection()
-            .await
-            .expect("connect")
-    }
-}
+use crate::support::records::dead_letters;
+use crate::support::retrying::retrying;
 
 /// Calls of `command` since the last `CONFIG RESETSTAT`, commands inside
 /// scripts included.
@@ -126,7 +53,7 @@ async fn a_queued_signup_whose_record_is_gone_or_unreadable_becomes_a_dead_lette
         panic!("both were claimed: {outcome:?}");
     };
     assert_eq!(report.dead_lettered, 2, "{report:?}");
-    let letters = r.store.dead_letters().list(10).await.expect("list");
+    let letters = dead_letters(&r.store).await;
     let mut sources: Vec<DeadLetterSource> = letters.iter().map(|l| l.source.clone()).collect();
     sources.sort_by_key(|s| format!("{s:?}"));
     let mut expected = vec![

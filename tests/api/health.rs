@@ -4,12 +4,7 @@ use crate::support::app::TestApp;
 async fn healthz_and_readyz_answer_when_redis_is_up() {
     let app = TestApp::spawn().await;
     assert_eq!(app.get_status("/healthz").await, 200);
-    let ready = app
-        .http
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("readyz");
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 200);
     let body: serde_json::Value = ready.json().await.expect("json");
     assert_eq!(body["redis"], "ok");
@@ -20,12 +15,7 @@ async fn metrics_are_exposed_in_prometheus_text_format() {
     let app = TestApp::spawn().await;
     let batch = serde_json::json!([crate::support::webhooks::creation(1, 77, 0)]);
     assert_eq!(app.post_webhook(&batch).await.status(), 204);
-    let response = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics");
+    let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
     let content_type = response.headers()["content-type"]
         .to_str()

@@ -1,7 +1,7 @@
 //! `--help` never prints a secret taken from the environment: `REDIS_URL`
 //! may carry a password, as the access token and client secret are secrets.
 
-use tokio::process::Command;
+use crate::support::binary::reactor;
 
 /// A password no help text may contain.
 const PASSWORD: &str = "hunter2-in-the-url";
@@ -21,10 +21,8 @@ async fn help_of_every_command_hides_the_redis_url_and_other_secrets() {
         &["demo"],
     ];
     for command in commands {
-        let output = Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-            .args(*command)
+        let output = reactor(command)
             .arg("--help")
-            .env_clear()
             .env("REDIS_URL", &redis_url)
             .env("HUBSPOT_ACCESS_TOKEN", PASSWORD)
             .env("HUBSPOT_CLIENT_SECRET", PASSWORD)

@@ -1,73 +1,15 @@
 //! What the reactor's HubSpot client puts on the wire, captured by a plain
 //! receiver and checked against the official specs of each API version.
 
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use serde_json::{Value, json};
 use signup_reactor::domain::Email;
 use signup_reactor::hubspot::transactional::{SendVerdict, SingleSend};
 use signup_reactor::hubspot::{ApiVersion, HubSpotClient, HubSpotEndpoints};
 
 use crate::schemas::OfficialSpec;
-
-/// One captured request: path with query, and body.
-#[derive(Debug, Clone)]
-struct Captured {
-    url: String,
-    body: Vec<u8>,
-}
-
-/// Answers every request with an empty 200 and keeps what it got.
-struct Receiver {
-    base: String,
-    captured: Arc<Mutex<Vec<Captured>>>,
-    server: actix_web::dev::ServerHandle,
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let captured: Arc<Mutex<Vec<Captured>>> = Arc::default();
-        let sink = Arc::clone(&captured);
-        let server = HttpServer::new(move || {
-            let sink = Arc::clone(&sink);
-            App::new().default_service(web::to(move |request: HttpRequest, body: web::Bytes| {
-                let sink = Arc::clone(&sink);
-                async move {
-                    sink.lock().expect("lock").push(Captured {
-                        url: request.uri().to_string(),
-                        body: body.to_vec(),
-                    });
-                    HttpResponse::Ok().finish()
-                }
-            }))
-        })
-        .workers(1)
-        .disable_signals()
-        .listen(listener)
-        .expect("listen")
-        .run();
-        let handle = server.handle();
-        tokio::spawn(server);
-        Self {
-            base: format!("http://{addr}"),
-            captured,
-            server: handle,
-        }
-    }
-
-    fn requests(&self) -> Vec<Captured> {
-        self.captured.lock().expect("lock").clone()
-    }
-
-    async fn stop(self) {
-        self.server.stop(false).await;
-    }
-}
+use crate::support::stub_http::StubHttp;
 
 /// Validates JSON against a component schema of an official spec, strictly
 /// (no undeclared fields), when `HUBSPOT_OPENAPI_DIR` names the specs.
@@ -75,8 +17,8 @@ fn validate_strict(spec: &str, schema: &str, instance: &Value) {
     OfficialSpec::load(spec).validate_strict(schema, instance);
 }
 
-fn client(receiver: &Receiver, version: ApiVersion) -> HubSpotClient {
-    let base = receiver.base.as_str();
+/// A client of `version` whose HubSpot is at `base`.
+fn client_at(base: &str, version: ApiVersion) -> HubSpotClient {
     HubSpotClient::new(HubSpotEndpoints {
         api_base_url: base.parse().expect("url"),
         forms_base_url: base.parse().expect("url"),
@@ -86,6 +28,11 @@ fn client(receiver: &Receiver, version: ApiVersion) -> HubSpotClient {
         max_retry_wait: Duration::from_secs(60),
     })
     .expect("client")
+}
+
+/// Answers every request with an empty 200 and keeps what it got.
+fn receiver() -> StubHttp {
+    StubHttp::start(200, "", "")
 }
 
 fn send() -> SingleSend {
@@ -99,7 +46,7 @@ fn send() -> SingleSend {
 
 #[tokio::test]
 async fn single_send_bodies_validate_against_each_versions_spec() {
-    let receiver = Receiver::start().await;
+    let receiver = receiver();
     for (version, spec, path) in [
         (
             ApiVersion::V2026_09,
@@ -117,7 +64,7 @@ async fn single_send_bodies_validate_against_each_versions_spec() {
             "/marketing/v3/transactional/single-email/send",
         ),
     ] {
-        let status = client(&receiver, version)
+        let status = client_at(&receiver.url, version)
             .single_send(&send())
             .await
             .expect("a 2xx is Ok even with an empty body");
@@ -132,13 +79,12 @@ async fn single_send_bodies_validate_against_each_versions_spec() {
             "never any contactProperties content: {body}"
         );
     }
-    receiver.stop().await;
 }
 
 #[tokio::test]
 async fn batch_reads_put_emails_in_the_body_and_validate_against_the_spec() {
-    let receiver = Receiver::start().await;
-    let client = client(&receiver, ApiVersion::V2026_09);
+    let receiver = receiver();
+    let client = client_at(&receiver.url, ApiVersion::V2026_09);
     let email = Email::parse("private.person@example.com").expect("email");
     let error = client
         .get_contact_by_email(&email, &["firstname"])
@@ -171,21 +117,12 @@ async fn batch_reads_put_emails_in_the_body_and_validate_against_the_spec() {
         .expect_err("more than 100 inputs");
     assert_eq!(error.kind(), "too_many_inputs");
     assert_eq!(receiver.requests().len(), before, "nothing was sent");
-    receiver.stop().await;
 }
 
 #[tokio::test]
 async fn transport_errors_do_not_carry_the_url() {
     // Nothing listens on port 9: the connection is refused.
-    let client = HubSpotClient::new(HubSpotEndpoints {
-        api_base_url: "http://127.0.0.1:9".parse().expect("url"),
-        forms_base_url: "http://127.0.0.1:9".parse().expect("url"),
-        access_token: "token".to_owned().into(),
-        timeout: Duration::from_secs(5),
-        api_version: ApiVersion::V3,
-        max_retry_wait: Duration::from_secs(60),
-    })
-    .expect("client");
+    let client = client_at("http://127.0.0.1:9", ApiVersion::V3);
     let status_id = "private.person@example.com";
     let error = client.send_status(status_id).await.expect_err("refused");
     let shown = format!("{error} {error:?} {:?}", std::error::Error::source(&error));

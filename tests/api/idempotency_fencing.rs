@@ -5,13 +5,12 @@
 
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
 use signup_reactor::store::{Fenced, IdempotencyClaim, RedisStore, StoredResponse};
 
-use crate::support::app::TestApp;
+use crate::support::binary::{reactor, with_required_settings};
+use crate::support::idempotency::{LEASE, LeasedApp, claim_digests};
 use crate::support::redis_server::TestRedis;
 use crate::support::stack::signup_body;
-use crate::support::stub_http::StubHttp;
 
 fn response(body: &str) -> StoredResponse {
     StoredResponse {
@@ -92,21 +91,11 @@ async fn a_request_past_its_lease_cannot_complete_or_release_its_successors_clai
 
 #[tokio::test]
 async fn a_stale_request_giving_its_key_up_leaves_the_successors_answer_replayed() {
-    let forms = StubHttp::start(200, "application/json", "{}");
-    let url = forms.url.parse().expect("url");
-    let lease = Duration::from_secs(3);
-    let app = TestApp::spawn_with(|c| {
-        c.hubspot.forms_base_url = url;
-        c.hubspot.http_timeout = Duration::from_secs(1);
-        c.redis.command_timeout = Duration::from_millis(200);
-        c.signup.idempotency_lease = lease;
-    })
-    .await;
+    let LeasedApp { app, forms, store } = LeasedApp::start().await;
+    let lease = LEASE;
     let key = "stale-release";
     let body = signup_body("stale@example.com");
-    let store = RedisStore::connect(&app.config.redis).expect("store");
-    let key_digest = hex::encode(&Sha256::digest(key.as_bytes())[..16]);
-    let request_digest = hex::encode(Sha256::digest(serde_json::to_vec(&body).expect("json")));
+    let (key_digest, request_digest) = claim_digests(key, &body);
 
     // A request claims the key, then stalls past its lease.
     let IdempotencyClaim::Claimed(stale) = store
@@ -136,23 +125,11 @@ async fn a_stale_request_giving_its_key_up_leaves_the_successors_answer_replayed
 #[tokio::test]
 async fn serve_refuses_an_idempotency_lease_shorter_than_a_requests_worst_case() {
     let run = |lease: &'static str| {
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-            .arg("serve")
-            .env_clear()
+        with_required_settings(&mut reactor(&["serve"]))
             .env("LISTEN_ADDR", "127.0.0.1:0")
             .env("REDIS_URL", "redis://127.0.0.1:9")
-            .env("HUBSPOT_CLIENT_SECRET", "secret")
-            .env("HUBSPOT_ACCESS_TOKEN", "token")
-            .env("HUBSPOT_PORTAL_ID", "62515")
-            .env(
-                "HUBSPOT_SIGNUP_FORM_GUID",
-                "0b4a6c6e-1c4f-4c0e-9b8e-0a1b2c3d4e5f",
-            )
-            .env("HUBSPOT_VERIFICATION_EMAIL_ID", "42")
-            .env("SIGNUP_API_TOKEN", "token")
             // Default HUBSPOT_HTTP_TIMEOUT (10s) and REDIS_COMMAND_TIMEOUT (2s): 28s.
             .env("IDEMPOTENCY_LEASE", lease)
-            .kill_on_drop(true)
             .output()
     };
     let output = tokio::time::timeout(Duration::from_secs(30), run("20s"))

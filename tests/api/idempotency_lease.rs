@@ -4,34 +4,20 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use signup_reactor::store::{IdempotencyClaim, RedisStore};
+use signup_reactor::store::IdempotencyClaim;
 
-use crate::support::app::TestApp;
+use crate::support::idempotency::{LEASE, LeasedApp, claim_digests};
 use crate::support::stack::signup_body;
-use crate::support::stub_http::StubHttp;
 
 #[tokio::test]
 async fn a_claim_never_completed_expires_after_the_lease_and_a_retry_succeeds() {
-    let forms = StubHttp::start(200, "application/json", "{}");
-    let url = forms.url.parse().expect("url");
-    // The shortest lease the start-up check lets these timeouts have
-    // (HUBSPOT_HTTP_TIMEOUT + 9 × REDIS_COMMAND_TIMEOUT), with room.
-    let lease = Duration::from_secs(3);
-    let app = TestApp::spawn_with(|c| {
-        c.hubspot.forms_base_url = url;
-        c.hubspot.http_timeout = Duration::from_secs(1);
-        c.redis.command_timeout = Duration::from_millis(200);
-        c.signup.idempotency_lease = lease;
-    })
-    .await;
+    let LeasedApp { app, forms, store } = LeasedApp::start().await;
+    let lease = LEASE;
     let key = "retry-after-crash";
     let body = signup_body("crash@example.com");
 
     // A process claims the key exactly as the handler does, then dies.
-    let store = RedisStore::connect(&app.config.redis).expect("store");
-    let key_digest = hex::encode(&Sha256::digest(key.as_bytes())[..16]);
-    let request_digest = hex::encode(Sha256::digest(serde_json::to_vec(&body).expect("json")));
+    let (key_digest, request_digest) = claim_digests(key, &body);
     let claim = store
         .idempotency()
         .claim(&key_digest, &request_digest, lease)

@@ -3,14 +3,14 @@
 //! then see the first event of each kind.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 use hubspot_simulator::Simulator;
 use signup_reactor::telemetry::catalog::{CATALOG, MetricKind};
 use signup_reactor::telemetry::label_values::label_sets;
 
+use crate::support::binary::{assert_serving, serve_command};
 use crate::support::redis_server::{TestRedis, free_port};
-use crate::support::stack::{eventually, serve_command, sim_config};
+use crate::support::stack::sim_config;
 
 /// A series: its name and labels.
 type Series = (String, BTreeMap<String, String>);
@@ -52,12 +52,8 @@ async fn a_fresh_process_exposes_every_known_series_at_zero() {
         .spawn()
         .expect("spawn signup-reactor");
     let url = format!("http://127.0.0.1:{port}/metrics");
+    assert_serving(&url).await;
     let http = crate::support::contract::CheckedClient::new();
-    let up = eventually(Duration::from_secs(20), || async {
-        http.get(&url).send().await.is_ok_and(|r| r.status() == 200)
-    })
-    .await;
-    assert!(up, "the reactor did not start");
     let text = http
         .get(&url)
         .send()

@@ -10,12 +10,7 @@ use crate::support::redis_server::TestRedis;
 const COMMITTED: &str = "docs/openapi.json";
 
 async fn served(app: &TestApp) -> String {
-    let response = app
-        .http
-        .get(app.url("/openapi.json"))
-        .send()
-        .await
-        .expect("GET /openapi.json");
+    let response = app.get("/openapi.json").await;
     assert_eq!(response.status(), 200);
     response.text().await.expect("text")
 }

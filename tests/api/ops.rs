@@ -1,5 +1,4 @@
 use std::time::Duration;
-use tokio::process::Command;
 
 use hubspot_simulator::DelayRange;
 use signup_reactor::domain::{Email, SignupStatus};
@@ -8,26 +7,10 @@ use signup_reactor::ops::inspect::{Subject, gather, render};
 use signup_reactor::store::DeadLetterSource;
 use signup_reactor::store::RedisStore;
 
-use crate::support::app::TestApp;
+use crate::support::binary::{reactor, reactor_command};
+use crate::support::records::{dead_letters, first_dead_letters};
 use crate::support::redis_server::TestRedis;
-use crate::support::stack::sent_per_recipient;
-use crate::support::stack::{Stack, eventually, signup_body};
-
-/// Runs the real binary with only the given environment.
-pub async fn reactor_command(app: &TestApp, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-        .args(args)
-        .env_clear()
-        .env("REDIS_URL", &app.redis.url)
-        .env(
-            "EVENT_STREAM_PARTITIONS",
-            app.config.redis.event_partitions.to_string(),
-        )
-        .env("REDIS_KEY_PREFIX", &app.prefix)
-        .output()
-        .await
-        .expect("run signup-reactor")
-}
+use crate::support::stack::{Stack, eventually, sent_per_recipient, signup_body, signup_id};
 
 #[tokio::test]
 async fn inspect_shows_each_signup_from_submission_to_its_send() {
@@ -43,10 +26,7 @@ pub async fn inspect_follows_a_signup_to_its_send(redis: TestRedis) {
     )
     .await;
     let email = "inspect@example.com".to_owned();
-    let response = stack.app.signup(&signup_body(&email), None).await;
-    assert_eq!(response.status(), 202);
-    let body: serde_json::Value = response.json().await.expect("json");
-    let signup_id = body["signupId"].as_str().expect("signupId").to_owned();
+    let signup_id = signup_id(stack.app.signup(&signup_body(&email), None).await).await;
     let store = RedisStore::connect(&stack.app.config.redis).expect("store");
     let address = Email::parse(&email).expect("email");
     let before = gather(&store, Subject::Email(&address))
@@ -121,17 +101,8 @@ pub async fn dead_letters_list_and_replay(redis: TestRedis) {
         202
     );
     let store = RedisStore::connect(&stack.app.config.redis).expect("store");
-    let dead = eventually(Duration::from_secs(10), || async {
-        store
-            .dead_letters()
-            .list(10)
-            .await
-            .map(|l| !l.is_empty())
-            .unwrap_or(false)
-    })
-    .await;
-    assert!(dead, "the invisible contact was never dead-lettered");
-    let letters = store.dead_letters().list(10).await.expect("list");
+    // The invisible contact is dead-lettered.
+    let letters = first_dead_letters(&store, Duration::from_secs(10)).await;
     assert_eq!(letters[0].source_label(), "checks");
     assert!(
         matches!(letters[0].source, DeadLetterSource::Check { .. }),
@@ -173,7 +144,7 @@ pub async fn dead_letters_list_and_replay(redis: TestRedis) {
     // The replayed letter is removed. (With this test's 100 ms horizon, a
     // slow machine may see the replayed send dead-lettered again as "still
     // pending at the horizon": a new letter, not the replayed one.)
-    let left = store.dead_letters().list(10).await.expect("list");
+    let left = dead_letters(&store).await;
     assert!(
         left.iter().all(|l| l.id != letters[0].id),
         "replayed letters are removed: {left:?}"
@@ -185,9 +156,7 @@ async fn check_reports_one_line_per_check_and_fails_on_bad_credentials() {
     let stack = Stack::default_stack().await;
     let base = stack.sim.base_url();
     let run = |token: &str| {
-        Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-            .arg("check")
-            .env_clear()
+        reactor(&["check"])
             .env("REDIS_URL", &stack.app.redis.url)
             .env("HUBSPOT_CLIENT_SECRET", "s")
             .env("HUBSPOT_ACCESS_TOKEN", token)
@@ -220,12 +189,7 @@ async fn check_reports_one_line_per_check_and_fails_on_bad_credentials() {
     assert!(!bad.status.success());
     assert!(text.contains("FAIL hubspot credentials"), "{text}");
 
-    let missing = Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-        .arg("check")
-        .env_clear()
-        .output()
-        .await
-        .expect("run");
+    let missing = reactor(&["check"]).output().await.expect("run");
     let text = String::from_utf8_lossy(&missing.stdout).to_string();
     assert!(!missing.status.success());
     assert!(

@@ -11,6 +11,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
 use crate::support::app::TestApp;
+use crate::support::binary::reactor;
 use crate::support::redis_cluster::TestCluster;
 use crate::support::redis_server::TestRedis;
 use crate::support::stack::{Stack, signup_body};
@@ -18,18 +19,15 @@ use crate::support::webhooks::creation;
 
 /// `signup-reactor status ARGS` against `redis_url` under the app's prefix.
 fn status_command(app: &TestApp, redis_url: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_signup-reactor"));
+    let mut command = reactor(&["status"]);
     command
-        .arg("status")
         .args(args)
-        .env_clear()
         .env("REDIS_URL", redis_url)
         .env("REDIS_KEY_PREFIX", &app.prefix)
         .env(
             "EVENT_STREAM_PARTITIONS",
             app.config.redis.event_partitions.to_string(),
-        )
-        .kill_on_drop(true);
+        );
     command
 }
 

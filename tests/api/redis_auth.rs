@@ -7,7 +7,8 @@ use serde_json::json;
 use signup_reactor::startup::Role;
 
 use crate::support::app::TestApp;
-use crate::support::redis_cluster::{ClusterAccess, TestCluster};
+use crate::support::redis_cluster::TestCluster;
+use crate::support::redis_cluster_nodes::ClusterAccess;
 use crate::support::redis_server::TestRedis;
 use crate::support::webhooks::creation;
 

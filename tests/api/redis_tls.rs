@@ -14,11 +14,13 @@ use hubspot_simulator::{Simulator, SimulatorHandle};
 use tokio::process::Child;
 
 use crate::support::app::SIGNUP_TOKEN;
+use crate::support::binary::{assert_serving, serve_command};
 use crate::support::contract::CheckedClient;
-use crate::support::redis_cluster::{ClusterAccess, TestCluster};
+use crate::support::redis_cluster::TestCluster;
+use crate::support::redis_cluster_nodes::ClusterAccess;
 use crate::support::redis_server::free_port;
 use crate::support::stack::{
-    eventually, sent_per_recipient, serve_command, signup_body, sim_config, wait_for_emails,
+    eventually, sent_per_recipient, signup_body, sim_config, wait_for_emails,
 };
 use crate::support::tls::TestCa;
 
@@ -78,15 +80,7 @@ async fn reactor(
     }
     let child = command.spawn().expect("spawn signup-reactor");
     let base = format!("http://127.0.0.1:{port}");
-    let http = CheckedClient::new();
-    let alive = eventually(Duration::from_secs(20), || async {
-        http.get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-    })
-    .await;
-    assert!(alive, "the reactor did not start");
+    assert_serving(&format!("{base}/healthz")).await;
     (child, base)
 }
 

@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
-use signup_reactor::domain::{ContactId, Email, SendRecord, SignupRecord, SignupStatus};
+use signup_reactor::domain::{ContactId, SendRecord, SignupStatus};
 use signup_reactor::store::RedisStore;
 
+use crate::support::records::signup_record;
 use crate::support::stack::{Stack, eventually, post_form_entry, signup_body};
 
 const TTL: Duration = Duration::from_secs(3600);
@@ -38,13 +39,7 @@ async fn a_record_that_holds_a_send_id_is_sent_again_under_it() {
     let now = signup_reactor::clock::now_ms();
     // A signup whose earlier send attempt (by an earlier version, with its
     // contact at the time) holds a sendId of another derivation.
-    let mut record = SignupRecord::new(
-        Email::parse(email).expect("email"),
-        Default::default(),
-        Default::default(),
-        Default::default(),
-        now,
-    );
+    let mut record = signup_record(email, now);
     post_form_entry(&stack.sim, email).await;
     assert!(
         eventually(Duration::from_secs(10), || async {

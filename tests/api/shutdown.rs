@@ -5,10 +5,11 @@ use hubspot_simulator::{Simulator, SimulatorHandle};
 use tokio::process::{Child, Command};
 
 use crate::support::app::SIGNUP_TOKEN;
+use crate::support::binary::{assert_serving, serve_command};
 use crate::support::contract::CheckedClient;
 use crate::support::redis_server::{TestRedis, free_port};
-use crate::support::stack::{eventually, serve_command, signup_body, sim_config};
 use crate::support::stack::{sent_per_recipient, wait_for_emails};
+use crate::support::stack::{signup_body, sim_config};
 
 /// Starts `signup-reactor serve` as a real process on a free port.
 async fn start_reactor(redis: &TestRedis, prefix: &str, sim: &SimulatorHandle) -> (Child, String) {
@@ -33,15 +34,7 @@ async fn start_reactor_logging_to(
         .spawn()
         .expect("spawn signup-reactor");
     let base = format!("http://127.0.0.1:{port}");
-    let http = CheckedClient::new();
-    let up = eventually(Duration::from_secs(20), || async {
-        http.get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-    })
-    .await;
-    assert!(up, "the reactor did not start");
+    assert_serving(&format!("{base}/readyz")).await;
     sim.set_webhook_target(Some(format!("{base}/webhooks/hubspot")));
     (child, base)
 }

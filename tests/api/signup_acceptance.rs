@@ -10,11 +10,12 @@ use std::time::Duration;
 use hubspot_simulator::{Endpoint, FaultRule};
 use signup_reactor::config::Config;
 use signup_reactor::domain::{NEVER_ACCEPTED, SignupStatus};
-use signup_reactor::store::DeadLetterSource;
+use signup_reactor::store::{DeadLetterSource, RedisStore};
 
-use crate::ops::reactor_command;
 use crate::support::app::TestApp;
-use crate::support::stack::{Stack, eventually, sent_per_recipient, signup_body};
+use crate::support::binary::reactor_command;
+use crate::support::records::dead_letters;
+use crate::support::stack::{Stack, eventually, sent_per_recipient, signup_body, signup_id};
 
 /// The shortest lease and sweep age the start-up checks let `http_timeout`
 /// have with the tests' 500 ms Redis command timeout; sweeps every second.
@@ -48,6 +49,25 @@ async fn not_accepted_for_redis(app: &TestApp) -> f64 {
         .await
 }
 
+/// Whether the test may pause the stack's Redis (says so when not).
+fn may_pause(stack: &Stack) -> bool {
+    let private = stack.app.redis.is_private();
+    if !private {
+        eprintln!("skipped: pausing a shared Redis would stall other tests");
+    }
+    private
+}
+
+/// The Forms submissions HubSpot received for `email`.
+fn submissions_of(stack: &Stack, email: &str) -> usize {
+    stack
+        .sim
+        .submissions()
+        .into_iter()
+        .filter(|s| s.email.as_deref() == Some(email))
+        .count()
+}
+
 /// The ids of every signup record in Redis.
 async fn signup_ids(app: &TestApp) -> Vec<String> {
     app.all_keys()
@@ -55,12 +75,6 @@ async fn signup_ids(app: &TestApp) -> Vec<String> {
         .into_iter()
         .filter_map(|key| key.split("{signups}:signup:").nth(1).map(str::to_owned))
         .collect()
-}
-
-async fn signup_id_of(response: reqwest::Response) -> String {
-    assert_eq!(response.status(), 202);
-    let json: serde_json::Value = response.json().await.expect("json");
-    json["signupId"].as_str().expect("signupId").to_owned()
 }
 
 /// The record not `accepted`, once it is retired as never accepted.
@@ -89,12 +103,8 @@ async fn wait_never_accepted(stack: &Stack, accepted: &[&str]) -> String {
 /// What the operator sees, and that a replay does not submit it.
 async fn operators_see_it_unreplayable(stack: &Stack, orphan: &str) {
     let app = &stack.app;
-    let letters = signup_reactor::store::RedisStore::connect(&app.config.redis)
-        .expect("store")
-        .dead_letters()
-        .list(10)
-        .await
-        .expect("list");
+    let store = RedisStore::connect(&app.config.redis).expect("store");
+    let letters = dead_letters(&store).await;
     assert!(
         letters.iter().any(|l| l.source
             == DeadLetterSource::Forms {
@@ -121,15 +131,14 @@ async fn operators_see_it_unreplayable(stack: &Stack, orphan: &str) {
 #[tokio::test]
 async fn a_signup_answered_503_is_never_submitted_and_its_retry_gets_the_one_email() {
     let stack = Stack::start(|_| {}, |c| quick_sweep(c, Duration::from_secs(1))).await;
-    if !stack.app.redis.is_private() {
-        eprintln!("skipped: pausing a shared Redis would stall other tests");
+    if !may_pause(&stack) {
         return;
     }
     let email = "paused@example.com";
     let body = signup_body(email);
     // An earlier signup: Redis knows the scripts (a paused call is run as
     // sent when the pause ends, not refused as unknown).
-    let warm = signup_id_of(
+    let warm = signup_id(
         stack
             .app
             .signup(&signup_body("warm@example.com"), None)
@@ -150,19 +159,14 @@ async fn a_signup_answered_503_is_never_submitted_and_its_retry_gets_the_one_ema
     tokio::time::sleep(Duration::from_millis(1_500)).await;
 
     // The app retries: that signup is the one that counts.
-    let accepted = signup_id_of(stack.app.signup(&body, None).await).await;
+    let accepted = signup_id(stack.app.signup(&body, None).await).await;
     stack
         .expect_emails(&[email.to_owned()], Duration::from_secs(20))
         .await;
     let orphan = wait_never_accepted(&stack, &[&accepted, &warm]).await;
     // Sweeps keep running past the retirement: nothing more goes out.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let submissions = stack
-        .sim
-        .submissions()
-        .into_iter()
-        .filter(|s| s.email.as_deref() == Some(email))
-        .count();
+    let submissions = submissions_of(&stack, email);
     assert_eq!(submissions, 1, "only the 202's signup is submitted");
     assert_eq!(sent_per_recipient(&stack.sim).get(email), Some(&1));
     operators_see_it_unreplayable(&stack, &orphan).await;
@@ -171,8 +175,7 @@ async fn a_signup_answered_503_is_never_submitted_and_its_retry_gets_the_one_ema
 #[tokio::test]
 async fn an_acceptance_redis_runs_after_the_request_gave_up_makes_nothing_live() {
     let stack = Stack::start(|_| {}, |c| quick_sweep(c, Duration::from_secs(3))).await;
-    if !stack.app.redis.is_private() {
-        eprintln!("skipped: pausing a shared Redis would stall other tests");
+    if !may_pause(&stack) {
         return;
     }
     let email = "late-write@example.com";
@@ -203,18 +206,13 @@ async fn an_acceptance_redis_runs_after_the_request_gave_up_makes_nothing_live()
     let record = app.signup_record(&ids[0]).await.expect("record");
     assert_eq!(record.status, SignupStatus::Submitting);
 
-    let accepted = signup_id_of(app.signup(&body, None).await).await;
+    let accepted = signup_id(app.signup(&body, None).await).await;
     stack
         .expect_emails(&[email.to_owned()], Duration::from_secs(20))
         .await;
     wait_never_accepted(&stack, &[&accepted]).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let submissions = stack
-        .sim
-        .submissions()
-        .into_iter()
-        .filter(|s| s.email.as_deref() == Some(email))
-        .count();
+    let submissions = submissions_of(&stack, email);
     assert_eq!(submissions, 2, "the first call and the app's retry");
     assert_eq!(sent_per_recipient(&stack.sim).get(email), Some(&1));
 }

@@ -5,10 +5,11 @@
 
 use std::time::Duration;
 
-use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
+use signup_reactor::domain::SignupStatus;
 use signup_reactor::store::{Guard, RedisStore, Written};
 
 use crate::support::app::test_config;
+use crate::support::records::signup_record;
 use crate::support::redis_server::TestRedis;
 
 const TTL: Duration = Duration::from_secs(3600);
@@ -18,13 +19,7 @@ async fn fenced_writes_change_only_the_state_their_writer_read() {
     let redis = TestRedis::start();
     let store = RedisStore::connect(&test_config(&redis.url).redis).expect("store");
     let signups = store.signups();
-    let mut record = SignupRecord::new(
-        Email::parse("fence@example.com").expect("email"),
-        Default::default(),
-        Default::default(),
-        Default::default(),
-        signup_reactor::clock::now_ms(),
-    );
+    let mut record = signup_record("fence@example.com", signup_reactor::clock::now_ms());
     let created = signups.create(&record, TTL).await.expect("create");
     let id = record.signup_id.clone();
     let status = |store: RedisStore, id: String| async move {

@@ -4,8 +4,8 @@
 use secrecy::SecretString;
 use signup_reactor::hubspot::webhooks_api::WebhooksApiVersion;
 use signup_reactor::ops::subscriptions::{SyncArgs, SyncError, sync};
-use tokio::process::Command;
 
+use crate::support::binary::{output_text, reactor};
 use crate::support::stack::Stack;
 
 const TARGET: &str = "https://hooks.example.com/webhooks/hubspot";
@@ -113,9 +113,7 @@ async fn a_transport_error_shows_neither_the_developer_key_nor_the_url() {
     );
     drop(listener);
     let key = "dev-key-3b9e51";
-    let output = Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-        .args(["subscriptions", "sync"])
-        .env_clear()
+    let output = reactor(&["subscriptions", "sync"])
         .env("HUBSPOT_APP_ID", "4242")
         .env("HUBSPOT_DEVELOPER_API_KEY", key)
         .env("WEBHOOK_PUBLIC_URL", TARGET)
@@ -124,19 +122,13 @@ async fn a_transport_error_shows_neither_the_developer_key_nor_the_url() {
         .await
         .expect("run signup-reactor");
     assert!(!output.status.success());
-    let shown = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let shown = output_text(&output);
     assert!(shown.contains("could not reach HubSpot"), "{shown}");
     for secret in [key, "hapikey", "/app-webhooks/"] {
         assert!(!shown.contains(secret), "{secret} shown: {shown}");
     }
 
-    let missing = Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-        .args(["subscriptions", "sync"])
-        .env_clear()
+    let missing = reactor(&["subscriptions", "sync"])
         .output()
         .await
         .expect("run signup-reactor");
@@ -153,9 +145,7 @@ async fn the_binary_subscribes_contact_deletions_once() {
     let stack = stack_without_subscriptions().await;
     let config = stack.sim.config();
     let run = || {
-        Command::new(env!("CARGO_BIN_EXE_signup-reactor"))
-            .args(["subscriptions", "sync"])
-            .env_clear()
+        reactor(&["subscriptions", "sync"])
             .env("HUBSPOT_APP_ID", config.app_id.to_string())
             .env("HUBSPOT_DEVELOPER_API_KEY", &config.developer_api_key)
             .env("WEBHOOK_PUBLIC_URL", TARGET)

@@ -6,45 +6,30 @@
 
 use std::time::Duration;
 
-use signup_reactor::config::Config;
-use signup_reactor::domain::{Email, SendRecord, SignupRecord, SignupStatus};
-use signup_reactor::hubspot::HubSpotClient;
+use signup_reactor::domain::{SendRecord, SignupRecord, SignupStatus};
 use signup_reactor::store::RedisStore;
-use signup_reactor::worker::{SweepReport, Sweeper, WorkerContext};
+use signup_reactor::worker::{SweepReport, Sweeper};
 
-use crate::support::app::test_config;
 use crate::support::holding_proxy::HoldingProxy;
+use crate::support::records::{open_signup, stored_record};
 use crate::support::redis_server::TestRedis;
+use crate::support::sweep::{SWEEP_AFTER, new_sweeper, sweep_config};
 
-const SWEEP_AFTER: Duration = Duration::from_secs(60);
 const TTL: Duration = Duration::from_secs(3600);
 
 /// The test's own store on `redis`, and a sweeper whose store goes through `proxy`.
-fn setup(redis: &TestRedis, proxy: &HoldingProxy) -> (Config, RedisStore, Sweeper) {
-    let mut config = test_config(&redis.url);
-    config.worker.sweep_after = SWEEP_AFTER;
+fn setup(redis: &TestRedis, proxy: &HoldingProxy) -> (RedisStore, Sweeper) {
+    let config = sweep_config(redis);
     let store = RedisStore::connect(&config.redis).expect("store");
-    let mut proxied = config.clone();
+    let mut proxied = config;
     proxied.redis.url = proxy.url.clone().into();
     let swept = RedisStore::connect(&proxied.redis).expect("store");
-    let hubspot = HubSpotClient::new(proxied.hubspot_endpoints()).expect("client");
-    let sweeper = Sweeper::new(WorkerContext::for_config(&proxied, swept, hubspot));
-    (config, store, sweeper)
+    (store, new_sweeper(&proxied, swept))
 }
 
 /// An open signup in `status`, old enough to be swept, in no queue.
 async fn old_signup(store: &RedisStore, status: SignupStatus) -> SignupRecord {
-    let age = SWEEP_AFTER.as_millis() as u64 * 2;
-    let mut record = SignupRecord::new(
-        Email::parse("fenced@example.com").expect("email"),
-        Default::default(),
-        Default::default(),
-        Default::default(),
-        signup_reactor::clock::now_ms() - age,
-    );
-    record.status = status;
-    store.signups().create(&record, TTL).await.expect("create");
-    record
+    open_signup(store, "fenced@example.com", status, SWEEP_AFTER * 2, TTL).await
 }
 
 /// Runs one sweep whose first held write waits while `meanwhile` runs.
@@ -65,11 +50,7 @@ async fn sweep_around(
 
 /// Writes `record` as it is, keeping its TTL (what another writer stored).
 async fn overwrite(redis: &TestRedis, store: &RedisStore, record: &SignupRecord) {
-    let mut conn = redis
-        .client()
-        .get_multiplexed_async_connection()
-        .await
-        .expect("connect");
+    let mut conn = redis.connection().await;
     let _: () = redis::cmd("SET")
         .arg(store.keys().signup(&record.signup_id))
         .arg(record.encode())
@@ -83,7 +64,7 @@ async fn overwrite(redis: &TestRedis, store: &RedisStore, record: &SignupRecord)
 async fn a_signup_sent_while_the_sweep_requeues_it_stays_sent() {
     let redis = TestRedis::start();
     let proxy = HoldingProxy::start(&redis.url).await;
-    let (_config, store, sweeper) = setup(&redis, &proxy);
+    let (store, sweeper) = setup(&redis, &proxy);
     // Submitted, and out of the check queue: the sweep reads it and queues
     // its check again; meanwhile a check sends its email.
     let record = old_signup(&store, SignupStatus::Submitted).await;
@@ -102,12 +83,7 @@ async fn a_signup_sent_while_the_sweep_requeues_it_stays_sent() {
     })
     .await;
 
-    let stored = store
-        .signups()
-        .load(&record.signup_id)
-        .await
-        .expect("load")
-        .expect("record");
+    let stored = stored_record(&store, &record.signup_id).await;
     assert_eq!(stored.status, SignupStatus::Sent, "the sent record stays");
     assert!(stored.send.is_some());
     assert_eq!(
@@ -122,7 +98,7 @@ async fn a_signup_sent_while_the_sweep_requeues_it_stays_sent() {
 async fn a_signup_submitted_while_the_sweep_requeues_its_forms_call_stays_submitted() {
     let redis = TestRedis::start();
     let proxy = HoldingProxy::start(&redis.url).await;
-    let (_config, store, sweeper) = setup(&redis, &proxy);
+    let (store, sweeper) = setup(&redis, &proxy);
     // Queued for the Forms API and missing from its queue: the sweep reads
     // it; meanwhile a Forms retry submits it and queues its check.
     let record = old_signup(&store, SignupStatus::Queued).await;
@@ -142,12 +118,7 @@ async fn a_signup_submitted_while_the_sweep_requeues_its_forms_call_stays_submit
     })
     .await;
 
-    let stored = store
-        .signups()
-        .load(&record.signup_id)
-        .await
-        .expect("load")
-        .expect("record");
+    let stored = stored_record(&store, &record.signup_id).await;
     assert_eq!(
         stored.status,
         SignupStatus::Submitted,

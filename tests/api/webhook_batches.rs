@@ -4,26 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::support::app::{PORTAL_ID, TestApp};
+use crate::support::metrics::series;
 use crate::support::webhooks::creation;
-
-async fn metrics(app: &TestApp) -> String {
-    let response = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics");
-    response.text().await.expect("text")
-}
-
-/// The value of one series in the Prometheus text (0 when absent).
-fn series(text: &str, prefix: &str) -> f64 {
-    text.lines()
-        .find(|line| line.starts_with(prefix))
-        .and_then(|line| line.rsplit(' ').next())
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0.0)
-}
 
 fn generic(event_id: u64, subscription_type: &str, object_type: &str, object_id: u64) -> Value {
     json!({
@@ -37,7 +19,7 @@ fn generic(event_id: u64, subscription_type: &str, object_type: &str, object_id:
 #[tokio::test]
 async fn a_malformed_event_does_not_sink_its_batch() {
     let app = TestApp::spawn().await;
-    let before = metrics(&app).await;
+    let before = app.metrics_text().await;
     let key = "webhook_events_malformed_total{reason=\"object_id\"}";
     let batch = json!([
         creation(1, 100, 0),
@@ -50,7 +32,7 @@ async fn a_malformed_event_does_not_sink_its_batch() {
     ]);
     assert_eq!(app.post_webhook(&batch).await.status(), 204);
     assert_eq!(app.stream_contacts_sorted().await, vec!["100", "101"]);
-    let after = metrics(&app).await;
+    let after = app.metrics_text().await;
     assert!(series(&after, key) >= series(&before, key) + 2.0, "{after}");
     assert!(after.contains("webhook_events_malformed_total{reason=\"property_name\"}"));
     assert!(after.contains("webhook_events_malformed_total{reason=\"not_an_event\"}"));
@@ -85,7 +67,7 @@ async fn generic_contact_events_are_recorded_like_classic_ones() {
     assert_eq!(app.post_webhook(&retry).await.status(), 204);
     assert_eq!(app.stream_len().await, 2);
 
-    let text = metrics(&app).await;
+    let text = app.metrics_text().await;
     assert!(
         text.contains(
             "webhook_events_received_total{subscription_type=\"object.creation\",style=\"generic\"}"
@@ -104,7 +86,7 @@ async fn generic_events_about_other_objects_are_counted_not_recorded() {
     ]);
     assert_eq!(app.post_webhook(&batch).await.status(), 204);
     assert_eq!(app.stream_len().await, 0);
-    let text = metrics(&app).await;
+    let text = app.metrics_text().await;
     assert!(
         text.contains("webhook_events_ignored_total{reason=\"other_object_type\"}"),
         "{text}"

@@ -6,13 +6,12 @@ use std::time::Duration;
 use serde_json::json;
 use signup_reactor::domain::SignupStatus;
 use signup_reactor::startup::Role;
-use signup_reactor::store::Quota;
-use signup_reactor::worker::{CheckOutcome, ConsumeOutcome, EventConsumer, Reason, SignupChecker};
+use signup_reactor::worker::{CheckOutcome, Reason};
 
-use crate::support::app::{PORTAL_ID, TestApp};
-use crate::support::stack::{Stack, eventually, signup_body, wire};
-use crate::worker_driven::driven;
-use crate::worker_signups::signup_id;
+use crate::support::driven::driven;
+use crate::support::records::dead_letters;
+use crate::support::stack::{Stack, eventually, signup_body, signup_id, wait_until_landed};
+use crate::support::webhooks::deletion;
 
 #[tokio::test]
 async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_checks() {
@@ -31,32 +30,17 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     // Already sent: a finished signup left in the queue.
     let mut done = d.record_only("done@example.com").await;
     done.status = SignupStatus::Sent;
-    d.store
-        .signups()
-        .save(&done, Duration::from_secs(3600))
-        .await
-        .expect("save");
+    d.save(&done).await;
 
     let sim = &d.sim;
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            sim.contact_by_email(ready)
-                .is_some_and(|c| c.visible_now() && !c.form_submissions.is_empty())
-        })
-        .await
-    );
-    let consumer = EventConsumer::new(d.ctx.clone());
+    wait_until_landed(sim, ready).await;
     assert!(
         eventually(Duration::from_secs(10), || async {
             d.app.stream_len().await > 0
         })
         .await
     );
-    while let Ok(outcome) = consumer.process_next().await {
-        if outcome == ConsumeOutcome::Idle {
-            break;
-        }
-    }
+    d.consume_all().await;
     assert!(
         d.app
             .all_keys()
@@ -66,7 +50,7 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
         "the import left no state"
     );
     d.make_due(&ready_id).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
         panic!("nothing was due");
     };
@@ -87,7 +71,7 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     ];
     expected.sort();
     assert_eq!(waiting, expected);
-    let emails: Vec<String> = sim.emails().into_iter().map(|e| e.to).collect();
+    let emails = d.emails_requested();
     assert_eq!(
         emails,
         vec![ready.to_owned()],
@@ -96,24 +80,13 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
 
     // The not-landed signup's contact is deleted: its checks end.
     let contact = d
-        .store
-        .signups()
-        .load(&not_landed.signup_id)
+        .record(&not_landed.signup_id)
         .await
-        .expect("load")
-        .and_then(|r| r.contact_id)
+        .contact_id
         .expect("contact seen");
-    let deletion = json!([{
-        "eventId": 77, "subscriptionId": 1, "portalId": PORTAL_ID, "appId": 1,
-        "occurredAt": 1_700_000_000_077u64, "subscriptionType": "contact.deletion",
-        "attemptNumber": 0, "objectId": contact.get()
-    }]);
+    let deletion = json!([deletion(77, contact.get())]);
     assert_eq!(d.app.post_webhook(&deletion).await.status(), 204);
-    while let Ok(outcome) = consumer.process_next().await {
-        if outcome == ConsumeOutcome::Idle {
-            break;
-        }
-    }
+    d.consume_all().await;
     d.make_due(&not_landed.signup_id).await;
     let CheckOutcome::Batch(report) = checker.process_next().await.expect("check") else {
         panic!("the deletion woke nothing");
@@ -122,7 +95,7 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
         report.dead_lettered,
         vec![(not_landed.signup_id.clone(), "contact deleted".to_owned())]
     );
-    let letters = d.store.dead_letters().list(10).await.expect("letters");
+    let letters = dead_letters(&d.store).await;
     assert!(
         letters
             .iter()
@@ -151,40 +124,27 @@ async fn the_property_strategy_confirms_from_the_batch_read_alone() {
 
 #[tokio::test]
 async fn three_replicas_batching_at_once_stay_under_the_quota() {
-    let stack = Stack::start(
-        |sim| {
-            // 40 calls per (scaled) 10 s: far fewer than the checks want.
-            sim.rate_limits.api = Some(hubspot_simulator::RateLimit {
-                max: 40,
-                interval_ms: 1_000_000,
-                daily: 1_000_000,
-            });
-        },
-        |config| {
-            // Under the account's limit, as the README advises: a call
-            // reaches HubSpot a moment after its permit.
-            config.worker.api_quota = Quota {
-                max: 32,
-                window: Duration::from_secs(10),
-            };
-            config.worker.check_batch_size = 10;
-        },
+    // HubSpot allows 40 calls per 10 s: far fewer than the checks want. The
+    // reactors take 32, under the account's limit, as the README advises: a
+    // call reaches HubSpot a moment after its permit.
+    let stack = Stack::under_api_quota(
+        40,
+        32,
+        Duration::from_secs(10),
+        |_| {},
+        |config| config.worker.check_batch_size = 10,
     )
     .await;
-    let prefix = stack.app.prefix.clone();
+    let quota = stack.app.config.worker.api_quota;
     let mut replicas = Vec::new();
     for _ in 0..2 {
         replicas.push(
-            TestApp::spawn_role(Role::All, stack.app.redis.share(), |config| {
-                wire(config, &stack.sim);
-                config.redis.key_prefix = prefix.clone();
-                config.worker.api_quota = Quota {
-                    max: 32,
-                    window: Duration::from_secs(10),
-                };
-                config.worker.check_batch_size = 10;
-            })
-            .await,
+            stack
+                .replica(Role::All, |config| {
+                    config.worker.api_quota = quota;
+                    config.worker.check_batch_size = 10;
+                })
+                .await,
         );
     }
     let emails: Vec<String> = (0..60).map(|i| format!("replica{i}@example.com")).collect();

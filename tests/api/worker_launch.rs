@@ -7,9 +7,10 @@
 use std::time::Duration;
 
 use signup_reactor::clock::now_ms;
-use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker};
+use signup_reactor::worker::{CheckOutcome, Reason};
 
-use crate::worker_driven::{batch, driven_with, landed_signup};
+use crate::support::driven::{batch, driven_with};
+use crate::support::driven_signups::landed_signup;
 
 /// Signups whose Forms retries are due: one more than half of the default
 /// Forms limit (50 per 10 s), so a launch is under way.
@@ -44,7 +45,7 @@ async fn end_launch(store: &signup_reactor::store::RedisStore, count: usize) {
 #[tokio::test]
 async fn during_a_launch_checks_linger_with_the_quota_plentiful() {
     let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     queue_due(&d.store, LAUNCH).await;
     d.record_only("launch@example.com").await;
     let outcome = checker.process_next().await.expect("check");
@@ -63,7 +64,7 @@ async fn during_a_launch_checks_linger_with_the_quota_plentiful() {
 #[tokio::test]
 async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_end() {
     let d = driven_with(|config| config.worker.check_linger = Duration::ZERO).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let ids = [
         landed_signup(&d, "canary@example.com").await,
         landed_signup(&d, "waits@example.com").await,
@@ -98,13 +99,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
         report.deferred,
         vec![(waiting.clone(), Reason::LaunchUnderWay)]
     );
-    let due = d
-        .store
-        .checks()
-        .due_at(&waiting)
-        .await
-        .expect("due")
-        .expect("queued");
+    let due = d.due_at(&waiting).await;
     let interval = signup_reactor::worker::LAUNCH_STATUS_INTERVAL.as_millis() as u64;
     assert!(
         due > now_ms() + interval / 2 && due <= now_ms() + interval,
@@ -120,7 +115,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
 #[tokio::test]
 async fn a_retry_due_in_hours_is_no_launch() {
     let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     d.store
         .forms_retry_queue()
         .schedule(&queued(0), Duration::from_secs(10 * 3600))
@@ -137,7 +132,7 @@ async fn a_retry_due_in_hours_is_no_launch() {
 #[tokio::test]
 async fn a_few_retries_after_transient_answers_are_no_launch() {
     let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     queue_due(&d.store, 3).await;
     d.record_only("steady@example.com").await;
     let outcome = checker.process_next().await.expect("check");

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use hubspot_simulator::{Endpoint as FaultEndpoint, FaultRule};
 use signup_reactor::domain::ContactId;
-use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker};
+use signup_reactor::worker::{CheckOutcome, Reason};
 
-use crate::worker_driven::{
-    batch, driven, driven_with, fingerprint, landed_signup, use_most_of_the_quota,
-};
+use crate::support::driven::{batch, driven, driven_with};
+use crate::support::driven_signups::{fingerprint, landed_signup, use_most_of_the_quota};
+use crate::support::stack::always;
 
 #[tokio::test]
 async fn a_contact_named_by_an_event_is_confirmed_by_its_profile_alone() {
@@ -28,19 +28,20 @@ async fn a_contact_named_by_an_event_is_confirmed_by_its_profile_alone() {
     assert_eq!(hints, vec![Some(ContactId::new(contact).expect("id"))]);
 
     // From now on every batch read fails: only a check that makes none sends.
-    d.sim.add_fault(FaultRule {
-        remaining: None,
-        ..FaultRule::server_errors(FaultEndpoint::CrmBatchRead, 500, 1)
-    });
+    d.sim.add_fault(always(FaultRule::server_errors(
+        FaultEndpoint::CrmBatchRead,
+        500,
+        1,
+    )));
     d.make_due(&id).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
         vec![(id.clone(), Reason::SendPending)],
         "{report:?}"
     );
-    let sent: Vec<String> = d.sim.emails().into_iter().map(|e| e.to).collect();
+    let sent = d.emails_requested();
     assert_eq!(sent, vec![email.to_owned()]);
 
     // A signup no event named needs the batch read, which fails.
@@ -60,17 +61,7 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
     let record = d.record_only("moved@example.com").await;
     // An event said the contact had this address; it has another one now.
     // (The signup is due already: the event wakes nothing, it leaves a hint.)
-    d.store
-        .checks()
-        .wake(
-            ContactId::new(owner).expect("id"),
-            Some(&fingerprint("moved@example.com")),
-            false,
-            Duration::from_secs(1),
-            Duration::from_secs(3600),
-        )
-        .await
-        .expect("wake");
+    d.name_contact(owner, "moved@example.com").await;
     let fp = fingerprint("moved@example.com");
     assert!(
         d.store
@@ -81,7 +72,7 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
             .is_some()
     );
 
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(
         report.waiting,
@@ -97,13 +88,7 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
         vec![None],
         "the stale hint is gone"
     );
-    let stored = d
-        .store
-        .signups()
-        .load(&record.signup_id)
-        .await
-        .expect("load")
-        .expect("record");
+    let stored = d.record(&record.signup_id).await;
     assert_eq!(stored.contact_id, None);
 }
 
@@ -114,7 +99,7 @@ async fn due_signups_linger_to_share_a_batch_only_while_the_quota_is_scarce() {
         config.worker.check_batch_size = 3;
     })
     .await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     // Plentiful: a lone due signup is checked at once.
     d.record_only("alone@example.com").await;
     let outcome = checker.process_next().await.expect("check");
@@ -154,7 +139,7 @@ async fn under_a_scarce_quota_young_unnamed_signups_are_looked_up_not_held() {
     let unnamed = d.record_only("unnamed@example.com").await;
     use_most_of_the_quota(&d).await;
     d.make_due(&named).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(report.claimed, 2, "{report:?}");
     assert_eq!(
@@ -168,13 +153,7 @@ async fn under_a_scarce_quota_young_unnamed_signups_are_looked_up_not_held() {
         report.waiting,
         vec![(unnamed.signup_id.clone(), Reason::ContactNotReadable)],
     );
-    let due = d
-        .store
-        .checks()
-        .due_at(&unnamed.signup_id)
-        .await
-        .expect("due")
-        .expect("queued");
+    let due = d.due_at(&unnamed.signup_id).await;
     let lag = d.ctx.settings.retry_base_delay.as_millis() as u64;
     assert!(
         due <= signup_reactor::clock::now_ms() + lag,
@@ -188,36 +167,16 @@ async fn a_named_contact_not_visible_yet_is_checked_again_soon() {
     // A signup checked many times already: its backoff is long.
     let mut record = d.record_only("lagging@example.com").await;
     record.checks = 8;
-    d.store
-        .signups()
-        .save(&record, Duration::from_secs(3600))
-        .await
-        .expect("save");
+    d.save(&record).await;
     // An event named its contact, which HubSpot does not show yet.
-    d.store
-        .checks()
-        .wake(
-            ContactId::new(987_654_321).expect("id"),
-            Some(&fingerprint("lagging@example.com")),
-            false,
-            Duration::from_secs(1),
-            Duration::from_secs(3600),
-        )
-        .await
-        .expect("wake");
-    let checker = SignupChecker::new(d.ctx.clone());
+    d.name_contact(987_654_321, "lagging@example.com").await;
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(
         report.waiting,
         vec![(record.signup_id.clone(), Reason::ContactNotReadable)]
     );
-    let due = d
-        .store
-        .checks()
-        .due_at(&record.signup_id)
-        .await
-        .expect("due")
-        .expect("queued");
+    let due = d.due_at(&record.signup_id).await;
     let first_step = d.ctx.settings.retry_base_delay.as_millis() as u64;
     let long = d.ctx.backoff().delay(9).as_millis() as u64;
     assert!(first_step < long / 2, "the test needs a long backoff");

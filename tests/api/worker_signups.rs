@@ -8,15 +8,8 @@ use serde_json::json;
 use signup_reactor::domain::SignupStatus;
 use signup_reactor::store::Quota;
 
-use crate::support::stack::{Stack, eventually, signup_body};
+use crate::support::stack::{Stack, eventually, signup_body, signup_id};
 use crate::support::webhooks::creation;
-
-/// The `signupId` of a 202 answer.
-pub(crate) async fn signup_id(response: reqwest::Response) -> String {
-    assert_eq!(response.status(), 202);
-    let body: serde_json::Value = response.json().await.expect("json");
-    body["signupId"].as_str().expect("signupId").to_owned()
-}
 
 fn sent_to(sim: &SimulatorHandle, email: &str) -> Vec<hubspot_simulator::EmailRecord> {
     sim.emails()

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use hubspot_simulator::{Endpoint as FaultEndpoint, FaultRule};
 use signup_reactor::store::{Limiter, Quota, Reservation};
-use signup_reactor::worker::SignupChecker;
-
-use crate::worker_driven::{batch, driven, free_the_quota, landed_signup, use_most_of_the_quota};
 use signup_reactor::worker::Reason;
+
+use crate::support::driven::{batch, driven};
+use crate::support::driven_signups::{free_the_quota, landed_signup, use_most_of_the_quota};
+use crate::support::stack::always;
 
 #[tokio::test]
 async fn send_status_reads_take_only_spare_quota() {
@@ -16,26 +17,21 @@ async fn send_status_reads_take_only_spare_quota() {
     let email = "pending@example.com";
     let id = landed_signup(&d, email).await;
     d.make_due(&id).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(report.deferred, vec![(id.clone(), Reason::SendPending)]);
     // The status is read SEND_STATUS_DELAY later (with jitter: half of it at least).
-    let due = d
-        .store
-        .checks()
-        .due_at(&id)
-        .await
-        .expect("due")
-        .expect("queued");
+    let due = d.due_at(&id).await;
     let delay = d.ctx.settings.send_status_delay.as_millis() as u64;
     assert!(due + 5 >= signup_reactor::clock::now_ms() + delay / 2 - 100);
 
     // With more than half of the quota in use, no status read is made: a
     // read would hit this fault and come back as `server_error`.
-    d.sim.add_fault(FaultRule {
-        remaining: None,
-        ..FaultRule::server_errors(FaultEndpoint::SendStatus, 500, 1)
-    });
+    d.sim.add_fault(always(FaultRule::server_errors(
+        FaultEndpoint::SendStatus,
+        500,
+        1,
+    )));
     use_most_of_the_quota(&d).await;
     d.make_due(&id).await;
     // The signup has waited long enough not to linger.
@@ -52,13 +48,7 @@ async fn send_status_reads_take_only_spare_quota() {
     d.make_due(&id).await;
     let report = batch(&checker).await;
     assert_eq!(report.sent, vec![id.clone()], "{report:?}");
-    let stored = d
-        .store
-        .signups()
-        .load(&id)
-        .await
-        .expect("load")
-        .expect("record");
+    let stored = d.record(&id).await;
     let send = stored.send.expect("send recorded");
     assert_eq!(send.send_result, "SENT");
     assert_eq!(send.status_reads, 1);

@@ -5,31 +5,17 @@
 
 use std::time::Duration;
 
-use metrics_exporter_prometheus::PrometheusBuilder;
 use signup_reactor::config::Config;
-use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
-use signup_reactor::hubspot::HubSpotClient;
+use signup_reactor::domain::{SignupRecord, SignupStatus};
 use signup_reactor::store::{DeadLetterSource, RedisStore};
-use signup_reactor::worker::{SweepReport, Sweeper, WorkerContext};
+use signup_reactor::worker::SweepReport;
 
-use crate::support::app::test_config;
+use crate::support::metrics::with_own_metrics;
+use crate::support::records::{self, dead_letters};
 use crate::support::redis_server::TestRedis;
+use crate::support::sweep::{SWEEP_AFTER, new_sweeper, release_sweep_lock, sweep_config};
 
-/// Signups older than this are swept.
-const SWEEP_AFTER: Duration = Duration::from_secs(60);
 const TTL: Duration = Duration::from_secs(3600);
-
-fn config(redis: &TestRedis) -> Config {
-    let mut config = test_config(&redis.url);
-    config.worker.sweep_after = SWEEP_AFTER;
-    config
-}
-
-fn new_sweeper(config: &Config, store: RedisStore) -> Sweeper {
-    let hubspot = HubSpotClient::new(config.hubspot_endpoints()).expect("client");
-    let ctx = WorkerContext::for_config(config, store, hubspot);
-    Sweeper::new(ctx)
-}
 
 /// An open signup in `status`, submitted `age` ago, in no queue yet.
 async fn open_signup(
@@ -38,37 +24,13 @@ async fn open_signup(
     status: SignupStatus,
     age: Duration,
 ) -> SignupRecord {
-    let submitted_at = signup_reactor::clock::now_ms() - age.as_millis() as u64;
-    let mut record = SignupRecord::new(
-        Email::parse(email).expect("email"),
-        Default::default(),
-        Default::default(),
-        Default::default(),
-        submitted_at,
-    );
-    record.status = status;
-    store.signups().create(&record, TTL).await.expect("create");
-    record
-}
-
-/// Lets the next sweep run at once, as if `SWEEP_INTERVAL` had passed.
-async fn release_sweep_lock(redis: &TestRedis, store: &RedisStore) {
-    let mut conn = redis::Client::open(redis.url.as_str())
-        .expect("client")
-        .get_multiplexed_async_connection()
-        .await
-        .expect("connect");
-    let _: i64 = redis::cmd("DEL")
-        .arg(store.keys().sweep_lock())
-        .query_async(&mut conn)
-        .await
-        .expect("DEL");
+    records::open_signup(store, email, status, age, TTL).await
 }
 
 #[tokio::test]
 async fn signups_that_fell_out_of_their_queue_are_queued_again() {
     let redis = TestRedis::start();
-    let config = config(&redis);
+    let config = sweep_config(&redis);
     let store = RedisStore::connect(&config.redis).expect("store");
     let sweeper = new_sweeper(&config, store.clone());
     let old = SWEEP_AFTER * 2;
@@ -154,14 +116,7 @@ async fn signups_that_fell_out_of_their_queue_are_queued_again() {
         store.checks().due_at(&young.signup_id).await.expect("due"),
         None
     );
-    assert!(
-        store
-            .dead_letters()
-            .list(10)
-            .await
-            .expect("list")
-            .is_empty()
-    );
+    assert!(dead_letters(&store).await.is_empty());
 
     // Another replica (a context of its own) while the lock is held: no second sweep.
     let other = new_sweeper(&config, store.clone());
@@ -177,7 +132,7 @@ async fn signups_that_fell_out_of_their_queue_are_queued_again() {
 #[tokio::test]
 async fn a_signup_whose_record_expired_ends_as_a_counted_dead_letter() {
     let redis = TestRedis::start();
-    let config = config(&redis);
+    let config = sweep_config(&redis);
     let store = RedisStore::connect(&config.redis).expect("store");
     let gone = open_signup(
         &store,
@@ -194,11 +149,7 @@ async fn a_signup_whose_record_expired_ends_as_a_counted_dead_letter() {
             .expect("submitted")
     );
     // Its record expires (past every horizon) while it is still open.
-    let mut conn = redis::Client::open(redis.url.as_str())
-        .expect("client")
-        .get_multiplexed_async_connection()
-        .await
-        .expect("connect");
+    let mut conn = redis.connection().await;
     let deleted: i64 = redis::cmd("DEL")
         .arg(store.keys().signup(&gone.signup_id))
         .query_async(&mut conn)
@@ -209,7 +160,7 @@ async fn a_signup_whose_record_expired_ends_as_a_counted_dead_letter() {
     let (report, metrics) = sweep_with_own_metrics(config.clone()).await;
 
     assert_eq!((report.examined, report.dead_lettered), (1, 1));
-    let letters = store.dead_letters().list(10).await.expect("list");
+    let letters = dead_letters(&store).await;
     assert_eq!(letters.len(), 1);
     assert_eq!(
         letters[0].source,
@@ -236,33 +187,19 @@ async fn a_signup_whose_record_expired_ends_as_a_counted_dead_letter() {
         .await
         .expect("sweep");
     assert_eq!((again.examined, again.dead_lettered), (0, 0));
-    assert_eq!(store.dead_letters().list(10).await.expect("list").len(), 1);
+    assert_eq!(dead_letters(&store).await.len(), 1);
 }
 
-/// One sweep with a metrics recorder of its own (the process-wide one also
-/// counts the other tests' dead letters), on a thread and runtime of its own
-/// so that the recorder sees every step; returns the report and the metrics.
+/// One sweep with a metrics recorder of its own; the report and the metrics.
 async fn sweep_with_own_metrics(config: Config) -> (SweepReport, String) {
-    tokio::task::spawn_blocking(move || {
-        let recorder = PrometheusBuilder::new().build_recorder();
-        let handle = recorder.handle();
-        let report = metrics::with_local_recorder(&recorder, || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                let store = RedisStore::connect(&config.redis).expect("store");
-                new_sweeper(&config, store)
-                    .sweep_once()
-                    .await
-                    .expect("sweep")
-            })
-        });
-        (report, handle.render())
+    with_own_metrics(move || async move {
+        let store = RedisStore::connect(&config.redis).expect("store");
+        new_sweeper(&config, store)
+            .sweep_once()
+            .await
+            .expect("sweep")
     })
     .await
-    .expect("sweep thread")
 }
 
 /// Open signups waiting, properly queued, ahead of a lost one: more than
@@ -275,7 +212,7 @@ const SWEPT_BEFORE: usize = 700;
 #[tokio::test]
 async fn a_lost_signup_behind_many_waiting_ones_is_found() {
     let redis = TestRedis::start();
-    let config = config(&redis);
+    let config = sweep_config(&redis);
     let store = RedisStore::connect(&config.redis).expect("store");
     let sweeper = new_sweeper(&config, store.clone());
     let old = SWEEP_AFTER * 3;

@@ -13,61 +13,11 @@ use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::store::Limiter;
 use signup_reactor::worker::{CheckOutcome, Reason, SignupChecker, WorkerContext};
 
-use crate::support::stack::{eventually, signup_body, sim_config};
+use crate::support::driven::{batch, creation_only, driven};
+use crate::support::driven_signups::{consume_creation, landed_signup, readable_signup};
+use crate::support::records::dead_letters;
+use crate::support::stack::always;
 use crate::support::stub_http::StubHttp;
-use crate::worker_driven::{Driven, batch, driven, driven_on};
-use crate::worker_signups::signup_id;
-
-/// A signup through the Forms API whose contact is readable with its
-/// submission; its events are delivered but not consumed.
-pub(crate) async fn readable_signup(d: &Driven, email: &str) -> (String, ContactId) {
-    let id = signup_id(d.app.signup(&signup_body(email), None).await).await;
-    let sim = &d.sim;
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            sim.contact_by_email(email)
-                .is_some_and(|c| c.visible_now() && !c.form_submissions.is_empty())
-        })
-        .await
-    );
-    let contact = sim.contact_by_email(email).expect("contact").id;
-    (id, ContactId::new(contact).expect("id"))
-}
-
-fn always(rule: FaultRule) -> FaultRule {
-    FaultRule {
-        remaining: None,
-        ..rule
-    }
-}
-
-/// A simulator that announces a new contact by `contact.creation` alone, as
-/// HubSpot may (no `email` change is promised at creation).
-pub(crate) async fn creation_only() -> Driven {
-    let mut sim = sim_config();
-    sim.webhooks.property_events_at_creation = false;
-    driven_on(sim, |_| {}).await
-}
-
-/// Consumes the contact's deliveries (all it will get: its creation).
-pub(crate) async fn consume_creation(d: &Driven, contact: ContactId) {
-    let sim = &d.sim;
-    let events: Vec<String> = sim
-        .events()
-        .iter()
-        .filter(|e| e.object_id == contact.get())
-        .map(|e| e.subscription_type.clone())
-        .collect();
-    assert_eq!(events, vec!["contact.creation".to_owned()], "{events:?}");
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            d.app.stream_contacts().await.contains(&contact.to_string())
-        })
-        .await,
-        "the creation was delivered"
-    );
-    d.consume_all().await;
-}
 
 #[tokio::test]
 async fn a_creation_event_alone_confirms_its_signup_in_one_profile_call() {
@@ -82,21 +32,15 @@ async fn a_creation_event_alone_confirms_its_signup_in_one_profile_call() {
         1,
     )));
     d.make_due(&id).await;
-    let report = batch(&SignupChecker::new(d.ctx.clone())).await;
+    let report = batch(&d.checker()).await;
     assert_eq!(
         report.deferred,
         vec![(id.clone(), Reason::SendPending)],
         "{report:?}"
     );
-    let sent: Vec<String> = d.sim.emails().into_iter().map(|e| e.to).collect();
+    let sent = d.emails_requested();
     assert_eq!(sent, vec![email.to_owned()]);
-    let record = d
-        .store
-        .signups()
-        .load(&id)
-        .await
-        .expect("load")
-        .expect("record");
+    let record = d.record(&id).await;
     assert_eq!(record.contact_id, Some(contact));
 }
 
@@ -106,41 +50,25 @@ async fn a_transient_failure_does_not_push_the_batchs_backoff() {
     // A signup checked many times already: its own backoff is long.
     let mut record = d.record_only("patient@example.com").await;
     record.checks = 12;
-    d.store
-        .signups()
-        .save(&record, Duration::from_secs(3600))
-        .await
-        .expect("save");
+    d.save(&record).await;
     d.sim.add_fault(FaultRule::server_errors(
         FaultEndpoint::CrmBatchRead,
         503,
         1,
     ));
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
         vec![(record.signup_id.clone(), Reason::HubSpotFailing)],
         "{report:?}"
     );
-    let stored = d
-        .store
-        .signups()
-        .load(&record.signup_id)
-        .await
-        .expect("load")
-        .expect("record");
+    let stored = d.record(&record.signup_id).await;
     assert_eq!(
         stored.checks, 12,
         "the failure is the call's, not the signup's"
     );
-    let due = d
-        .store
-        .checks()
-        .due_at(&record.signup_id)
-        .await
-        .expect("due")
-        .expect("queued");
+    let due = d.due_at(&record.signup_id).await;
     assert!(
         due <= signup_reactor::clock::now_ms() + 1_000,
         "the call is retried promptly"
@@ -153,7 +81,7 @@ async fn a_429_holds_the_shared_limiter_for_every_replica() {
     let record = d.record_only("slow-down@example.com").await;
     d.sim
         .add_fault(FaultRule::rate_limited(FaultEndpoint::CrmBatchRead, 1));
-    let report = batch(&SignupChecker::new(d.ctx.clone())).await;
+    let report = batch(&d.checker()).await;
     assert_eq!(
         report.deferred,
         vec![(record.signup_id.clone(), Reason::RateLimited)],
@@ -174,7 +102,7 @@ async fn refused_credentials_pause_the_checks_and_they_resume_without_dead_lette
     let record = d.record_only("refused@example.com").await;
     d.sim
         .add_fault(always(FaultRule::unauthorized(FaultEndpoint::All, 1)));
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
@@ -200,14 +128,7 @@ async fn refused_credentials_pause_the_checks_and_they_resume_without_dead_lette
         "{report:?}"
     );
     assert_eq!(d.ctx.health.paused_for(), None);
-    assert!(
-        d.store
-            .dead_letters()
-            .list(10)
-            .await
-            .expect("letters")
-            .is_empty()
-    );
+    assert!(dead_letters(&d.store).await.is_empty());
 }
 
 #[tokio::test]
@@ -217,11 +138,7 @@ async fn a_malformed_profile_entry_affects_only_its_signup() {
     for (email, contact) in [("good@example.com", 101), ("bad@example.com", 102)] {
         let mut record = d.record_only(email).await;
         record.contact_id = Some(ContactId::new(contact).expect("id"));
-        d.store
-            .signups()
-            .save(&record, Duration::from_secs(3600))
-            .await
-            .expect("save");
+        d.save(&record).await;
         ids.push(record.signup_id);
     }
     // HubSpot's answer: the second contact's submission has no `form-id`.
@@ -255,11 +172,11 @@ async fn a_malformed_profile_entry_affects_only_its_signup() {
 async fn a_send_retried_after_a_failed_call_is_not_held_by_its_own_cooldown() {
     let d = driven().await;
     let email = "retried@example.com";
-    let id = crate::worker_driven::landed_signup(&d, email).await;
+    let id = landed_signup(&d, email).await;
     d.sim
         .add_fault(FaultRule::server_errors(FaultEndpoint::SingleSend, 503, 1));
     d.make_due(&id).await;
-    let checker = SignupChecker::new(d.ctx.clone());
+    let checker = d.checker();
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
@@ -273,6 +190,6 @@ async fn a_send_retried_after_a_failed_call_is_not_held_by_its_own_cooldown() {
         vec![(id, Reason::SendPending)],
         "sent at the retry, not after CONTACT_SEND_COOLDOWN: {report:?}"
     );
-    let sent: Vec<String> = d.sim.emails().into_iter().map(|e| e.to).collect();
+    let sent = d.emails_requested();
     assert_eq!(sent, vec![email.to_owned()]);
 }

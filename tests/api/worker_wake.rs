@@ -9,8 +9,8 @@ use signup_reactor::domain::ContactId;
 use signup_reactor::startup::Role;
 
 use crate::support::app::TestApp;
-use crate::support::stack::{Stack, signup_body, wait_for_emails, wire};
-use crate::worker_driven::driven;
+use crate::support::driven::driven;
+use crate::support::stack::{Stack, signup_body, wait_for_emails};
 
 #[tokio::test]
 async fn a_waiter_wakes_for_a_submission_and_only_for_events_that_woke_a_signup() {
@@ -60,26 +60,24 @@ async fn a_waiter_wakes_for_a_submission_and_only_for_events_that_woke_a_signup(
     );
 }
 
-#[tokio::test]
-async fn an_idle_worker_process_wakes_when_another_process_accepts_a_signup() {
+/// A worker process gone idle and a receiver process apart, on one stack
+/// whose own reactor is stopped.
+async fn idle_worker_and_receiver() -> (Stack, TestApp, TestApp) {
     let stack = Stack::start(|_| {}, |_| {}).await;
     stack.app.shutdown.cancel();
     // No webhooks: no event can wake the worker, only the wake list.
     stack.sim.set_webhook_target(None);
-    let prefix = stack.app.prefix.clone();
-    let _worker = TestApp::spawn_role(Role::Worker, stack.app.redis.share(), |config| {
-        wire(config, &stack.sim);
-        config.redis.key_prefix = prefix.clone();
-    })
-    .await;
-    // The worker finds the queue empty and its checkers go idle, for up to
-    // their 10 s idle limit.
+    let worker = stack.replica(Role::Worker, |_| {}).await;
+    // The worker finds its queues empty and its tasks go idle (its checkers
+    // for up to their 10 s idle limit).
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let receiver = TestApp::spawn_role(Role::Receiver, stack.app.redis.share(), |config| {
-        wire(config, &stack.sim);
-        config.redis.key_prefix = prefix.clone();
-    })
-    .await;
+    let receiver = stack.replica(Role::Receiver, |_| {}).await;
+    (stack, worker, receiver)
+}
+
+#[tokio::test]
+async fn an_idle_worker_process_wakes_when_another_process_accepts_a_signup() {
+    let (stack, _worker, receiver) = idle_worker_and_receiver().await;
     let email = "woken@example.com".to_owned();
     let response = receiver.signup(&signup_body(&email), None).await;
     assert_eq!(response.status(), 202);
@@ -91,22 +89,7 @@ async fn an_idle_worker_process_wakes_when_another_process_accepts_a_signup() {
 
 #[tokio::test]
 async fn an_idle_worker_process_wakes_when_another_process_queues_a_forms_retry() {
-    let stack = Stack::start(|_| {}, |_| {}).await;
-    stack.app.shutdown.cancel();
-    stack.sim.set_webhook_target(None);
-    let prefix = stack.app.prefix.clone();
-    let _worker = TestApp::spawn_role(Role::Worker, stack.app.redis.share(), |config| {
-        wire(config, &stack.sim);
-        config.redis.key_prefix = prefix.clone();
-    })
-    .await;
-    // The worker's Forms retry task finds its queue empty and goes idle.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let receiver = TestApp::spawn_role(Role::Receiver, stack.app.redis.share(), |config| {
-        wire(config, &stack.sim);
-        config.redis.key_prefix = prefix.clone();
-    })
-    .await;
+    let (stack, _worker, receiver) = idle_worker_and_receiver().await;
     // HubSpot fails the first submission: the receiver queues a retry.
     stack
         .sim

@@ -10,6 +10,10 @@ mod redis_server;
 mod redis_cluster;
 
 #[allow(dead_code)]
+#[path = "../support/redis_cluster_nodes.rs"]
+mod redis_cluster_nodes;
+
+#[allow(dead_code)]
 #[path = "../support/tls.rs"]
 mod tls;
 

@@ -4,22 +4,18 @@ use std::collections::BTreeSet;
 
 use serde_yaml_ng::Value;
 
-use crate::readme::{SECRET_VARIABLES, configuration_variables};
-use crate::support::{at, int_at, repo_path, seq_at, str_at, string_map, try_at, yaml};
+use crate::support::{
+    KUBERNETES_DIR, at, int_at, kubernetes_manifest, repo_path, seq_at, str_at, string_map, try_at,
+};
 use crate::yaml_files::yaml_files_below;
 
-const DIR: &str = "deploy/kubernetes";
-
-fn manifest(file: &str) -> Value {
-    yaml(&format!("{DIR}/{file}"))
-}
-
-fn deployment() -> Value {
-    manifest("deployment.yaml")
+/// The Deployment.
+pub fn deployment() -> Value {
+    kubernetes_manifest("deployment.yaml")
 }
 
 /// The one container of the Deployment.
-fn container(deployment: &Value) -> &Value {
+pub fn container(deployment: &Value) -> &Value {
     let containers = seq_at(deployment, &["spec", "template", "spec", "containers"]);
     assert_eq!(containers.len(), 1, "expected one container");
     &containers[0]
@@ -65,7 +61,7 @@ fn each_manifest_has_its_kind() {
             "Kustomization",
         ),
     ] {
-        let document = manifest(file);
+        let document = kubernetes_manifest(file);
         assert_eq!(str_at(&document, &["apiVersion"]), api_version, "{file}");
         assert_eq!(str_at(&document, &["kind"]), kind, "{file}");
     }
@@ -73,12 +69,12 @@ fn each_manifest_has_its_kind() {
 
 #[test]
 fn kustomization_lists_every_manifest_except_the_secret_template() {
-    let kustomization = manifest("kustomization.yaml");
+    let kustomization = kubernetes_manifest("kustomization.yaml");
     let listed: BTreeSet<String> = seq_at(&kustomization, &["resources"])
         .iter()
         .map(|resource| resource.as_str().expect("resource path").to_owned())
         .collect();
-    let expected: BTreeSet<String> = yaml_files_below(&repo_path(DIR))
+    let expected: BTreeSet<String> = yaml_files_below(&repo_path(KUBERNETES_DIR))
         .iter()
         .map(|path| {
             path.file_name()
@@ -90,7 +86,7 @@ fn kustomization_lists_every_manifest_except_the_secret_template() {
         .collect();
     assert_eq!(listed, expected);
     assert!(!listed.contains("secret.example.yaml"));
-    let text = std::fs::read_to_string(repo_path(&format!("{DIR}/kustomization.yaml")))
+    let text = std::fs::read_to_string(repo_path(&format!("{KUBERNETES_DIR}/kustomization.yaml")))
         .expect("kustomization.yaml");
     assert!(
         text.contains("secret.example.yaml"),
@@ -239,26 +235,9 @@ fn deployment_is_locked_down_and_sized() {
 }
 
 #[test]
-fn deployment_takes_its_environment_from_the_configmap_and_the_secret() {
-    let deployment = deployment();
-    let env_from = seq_at(container(&deployment), &["envFrom"]);
-    let config_map = str_at(&manifest("configmap.yaml"), &["metadata", "name"]).to_owned();
-    let secret = str_at(&manifest("secret.example.yaml"), &["metadata", "name"]).to_owned();
-    let referenced = |kind: &str| -> Vec<String> {
-        env_from
-            .iter()
-            .filter_map(|source| try_at(source, &[kind, "name"]))
-            .map(|name| name.as_str().expect("name").to_owned())
-            .collect()
-    };
-    assert_eq!(referenced("configMapRef"), vec![config_map]);
-    assert_eq!(referenced("secretRef"), vec![secret]);
-}
-
-#[test]
 fn service_and_disruption_budget_select_the_deployment_pods() {
     let deployment = deployment();
-    let service = manifest("service.yaml");
+    let service = kubernetes_manifest("service.yaml");
     assert_selects_pods(
         "Service",
         &string_map(&service, &["spec", "selector"]),
@@ -274,7 +253,7 @@ fn service_and_disruption_budget_select_the_deployment_pods() {
         );
     }
 
-    let budget = manifest("poddisruptionbudget.yaml");
+    let budget = kubernetes_manifest("poddisruptionbudget.yaml");
     let selector = string_map(&budget, &["spec", "selector", "matchLabels"]);
     assert_eq!(
         selector,
@@ -288,76 +267,4 @@ fn service_and_disruption_budget_select_the_deployment_pods() {
         min_available == Some(2) || max_unavailable == Some(1),
         "PDB should keep two of three pods: minAvailable {min_available:?}, maxUnavailable {max_unavailable:?}"
     );
-}
-
-#[test]
-fn configmap_holds_only_known_non_secret_variables() {
-    let known: Vec<String> = configuration_variables()
-        .into_iter()
-        .map(|v| v.name)
-        .collect();
-    let data = string_map(&manifest("configmap.yaml"), &["data"]);
-    assert!(!data.is_empty());
-    for (key, value) in &data {
-        assert!(
-            known.contains(key),
-            "ConfigMap key {key} is not in the README table"
-        );
-        assert!(
-            !SECRET_VARIABLES.contains(&key.as_str()),
-            "secret {key} must not be in the ConfigMap"
-        );
-        if key == "LISTEN_ADDR" {
-            assert!(
-                value.ends_with(":8080"),
-                "LISTEN_ADDR must match port 8080: {value}"
-            );
-        }
-    }
-}
-
-#[test]
-fn secret_template_has_placeholders_for_every_secret() {
-    let known: Vec<String> = configuration_variables()
-        .into_iter()
-        .map(|v| v.name)
-        .collect();
-    let data = string_map(&manifest("secret.example.yaml"), &["stringData"]);
-    for name in SECRET_VARIABLES {
-        let value = data
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value)
-            .unwrap_or_else(|| panic!("{name} missing from the Secret template"));
-        assert!(
-            value.contains("CHANGE_ME"),
-            "{name} should be a placeholder"
-        );
-    }
-    for (key, _) in &data {
-        assert!(
-            known.contains(key),
-            "Secret key {key} is not in the README table"
-        );
-    }
-}
-
-#[test]
-fn configmap_and_secret_together_set_every_required_variable() {
-    let mut set: Vec<String> = string_map(&manifest("configmap.yaml"), &["data"])
-        .into_iter()
-        .map(|(key, _)| key)
-        .collect();
-    set.extend(
-        string_map(&manifest("secret.example.yaml"), &["stringData"])
-            .into_iter()
-            .map(|(key, _)| key),
-    );
-    for variable in configuration_variables().iter().filter(|v| v.required) {
-        assert!(
-            set.contains(&variable.name),
-            "required {} is in neither the ConfigMap nor the Secret",
-            variable.name
-        );
-    }
 }

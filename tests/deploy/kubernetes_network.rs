@@ -2,11 +2,7 @@
 
 use serde_yaml_ng::Value;
 
-use crate::support::{at, seq_at, str_at, string_map, yaml};
-
-fn manifest(file: &str) -> Value {
-    yaml(&format!("deploy/kubernetes/{file}"))
-}
+use crate::support::{at, kubernetes_manifest, seq_at, str_at, string_map};
 
 /// The port numbers of a rule's `ports`.
 fn ports(rule: &Value) -> Vec<String> {
@@ -22,21 +18,21 @@ fn ports(rule: &Value) -> Vec<String> {
 
 #[test]
 fn every_resource_goes_into_the_reactor_namespace() {
-    let namespace = manifest("namespace.yaml");
+    let namespace = kubernetes_manifest("namespace.yaml");
     assert_eq!(str_at(&namespace, &["kind"]), "Namespace");
     let name = str_at(&namespace, &["metadata", "name"]);
-    let kustomization = manifest("kustomization.yaml");
+    let kustomization = kubernetes_manifest("kustomization.yaml");
     assert_eq!(str_at(&kustomization, &["namespace"]), name);
-    let secret = manifest("secret.example.yaml");
+    let secret = kubernetes_manifest("secret.example.yaml");
     assert_eq!(str_at(&secret, &["metadata", "namespace"]), name);
 }
 
 #[test]
 fn the_network_policy_admits_only_the_ingress_controller_and_prometheus() {
-    let policy = manifest("networkpolicy.yaml");
+    let policy = kubernetes_manifest("networkpolicy.yaml");
     assert_eq!(str_at(&policy, &["apiVersion"]), "networking.k8s.io/v1");
     assert_eq!(str_at(&policy, &["kind"]), "NetworkPolicy");
-    let deployment = manifest("deployment.yaml");
+    let deployment = kubernetes_manifest("deployment.yaml");
     assert_eq!(
         string_map(&policy, &["spec", "podSelector", "matchLabels"]),
         string_map(&deployment, &["spec", "selector", "matchLabels"])

@@ -8,6 +8,7 @@ mod dockerfile;
 mod files;
 mod hubspot_project;
 mod kubernetes;
+mod kubernetes_config;
 mod kubernetes_network;
 mod metrics;
 mod observability;

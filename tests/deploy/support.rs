@@ -40,6 +40,14 @@ pub fn yaml(relative: &str) -> Value {
     documents.remove(0)
 }
 
+/// Where the Kubernetes manifests are.
+pub const KUBERNETES_DIR: &str = "deploy/kubernetes";
+
+/// The single YAML document of a Kubernetes manifest.
+pub fn kubernetes_manifest(file: &str) -> Value {
+    yaml(&format!("{KUBERNETES_DIR}/{file}"))
+}
+
 /// The value at `path` (mapping keys), failing the test when it is missing.
 pub fn at<'a>(value: &'a Value, path: &[&str]) -> &'a Value {
     try_at(value, path).unwrap_or_else(|| panic!("missing {}", path.join(".")))

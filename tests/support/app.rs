@@ -13,6 +13,7 @@ use url::Url;
 
 use super::contract::CheckedClient;
 use super::redis_server::TestRedis;
+use super::test_log;
 
 pub const CLIENT_SECRET: &str = "test-client-secret";
 pub const PORTAL_ID: u64 = 62515;
@@ -108,6 +109,7 @@ impl TestApp {
         redis: TestRedis,
         adjust: impl FnOnce(&mut Config),
     ) -> Self {
+        test_log::init();
         let mut config = test_config(&redis.url);
         adjust(&mut config);
         let app = Application::build(config.clone(), role)
@@ -133,27 +135,23 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    /// The status of `GET path`.
-    pub async fn get_status(&self, path: &str) -> u16 {
-        let response = self
-            .http
+    /// `GET path` on the app.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
             .get(self.url(path))
             .send()
             .await
-            .expect("GET request");
-        response.status().as_u16()
+            .expect("GET request")
+    }
+
+    /// The status of `GET path`.
+    pub async fn get_status(&self, path: &str) -> u16 {
+        self.get(path).await.status().as_u16()
     }
 
     /// The app's `/metrics` page.
     pub async fn metrics_text(&self) -> String {
-        self.http
-            .get(self.url("/metrics"))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("text")
+        self.get("/metrics").await.text().await.expect("text")
     }
 
     /// The value of one series (`name` or `name{labels}`, as exported) on
@@ -169,11 +167,7 @@ impl TestApp {
 
     /// A Redis connection for assertions.
     pub async fn redis_conn(&self) -> redis::aio::MultiplexedConnection {
-        self.redis
-            .client()
-            .get_multiplexed_async_connection()
-            .await
-            .expect("redis connection")
+        self.redis.connection().await
     }
 
     /// A connection for assertions that works on one node and on a cluster.

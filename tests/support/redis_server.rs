@@ -17,30 +17,29 @@ pub struct TestRedis {
 }
 
 impl TestRedis {
+    /// A handle on the Redis at `url` (`port` when the test runs it).
+    fn at(url: String, port: u16, owned: bool, args: Vec<String>) -> Self {
+        Self {
+            url,
+            port,
+            child: None,
+            owned,
+            args,
+        }
+    }
+
     /// Starts a private redis-server, or falls back to `REDIS_URL`.
     pub fn start() -> Self {
         if which("redis-server") {
             let port = free_port();
-            let mut redis = Self {
-                url: format!("redis://127.0.0.1:{port}"),
-                port,
-                child: None,
-                owned: true,
-                args: Vec::new(),
-            };
+            let mut redis = Self::at(format!("redis://127.0.0.1:{port}"), port, true, Vec::new());
             redis.restart();
             redis
         } else {
             let url =
                 std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
             eprintln!("redis-server not found: using {url} with a unique key prefix");
-            Self {
-                url,
-                port: 0,
-                child: None,
-                owned: false,
-                args: Vec::new(),
-            }
+            Self::external(url)
         }
     }
 
@@ -49,13 +48,13 @@ impl TestRedis {
     pub fn start_secured(args: &[&str], userinfo: &str) -> Self {
         assert!(which("redis-server"), "redis-server is needed");
         let port = free_port();
-        let mut redis = Self {
-            url: format!("redis://{userinfo}@127.0.0.1:{port}"),
+        let args = args.iter().map(|a| (*a).to_owned()).collect();
+        let mut redis = Self::at(
+            format!("redis://{userinfo}@127.0.0.1:{port}"),
             port,
-            child: None,
-            owned: true,
-            args: args.iter().map(|a| (*a).to_owned()).collect(),
-        };
+            true,
+            args,
+        );
         redis.restart();
         redis
     }
@@ -67,25 +66,13 @@ impl TestRedis {
 
     /// A handle on a Redis the test does not own (e.g. a cluster's seed nodes).
     pub fn external(url: String) -> Self {
-        Self {
-            url,
-            port: 0,
-            child: None,
-            owned: false,
-            args: Vec::new(),
-        }
+        Self::at(url, 0, false, Vec::new())
     }
 
     /// Another handle on the same server that does not own it (for a second
     /// reactor process sharing this Redis).
     pub fn share(&self) -> Self {
-        Self {
-            url: self.url.clone(),
-            port: self.port,
-            child: None,
-            owned: false,
-            args: Vec::new(),
-        }
+        Self::at(self.url.clone(), self.port, false, Vec::new())
     }
 
     /// Whether this Redis can be stopped and restarted by the test.
@@ -126,6 +113,14 @@ impl TestRedis {
     /// A plain connection for assertions.
     pub fn client(&self) -> redis::Client {
         redis::Client::open(self.url.as_str()).expect("redis url")
+    }
+
+    /// A connection for assertions.
+    pub async fn connection(&self) -> redis::aio::MultiplexedConnection {
+        self.client()
+            .get_multiplexed_async_connection()
+            .await
+            .expect("redis connection")
     }
 
     fn ping(&self) -> bool {

@@ -5,9 +5,12 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-use hubspot_simulator::{DEFAULT_FORM_GUID, SimConfig, Simulator, SimulatorHandle};
+use hubspot_simulator::{
+    DEFAULT_FORM_GUID, FaultRule, RateLimit, SimConfig, Simulator, SimulatorHandle,
+};
 use signup_reactor::config::Config;
 use signup_reactor::startup::Role;
+use signup_reactor::store::Quota;
 
 use super::app::{CLIENT_SECRET, PORTAL_ID, SIGNUP_TOKEN, TestApp};
 use super::redis_server::TestRedis;
@@ -32,6 +35,14 @@ pub fn sim_config() -> SimConfig {
     config.rate_limits.forms = None;
     config.rate_limits.api = None;
     config
+}
+
+/// `rule`, for every call from now on rather than the next few.
+pub fn always(rule: FaultRule) -> FaultRule {
+    FaultRule {
+        remaining: None,
+        ..rule
+    }
 }
 
 /// Simulator plus reactor.
@@ -81,6 +92,50 @@ impl Stack {
     pub async fn default_stack() -> Self {
         Self::start(|_| {}, |_| {}).await
     }
+
+    /// Starts both under an API quota: HubSpot allows `account` calls per
+    /// `window` (of real time), the reactor takes `reactor` per `window`
+    /// (an operator sets it at or under the account's), after the two
+    /// closures adjust the configurations.
+    pub async fn under_api_quota(
+        account: u32,
+        reactor: u32,
+        window: Duration,
+        adjust_sim: impl FnOnce(&mut SimConfig),
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
+        Self::start(
+            |sim| {
+                // The simulator's limits run on its clock, scaled.
+                let interval_ms = (window.as_secs_f64() * 1000.0 / sim.time_scale).round() as u64;
+                sim.rate_limits.api = Some(RateLimit {
+                    max: account,
+                    interval_ms,
+                    daily: 1_000_000,
+                });
+                adjust_sim(sim);
+            },
+            |config| {
+                config.worker.api_quota = Quota {
+                    max: reactor,
+                    window,
+                };
+                adjust(config);
+            },
+        )
+        .await
+    }
+
+    /// Another reactor process in `role` on this stack's Redis and key
+    /// prefix, wired to its simulator, after `adjust` edits its configuration.
+    pub async fn replica(&self, role: Role, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::spawn_role(role, self.app.redis.share(), |config| {
+            wire(config, &self.sim);
+            config.redis.key_prefix = self.app.prefix.clone();
+            adjust(config);
+        })
+        .await
+    }
 }
 
 impl TestApp {
@@ -100,6 +155,13 @@ impl TestApp {
         }
         request.send().await.expect("signup request")
     }
+}
+
+/// The `signupId` of a 202 answer.
+pub async fn signup_id(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), 202);
+    let body: serde_json::Value = response.json().await.expect("json");
+    body["signupId"].as_str().expect("signupId").to_owned()
 }
 
 /// A signup body for `email` with names and a visitor context.
@@ -154,6 +216,19 @@ where
     }
 }
 
+/// Asserts that HubSpot shows `email`'s contact with its form submission
+/// within 10 s.
+pub async fn wait_until_landed(sim: &SimulatorHandle, email: &str) {
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            sim.contact_by_email(email)
+                .is_some_and(|c| c.visible_now() && !c.form_submissions.is_empty())
+        })
+        .await,
+        "{email} never landed"
+    );
+}
+
 /// Emails the simulator actually sent, per recipient.
 pub fn sent_per_recipient(sim: &SimulatorHandle) -> HashMap<String, usize> {
     let mut sent = HashMap::new();
@@ -190,37 +265,4 @@ impl Stack {
             sent_per_recipient(&self.sim)
         );
     }
-}
-
-/// `signup-reactor serve` as a real process on `port`, wired to `sim` and to
-/// Redis at `redis_url` under `prefix`, with the test's fast timers; output
-/// discarded and the process killed with its handle (callers add the rest).
-pub fn serve_command(
-    port: u16,
-    redis_url: &str,
-    prefix: &str,
-    sim: &SimulatorHandle,
-) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_signup-reactor"));
-    command
-        .arg("serve")
-        .env_clear()
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("REDIS_URL", redis_url)
-        .env("REDIS_KEY_PREFIX", prefix)
-        .env("HUBSPOT_CLIENT_SECRET", CLIENT_SECRET)
-        .env("HUBSPOT_ACCESS_TOKEN", ACCESS_TOKEN)
-        .env("HUBSPOT_PORTAL_ID", PORTAL_ID.to_string())
-        .env("HUBSPOT_SIGNUP_FORM_GUID", DEFAULT_FORM_GUID)
-        .env("HUBSPOT_VERIFICATION_EMAIL_ID", EMAIL_ID.to_string())
-        .env("HUBSPOT_API_BASE_URL", sim.base_url())
-        .env("HUBSPOT_FORMS_BASE_URL", sim.base_url())
-        .env("SIGNUP_API_TOKEN", SIGNUP_TOKEN)
-        .env("RETRY_BASE_DELAY", "20ms")
-        .env("RETRY_MAX_DELAY", "200ms")
-        .env("WORKER_POLL_INTERVAL", "10ms")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true);
-    command
 }

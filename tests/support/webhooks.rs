@@ -34,6 +34,15 @@ pub fn property_change(event_id: u64, contact_id: u64, property: &str, value: &s
     })
 }
 
+/// A `contact.deletion` event.
+pub fn deletion(event_id: u64, contact_id: u64) -> Value {
+    json!({
+        "eventId": event_id, "subscriptionId": 1, "portalId": PORTAL_ID, "appId": 1,
+        "occurredAt": 1_700_000_000_000u64 + event_id, "subscriptionType": "contact.deletion",
+        "attemptNumber": 0, "objectId": contact_id
+    })
+}
+
 /// Sets `attemptNumber` on every event of a batch (a HubSpot retry).
 pub fn with_attempt(batch: &Value, attempt: u64) -> Value {
     let mut batch = batch.clone();

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{self, HUTK, TOKEN};
+use crate::support::{self, HUTK};
 
 async fn error_types(response: reqwest::Response) -> Vec<String> {
     assert_eq!(response.status(), 400);
@@ -108,30 +108,17 @@ async fn invalid_submissions_get_hubspot_error_types() {
 async fn secure_submit_needs_a_token_and_accepts_undefined_fields() {
     let sim = support::start(support::fast_config()).await;
     let config = sim.config();
-    let url = format!(
-        "{}/submissions/v3/integration/secure/submit/{}/{}",
-        sim.base_url(),
-        config.portal_id,
-        config.forms[0].guid
+    let path = format!(
+        "/submissions/v3/integration/secure/submit/{}/{}",
+        config.portal_id, config.forms[0].guid
     );
     let body = json!({ "fields": [
         { "name": "email", "value": "b@example.com" },
         { "name": "favourite_colour", "value": "red" },
     ]});
-    let anonymous = support::client()
-        .post(&url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let anonymous = support::post_json(&format!("{}{path}", sim.base_url()), &body).await;
     assert_eq!(anonymous.status(), 401);
-    let response = support::client()
-        .post(&url)
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = support::api_post(&sim, &path, &body).await;
     assert_eq!(response.status(), 200);
     assert!(
         response
@@ -151,24 +138,14 @@ async fn an_unknown_form_or_portal_is_not_found() {
         "ffffffff-0000-0000-0000-000000000000"
     );
     let body = support::signup_body("a@example.com", None);
-    let response = support::client()
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = support::post_json(&url, &body).await;
     assert_eq!(response.status(), 404);
     let url = format!(
         "{}/submissions/v3/integration/submit/1/{}",
         sim.base_url(),
         sim.config().forms[0].guid
     );
-    let response = support::client()
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = support::post_json(&url, &body).await;
     assert_eq!(response.status(), 404);
     sim.stop().await;
 }

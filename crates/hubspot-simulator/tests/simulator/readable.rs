@@ -9,7 +9,8 @@ use std::time::Duration;
 use hubspot_simulator::{DelayRange, DeliveryOutcome};
 use serde_json::json;
 
-use crate::support::{self, HUTK, Receiver};
+use crate::receiver::Receiver;
+use crate::support::{self, HUTK};
 
 #[tokio::test]
 async fn a_creation_is_announced_by_its_id_alone_while_a_later_email_change_raises_its_event() {

@@ -7,31 +7,21 @@ use std::time::Duration;
 use hubspot_simulator::{Endpoint, FaultRule, SimulatorHandle};
 use serde_json::{Value, json};
 
-use crate::support::{self, TOKEN};
+use crate::support;
+
+const BATCH_READ: &str = "/crm/v3/objects/contacts/batch/read";
 
 async fn batch_read(sim: &SimulatorHandle) -> u16 {
     let body = json!({ "inputs": [{ "id": "4242" }], "properties": ["email"] });
-    support::client()
-        .post(format!(
-            "{}/crm/v3/objects/contacts/batch/read",
-            sim.base_url()
-        ))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
+    support::api_post(sim, BATCH_READ, &body)
         .await
-        .expect("batch read")
         .status()
         .as_u16()
 }
 
 async fn profile_batch(sim: &SimulatorHandle) -> u16 {
-    let url = format!(
-        "{}/contacts/v1/contact/vids/batch/?vid=4242",
-        sim.base_url()
-    );
-    let response = support::client().get(url).bearer_auth(TOKEN).send().await;
-    response.expect("profile batch").status().as_u16()
+    let path = "/contacts/v1/contact/vids/batch/?vid=4242";
+    support::api_get(sim, path).await.status().as_u16()
 }
 
 async fn contact_read(sim: &SimulatorHandle) -> u16 {
@@ -43,12 +33,7 @@ async fn a_401_window_set_over_http_refuses_every_shared_batch_call_until_it_end
     let sim = support::start(support::fast_config()).await;
     // 300 s nominal: 3 s at the test's time scale.
     let rule = json!({ "endpoint": "shared_batch", "kind": "unauthorized", "lasts_ms": 300_000 });
-    let response = support::client()
-        .post(format!("{}/_sim/faults", sim.base_url()))
-        .json(&rule)
-        .send()
-        .await
-        .expect("add fault");
+    let response = support::post_json(&format!("{}/_sim/faults", sim.base_url()), &rule).await;
     assert_eq!(response.status(), 200);
     let installed: Value = response.json().await.expect("rules");
     assert!(installed[0]["window"]["until"].is_u64(), "{installed}");
@@ -57,19 +42,8 @@ async fn a_401_window_set_over_http_refuses_every_shared_batch_call_until_it_end
         assert_eq!(batch_read(&sim).await, 401);
         assert_eq!(profile_batch(&sim).await, 401);
     }
-    let body: Value = support::client()
-        .post(format!(
-            "{}/crm/v3/objects/contacts/batch/read",
-            sim.base_url()
-        ))
-        .bearer_auth(TOKEN)
-        .json(&json!({ "inputs": [{ "id": "1" }] }))
-        .send()
-        .await
-        .expect("batch read")
-        .json()
-        .await
-        .expect("body");
+    let refused = support::api_post(&sim, BATCH_READ, &json!({ "inputs": [{ "id": "1" }] })).await;
+    let body = support::json_of(refused).await;
     assert_eq!(body["category"], "INVALID_AUTHENTICATION");
     assert_eq!(
         contact_read(&sim).await,
@@ -100,16 +74,7 @@ async fn the_next_n_calls_answer_401_and_every_request_is_counted_by_endpoint() 
         1,
     ));
     let body = json!({ "inputs": [{ "id": "4242" }] });
-    let limited = support::client()
-        .post(format!(
-            "{}/crm/v3/objects/contacts/batch/read",
-            sim.base_url()
-        ))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .expect("batch read");
+    let limited = support::api_post(&sim, BATCH_READ, &body).await;
     assert_eq!(limited.status(), 429);
     let retry_after = limited
         .headers()
@@ -122,14 +87,7 @@ async fn the_next_n_calls_answer_401_and_every_request_is_counted_by_endpoint() 
     );
     assert_eq!(batch_read(&sim).await, 207);
 
-    let counts: Value = support::client()
-        .get(format!("{}/_sim/requests", sim.base_url()))
-        .send()
-        .await
-        .expect("requests")
-        .json()
-        .await
-        .expect("body");
+    let counts = support::json_of(support::api_get(&sim, "/_sim/requests").await).await;
     assert_eq!(counts["crm_contact"]["received"], 3);
     assert_eq!(counts["crm_contact"]["injected"], 2);
     assert_eq!(counts["crm_batch_read"]["received"], 2);

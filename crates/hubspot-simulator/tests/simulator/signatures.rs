@@ -10,9 +10,11 @@ use hubspot_signature::{
     HEADER_LEGACY, HEADER_TIMESTAMP, HEADER_V3, HEADER_VERSION, SignaturePolicy, SignedRequest,
     verify,
 };
+use hubspot_simulator::{SimConfig, SimulatorHandle};
 use sha2::{Digest, Sha256};
 
-use crate::support::{self, HUTK, Receiver};
+use crate::receiver::{Received, Receiver};
+use crate::support::{self, HUTK};
 
 const KAT_SECRET: &str = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
 const KAT_URL: &str = "https://www.example.com/webhook_uri";
@@ -61,30 +63,49 @@ fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
+/// A simulator signing with the known-answer secret and delivering to
+/// `target` (after `adjust`), once `email`'s signup is delivered.
+async fn one_signup_signed_to(
+    target: &str,
+    email: &str,
+    adjust: impl FnOnce(&mut SimConfig),
+) -> SimulatorHandle {
+    let mut config = support::fast_config();
+    config.client_secret = KAT_SECRET.to_owned();
+    config.webhooks.target_url = Some(target.to_owned());
+    adjust(&mut config);
+    let sim = support::start(config).await;
+    support::submit(&sim, &support::signup_body(email, Some(HUTK))).await;
+    assert!(sim.wait_idle(Duration::from_secs(10)).await);
+    sim
+}
+
+/// Asserts that a delivery to `url` carries the reference v1 and v3
+/// signatures; returns them and the timestamp.
+fn assert_reference_signatures<'a>(
+    request: &'a Received,
+    url: &str,
+) -> (&'a str, &'a str, &'a str) {
+    let v1 = request.header(HEADER_LEGACY).expect("v1 header");
+    let v3 = request.header(HEADER_V3).expect("v3 header");
+    let timestamp = request.header(HEADER_TIMESTAMP).expect("timestamp header");
+    assert_eq!(v1, reference_v1(KAT_SECRET, &request.body));
+    assert_eq!(v3, reference_v3(KAT_SECRET, url, &request.body, timestamp));
+    (v1, v3, timestamp)
+}
+
 #[tokio::test]
 async fn delivered_webhooks_carry_v1_and_v3_signatures_that_verify() {
     let receiver = Receiver::ok().await;
     // A query with an encoded character: v3 covers the URL exactly as configured.
     let target = format!("{}?portal=62515&tag=a%3Ab", receiver.url);
-    let mut config = support::fast_config();
-    config.client_secret = KAT_SECRET.to_owned();
-    config.webhooks.target_url = Some(target.clone());
-    let sim = support::start(config).await;
-    support::submit(&sim, &support::signup_body("sig@example.com", Some(HUTK))).await;
-    assert!(sim.wait_idle(Duration::from_secs(10)).await);
+    let sim = one_signup_signed_to(&target, "sig@example.com", |_| {}).await;
 
     let requests = receiver.requests();
     assert!(!requests.is_empty());
     for request in &requests {
-        let v1 = request.header(HEADER_LEGACY).expect("v1 header");
-        let v3 = request.header(HEADER_V3).expect("v3 header");
-        let timestamp = request.header(HEADER_TIMESTAMP).expect("timestamp header");
+        let (v1, v3, timestamp) = assert_reference_signatures(request, &target);
         assert_eq!(request.header(HEADER_VERSION), Some("v1"));
-        assert_eq!(v1, reference_v1(KAT_SECRET, &request.body));
-        assert_eq!(
-            v3,
-            reference_v3(KAT_SECRET, &target, &request.body, timestamp)
-        );
         assert_eq!(request.url, target, "delivered to the configured URL");
 
         let both = SignedRequest {
@@ -134,29 +155,15 @@ async fn delivered_webhooks_carry_v1_and_v3_signatures_that_verify() {
 #[tokio::test]
 async fn generic_object_events_are_signed_the_same_way() {
     let receiver = Receiver::ok().await;
-    let mut config = support::fast_config();
-    config.client_secret = KAT_SECRET.to_owned();
-    config.webhooks.target_url = Some(receiver.url.clone());
-    config.webhooks.style = hubspot_simulator::EventStyle::Generic;
-    let sim = support::start(config).await;
-    support::submit(
-        &sim,
-        &support::signup_body("generic@example.com", Some(HUTK)),
-    )
+    let sim = one_signup_signed_to(&receiver.url, "generic@example.com", |config| {
+        config.webhooks.style = hubspot_simulator::EventStyle::Generic;
+    })
     .await;
-    assert!(sim.wait_idle(Duration::from_secs(10)).await);
 
     let requests = receiver.requests();
     assert!(!requests.is_empty());
     for request in &requests {
-        let v1 = request.header(HEADER_LEGACY).expect("v1 header");
-        let v3 = request.header(HEADER_V3).expect("v3 header");
-        let timestamp = request.header(HEADER_TIMESTAMP).expect("timestamp header");
-        assert_eq!(v1, reference_v1(KAT_SECRET, &request.body));
-        assert_eq!(
-            v3,
-            reference_v3(KAT_SECRET, &receiver.url, &request.body, timestamp)
-        );
+        assert_reference_signatures(request, &receiver.url);
     }
     let events = receiver.all_events();
     assert!(

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::support::{self, Spec, TOKEN};
+use crate::support::{self, Spec};
 
 #[tokio::test]
 async fn a_repeated_send_id_sends_nothing_and_says_idempotent_ignore() {
@@ -31,22 +31,13 @@ async fn a_repeated_send_id_sends_nothing_and_says_idempotent_ignore() {
     assert_eq!(sent.len(), 2, "one email per sendId");
     assert_eq!(sim.contacts().len(), 1);
 
-    let status_url = format!(
-        "{}/marketing/v3/email/send-statuses/{}",
-        sim.base_url(),
+    let status_path = format!(
+        "/marketing/v3/email/send-statuses/{}",
         first["statusId"].as_str().unwrap()
     );
     let mut status = Value::Null;
     for _ in 0..200 {
-        status = support::client()
-            .get(&status_url)
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        status = support::json_of(support::api_get(&sim, &status_path).await).await;
         if status["status"] == "COMPLETE" {
             break;
         }

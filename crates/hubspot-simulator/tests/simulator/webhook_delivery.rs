@@ -1,36 +1,23 @@
 //! Webhook delivery: event content, batching, delivery ahead of visibility,
-//! retries (errors and timeouts), concurrency, duplicates and reordering.
+//! duplicates and reordering, the target and the event style.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
-use hubspot_simulator::{DelayRange, DeliveryOutcome, SimConfig};
+use hubspot_simulator::DelayRange;
 use serde_json::{Value, json};
 
-use crate::support::{self, HUTK, Receiver};
-
-fn config_for(receiver: &Receiver) -> SimConfig {
-    let mut config = support::fast_config();
-    config.webhooks.target_url = Some(receiver.url.clone());
-    config
-}
-
-async fn signups(sim: &hubspot_simulator::SimulatorHandle, count: usize, prefix: &str) {
-    for i in 0..count {
-        let body = support::signup_body(&format!("{prefix}{i}@example.com"), Some(HUTK));
-        assert_eq!(support::submit(sim, &body).await.status(), 200);
-    }
-}
+use crate::receiver::Receiver;
+use crate::support;
 
 #[tokio::test]
 async fn a_new_contact_raises_creation_and_property_changes_before_it_is_visible() {
     let receiver = Receiver::ok().await;
-    let mut config = config_for(&receiver);
+    let mut config = support::delivering_to(&receiver);
     config.visibility_lag = DelayRange::fixed(100_000); // 1 s scaled
     config.webhooks.dispatch_delay = DelayRange::fixed(0);
     let sim = support::start(config).await;
-    signups(&sim, 1, "hook").await;
+    support::submit_signups(&sim, 1, "hook").await;
     let arrived = support::eventually(Duration::from_secs(5), || {
         let events = receiver.all_events();
         (events.len() >= 3).then_some(events)
@@ -86,12 +73,12 @@ async fn a_new_contact_raises_creation_and_property_changes_before_it_is_visible
 #[tokio::test]
 async fn batches_hold_at_most_the_configured_number_of_events() {
     let receiver = Receiver::ok().await;
-    let mut config = config_for(&receiver);
+    let mut config = support::delivering_to(&receiver);
     config.processing_delay = DelayRange::fixed(1_000);
     config.webhooks.dispatch_delay = DelayRange::fixed(2_000);
     config.webhooks.max_batch_size = 4;
     let sim = support::start(config).await;
-    signups(&sim, 6, "batch").await;
+    support::submit_signups(&sim, 6, "batch").await;
     assert!(sim.wait_idle(Duration::from_secs(10)).await);
     let sizes: Vec<usize> = receiver
         .requests()
@@ -109,116 +96,9 @@ async fn batches_hold_at_most_the_configured_number_of_events() {
 }
 
 #[tokio::test]
-async fn failures_are_retried_with_a_rising_attempt_number_until_the_limit() {
-    // The first two requests fail; everything after succeeds.
-    let flaky = Receiver::start(Arc::new(|n| {
-        (if n < 2 { 500 } else { 204 }, Duration::ZERO)
-    }))
-    .await;
-    let mut config = config_for(&flaky);
-    config.webhooks.subscribed_properties.clear();
-    let sim = support::start(config).await;
-    signups(&sim, 1, "retry").await;
-    assert!(sim.wait_idle(Duration::from_secs(10)).await);
-    let attempts: Vec<u64> = flaky
-        .all_events()
-        .iter()
-        .map(|e| e["attemptNumber"].as_u64().unwrap())
-        .collect();
-    assert_eq!(attempts, [0, 1, 2]);
-    let ids: Vec<Value> = flaky
-        .all_events()
-        .iter()
-        .map(|e| e["eventId"].clone())
-        .collect();
-    assert!(
-        ids.windows(2).all(|w| w[0] == w[1]),
-        "a retry repeats the event"
-    );
-    sim.stop().await;
-    flaky.stop().await;
-
-    // A receiver that always fails gets the first attempt plus every retry.
-    let broken = Receiver::start(Arc::new(|_| (503, Duration::ZERO))).await;
-    let mut config = config_for(&broken);
-    config.webhooks.subscribed_properties.clear();
-    config.webhooks.retry_delays_ms = vec![500, 1_000, 1_500];
-    let sim = support::start(config).await;
-    signups(&sim, 1, "broken").await;
-    assert!(sim.wait_idle(Duration::from_secs(10)).await);
-    let attempts: Vec<u64> = broken
-        .all_events()
-        .iter()
-        .map(|e| e["attemptNumber"].as_u64().unwrap())
-        .collect();
-    assert_eq!(attempts, [0, 1, 2, 3]);
-    assert!(
-        sim.deliveries()
-            .iter()
-            .all(|d| d.outcome == DeliveryOutcome::HttpError && d.status == Some(503))
-    );
-    sim.stop().await;
-    broken.stop().await;
-}
-
-#[tokio::test]
-async fn a_slow_answer_counts_as_a_failure() {
-    let slow_first = Receiver::start(Arc::new(|n| {
-        (
-            204,
-            if n == 0 {
-                Duration::from_millis(1_500)
-            } else {
-                Duration::ZERO
-            },
-        )
-    }))
-    .await;
-    let mut config = config_for(&slow_first);
-    config.webhooks.subscribed_properties.clear();
-    config.webhooks.timeout_ms = 300;
-    let sim = support::start(config).await;
-    signups(&sim, 1, "slow").await;
-    assert!(sim.wait_idle(Duration::from_secs(10)).await);
-    let outcomes: Vec<_> = sim
-        .deliveries()
-        .iter()
-        .map(|d| (d.attempt_number, d.outcome))
-        .collect();
-    assert_eq!(
-        outcomes,
-        [
-            (0, DeliveryOutcome::Timeout),
-            (1, DeliveryOutcome::Delivered)
-        ]
-    );
-    sim.stop().await;
-    slow_first.stop().await;
-}
-
-#[tokio::test]
-async fn no_more_than_the_configured_requests_are_in_flight() {
-    let slow = Receiver::start(Arc::new(|_| (204, Duration::from_millis(150)))).await;
-    let mut config = config_for(&slow);
-    config.processing_delay = DelayRange::fixed(0);
-    config.webhooks.dispatch_delay = DelayRange::fixed(0);
-    config.webhooks.max_batch_size = 1;
-    config.webhooks.subscribed_properties.clear();
-    let sim = support::start(config).await;
-    signups(&sim, 30, "busy").await;
-    assert!(sim.wait_idle(Duration::from_secs(20)).await);
-    assert_eq!(slow.requests().len(), 30);
-    let (_, max) = *slow.max_in_flight.lock().unwrap();
-    assert!(max <= 10, "at most 10 in flight, saw {max}");
-    assert!(max >= 2, "requests do run concurrently, saw {max}");
-    sim.stop().await;
-    slow.stop().await;
-}
-
-#[tokio::test]
 async fn duplicates_and_reordering_happen_at_the_configured_rates() {
     let receiver = Receiver::ok().await;
-    let mut config = config_for(&receiver);
+    let mut config = support::delivering_to(&receiver);
     config.rng_seed = Some(11);
     config.processing_delay = DelayRange::ms(0, 20_000);
     config.webhooks.max_batch_size = 1;
@@ -228,7 +108,7 @@ async fn duplicates_and_reordering_happen_at_the_configured_rates() {
     config.webhooks.reorder_delay_ms = 30_000;
     config.rate_limits.forms = None;
     let sim = support::start(config).await;
-    signups(&sim, 150, "rate").await;
+    support::submit_signups(&sim, 150, "rate").await;
     assert!(sim.wait_idle(Duration::from_secs(30)).await);
 
     let events = sim.events();
@@ -265,8 +145,8 @@ async fn duplicates_and_reordering_happen_at_the_configured_rates() {
 async fn the_target_can_change_at_runtime_over_http() {
     let first = Receiver::ok().await;
     let second = Receiver::ok().await;
-    let sim = support::start(config_for(&first)).await;
-    signups(&sim, 1, "first").await;
+    let sim = support::start(support::delivering_to(&first)).await;
+    support::submit_signups(&sim, 1, "first").await;
     assert!(sim.wait_idle(Duration::from_secs(10)).await);
     let url = format!("{}/_sim/webhook-target", sim.base_url());
     let response = support::client()
@@ -276,7 +156,7 @@ async fn the_target_can_change_at_runtime_over_http() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    signups(&sim, 1, "second").await;
+    support::submit_signups(&sim, 1, "second").await;
     assert!(sim.wait_idle(Duration::from_secs(10)).await);
     let emails = |r: &Receiver| -> Vec<String> {
         r.all_events()
@@ -295,10 +175,10 @@ async fn the_target_can_change_at_runtime_over_http() {
 #[tokio::test]
 async fn mixed_style_delivers_half_the_contacts_as_generic_events() {
     let receiver = Receiver::ok().await;
-    let mut config = config_for(&receiver);
+    let mut config = support::delivering_to(&receiver);
     config.webhooks.style = hubspot_simulator::EventStyle::Mixed;
     let sim = support::start(config).await;
-    signups(&sim, 4, "mixed").await;
+    support::submit_signups(&sim, 4, "mixed").await;
     assert!(sim.wait_idle(Duration::from_secs(10)).await);
     let events = receiver.all_events();
     let creations: Vec<&Value> = events

@@ -4,9 +4,12 @@
 
 use std::time::Duration;
 
+use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{self, HUTK, Receiver, Spec};
+use crate::dev_api::DevApi;
+use crate::receiver::Receiver;
+use crate::support::{self, HUTK, Spec};
 
 #[tokio::test]
 async fn settings_and_subscriptions_follow_the_spec_and_steer_deliveries() {
@@ -14,31 +17,21 @@ async fn settings_and_subscriptions_follow_the_spec_and_steer_deliveries() {
     let receiver = Receiver::ok().await;
     let sim = support::start(support::fast_config()).await;
     let config = sim.config().clone();
-    let base = format!("{}/webhooks/v3/{}", sim.base_url(), config.app_id);
-    let key = [("hapikey", config.developer_api_key.as_str())];
+    let api = DevApi::new(&sim, "webhooks/v3", config.app_id);
     let client = support::client();
 
-    let anonymous = client
-        .get(format!("{base}/subscriptions"))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = client.get(api.url("/subscriptions")).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
     spec.validate("Error", &anonymous.json().await.unwrap());
     let wrong = client
-        .get(format!("{base}/subscriptions"))
+        .get(api.url("/subscriptions"))
         .query(&[("hapikey", "nope")])
         .send()
         .await
         .unwrap();
     assert_eq!(wrong.status(), 401);
 
-    let listed = client
-        .get(format!("{base}/subscriptions"))
-        .query(&key)
-        .send()
-        .await
-        .unwrap();
+    let listed = api.call(Method::GET, "/subscriptions", None).await;
     assert_eq!(listed.status(), 200);
     let listed: Value = listed.json().await.unwrap();
     spec.validate_strict("SubscriptionListResponse", &listed);
@@ -48,61 +41,31 @@ async fn settings_and_subscriptions_follow_the_spec_and_steer_deliveries() {
     let create =
         json!({ "eventType": "contact.propertyChange", "propertyName": "company", "active": true });
     spec.validate_strict("SubscriptionCreateRequest", &create);
-    let created = client
-        .post(format!("{base}/subscriptions"))
-        .query(&key)
-        .json(&create)
-        .send()
-        .await
-        .unwrap();
+    let created = api
+        .call(Method::POST, "/subscriptions", Some(&create))
+        .await;
     assert_eq!(created.status(), 201);
     spec.validate_strict("SubscriptionResponse", &created.json().await.unwrap());
 
-    let none = client
-        .get(format!("{base}/settings"))
-        .query(&key)
-        .send()
-        .await
-        .unwrap();
+    let none = api.call(Method::GET, "/settings", None).await;
     assert_eq!(none.status(), 404, "no target configured yet");
     let change =
         json!({ "targetUrl": receiver.url, "throttling": { "maxConcurrentRequests": 10 } });
     spec.validate_strict("SettingsChangeRequest", &change);
-    let put = client
-        .put(format!("{base}/settings"))
-        .query(&key)
-        .json(&change)
-        .send()
-        .await
-        .unwrap();
+    let put = api.call(Method::PUT, "/settings", Some(&change)).await;
     assert_eq!(put.status(), 200);
     // `throttling.period` is not in the schema but is in the spec's own example.
     spec.validate("SettingsResponse", &put.json().await.unwrap());
-    let got: Value = client
-        .get(format!("{base}/settings"))
-        .query(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got = api.get_json("/settings").await;
     spec.validate("SettingsResponse", &got);
     assert_eq!(got["targetUrl"], receiver.url.as_str());
     assert_eq!(sim.webhook_target().as_deref(), Some(receiver.url.as_str()));
 
-    let other_app = format!(
-        "{}/webhooks/v3/{}/subscriptions",
-        sim.base_url(),
-        config.app_id + 1
-    );
+    let other_app = DevApi::new(&sim, "webhooks/v3", config.app_id + 1);
     assert_eq!(
-        client
-            .get(other_app)
-            .query(&key)
-            .send()
+        other_app
+            .call(Method::GET, "/subscriptions", None)
             .await
-            .unwrap()
             .status(),
         404
     );
@@ -132,7 +95,6 @@ async fn settings_and_subscriptions_follow_the_spec_and_steer_deliveries() {
 async fn dated_roots_follow_their_specs_and_share_the_apps_state() {
     let sim = support::start(support::fast_config()).await;
     let config = sim.config().clone();
-    let key = [("hapikey", config.developer_api_key.as_str())];
     let client = support::client();
     let initial = 1 + config.webhooks.subscribed_properties.len();
     let roots = [
@@ -149,43 +111,25 @@ async fn dated_roots_follow_their_specs_and_share_the_apps_state() {
     ];
     for (index, (root, spec_name, target)) in roots.into_iter().enumerate() {
         let spec = Spec::load(spec_name);
-        let base = format!("{}/{root}/{}", sim.base_url(), config.app_id);
-        let anonymous = client.get(format!("{base}/settings")).send().await.unwrap();
+        let api = DevApi::new(&sim, root, config.app_id);
+        let anonymous = client.get(api.url("/settings")).send().await.unwrap();
         assert_eq!(anonymous.status(), 401, "{root}");
 
         let change = json!({ "targetUrl": target, "throttling": { "maxConcurrentRequests": 7 } });
         spec.validate_strict("SettingsChangeRequest", &change);
-        let put = client
-            .put(format!("{base}/settings"))
-            .query(&key)
-            .json(&change)
-            .send()
-            .await
-            .unwrap();
+        let put = api.call(Method::PUT, "/settings", Some(&change)).await;
         assert_eq!(put.status(), 200, "{root}");
         spec.validate_strict("SettingsResponse", &put.json().await.unwrap());
-        let got: Value = client
-            .get(format!("{base}/settings"))
-            .query(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let got = api.get_json("/settings").await;
         spec.validate_strict("SettingsResponse", &got);
         assert_eq!(got["throttling"], json!({ "maxConcurrentRequests": 7 }));
         assert_eq!(sim.webhook_target().as_deref(), Some(target));
 
         let create = json!({ "eventType": "contact.propertyChange", "propertyName": format!("p{index}"), "active": false });
         spec.validate_strict("SubscriptionCreateRequest", &create);
-        let created = client
-            .post(format!("{base}/subscriptions"))
-            .query(&key)
-            .json(&create)
-            .send()
-            .await
-            .unwrap();
+        let created = api
+            .call(Method::POST, "/subscriptions", Some(&create))
+            .await;
         assert_eq!(created.status(), 201, "{root}");
         let created: Value = created.json().await.unwrap();
         spec.validate_strict("SubscriptionResponse", &created);
@@ -193,47 +137,28 @@ async fn dated_roots_follow_their_specs_and_share_the_apps_state() {
 
         let patch = json!({ "active": true });
         spec.validate_strict("SubscriptionPatchRequest", &patch);
-        let patched = client
-            .patch(format!("{base}/subscriptions/{id}"))
-            .query(&key)
-            .json(&patch)
-            .send()
-            .await
-            .unwrap();
+        let patched = api
+            .call(Method::PATCH, &format!("/subscriptions/{id}"), Some(&patch))
+            .await;
         assert_eq!(patched.status(), 200, "{root}");
         let patched: Value = patched.json().await.unwrap();
         spec.validate_strict("SubscriptionResponse", &patched);
         assert_eq!(patched["active"], true);
 
-        let listed: Value = client
-            .get(format!("{base}/subscriptions"))
-            .query(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let listed = api.get_json("/subscriptions").await;
         spec.validate_strict("SubscriptionListResponse", &listed);
         assert_eq!(
             listed["results"].as_array().unwrap().len(),
             initial + 1,
             "{root}: one app, one list"
         );
-        let deleted = client
-            .delete(format!("{base}/subscriptions/{id}"))
-            .query(&key)
-            .send()
-            .await
-            .unwrap();
+        let deleted = api
+            .call(Method::DELETE, &format!("/subscriptions/{id}"), None)
+            .await;
         assert_eq!(deleted.status(), 204, "{root}");
 
-        let other_app = format!(
-            "{}/{root}/{}/subscriptions",
-            sim.base_url(),
-            config.app_id + 1
-        );
-        let unknown = client.get(other_app).query(&key).send().await.unwrap();
+        let other_app = DevApi::new(&sim, root, config.app_id + 1);
+        let unknown = other_app.call(Method::GET, "/subscriptions", None).await;
         assert_eq!(unknown.status(), 404, "{root}");
     }
     sim.stop().await;

@@ -4,20 +4,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hubspot_simulator::{Simulator, SimulatorHandle};
-use signup_reactor::domain::{Email, SignupRecord, SignupStatus};
+use hubspot_simulator::{SimConfig, Simulator, SimulatorHandle};
+use signup_reactor::config::Config;
+use signup_reactor::domain::{ContactId, Email, SignupRecord, SignupStatus};
 use signup_reactor::hubspot::HubSpotClient;
 use signup_reactor::startup::Role;
 use signup_reactor::store::RedisStore;
-use signup_reactor::store::{Limiter, Reservation};
 use signup_reactor::worker::{
     BatchReport, CheckOutcome, ConsumeOutcome, EventConsumer, SignupChecker, WorkerContext,
 };
 
-use crate::support::app::TestApp;
-use crate::support::redis_server::TestRedis;
-use crate::support::stack::{eventually, post_form_entry, signup_body, sim_config, wire};
-use crate::worker_signups::signup_id;
+use super::app::TestApp;
+use super::records::{signup_record, stored_record};
+use super::redis_server::TestRedis;
+use super::stack::{eventually, post_form_entry, sim_config, wire};
 
 /// A receiver alone (no worker) on the simulator; the test drives the worker's steps.
 pub struct Driven {
@@ -27,20 +27,18 @@ pub struct Driven {
     pub store: RedisStore,
 }
 
+/// [`Driven`] with the test configuration.
 pub async fn driven() -> Driven {
     driven_with(|_| {}).await
 }
 
 /// [`driven`], after `adjust` edits the configuration.
-pub async fn driven_with(adjust: impl FnOnce(&mut signup_reactor::config::Config)) -> Driven {
+pub async fn driven_with(adjust: impl FnOnce(&mut Config)) -> Driven {
     driven_on(sim_config(), adjust).await
 }
 
 /// [`driven_with`], on a simulator with this configuration.
-pub async fn driven_on(
-    sim_config: hubspot_simulator::SimConfig,
-    adjust: impl FnOnce(&mut signup_reactor::config::Config),
-) -> Driven {
+pub async fn driven_on(sim_config: SimConfig, adjust: impl FnOnce(&mut Config)) -> Driven {
     let sim = Simulator::start(sim_config).await.expect("simulator");
     let app = TestApp::spawn_role(Role::Receiver, TestRedis::start(), |config| {
         wire(config, &sim);
@@ -61,16 +59,18 @@ pub async fn driven_on(
     }
 }
 
+/// A simulator that announces a new contact by `contact.creation` alone, as
+/// HubSpot may (no `email` change is promised at creation).
+pub async fn creation_only() -> Driven {
+    let mut sim = sim_config();
+    sim.webhooks.property_events_at_creation = false;
+    driven_on(sim, |_| {}).await
+}
+
 impl Driven {
     /// A submitted signup that never went through the Forms API.
     pub async fn record_only(&self, email: &str) -> SignupRecord {
-        let mut record = SignupRecord::new(
-            Email::parse(email).expect("email"),
-            Default::default(),
-            Default::default(),
-            Default::default(),
-            signup_reactor::clock::now_ms(),
-        );
+        let mut record = signup_record(email, signup_reactor::clock::now_ms());
         let ttl = Duration::from_secs(3600);
         self.store
             .signups()
@@ -101,19 +101,64 @@ impl Driven {
         sim.contact_by_email(email).expect("contact").id
     }
 
-    pub async fn make_due(&self, id: &str) {
-        let record = self
-            .store
+    /// Stores `record` as it is now (for an hour).
+    pub async fn save(&self, record: &SignupRecord) {
+        self.store
             .signups()
-            .load(id)
+            .save(record, Duration::from_secs(3600))
             .await
-            .expect("load")
-            .expect("record");
+            .expect("save");
+    }
+
+    /// An event named `contact` with `email`'s address: it wakes the
+    /// address's signup, or leaves a hint when the signup is due already.
+    pub async fn name_contact(&self, contact: u64, email: &str) {
+        self.store
+            .checks()
+            .wake(
+                ContactId::new(contact).expect("id"),
+                Some(&Email::parse(email).expect("email").fingerprint()),
+                false,
+                Duration::from_secs(1),
+                Duration::from_secs(3600),
+            )
+            .await
+            .expect("wake");
+    }
+
+    /// When signup `id`'s next check is due (ms), which must be queued.
+    pub async fn due_at(&self, id: &str) -> u64 {
+        self.store
+            .checks()
+            .due_at(id)
+            .await
+            .expect("due")
+            .expect("queued")
+    }
+
+    /// The stored record of signup `id`.
+    pub async fn record(&self, id: &str) -> SignupRecord {
+        stored_record(&self.store, id).await
+    }
+
+    /// Makes signup `id` due for its check now.
+    pub async fn make_due(&self, id: &str) {
+        let record = self.record(id).await;
         self.store
             .signups()
             .submitted(&record, Duration::from_secs(3600), Duration::ZERO)
             .await
             .expect("due");
+    }
+
+    /// A checker of the app's worker context, as the worker runs it.
+    pub fn checker(&self) -> SignupChecker {
+        SignupChecker::new(self.ctx.clone())
+    }
+
+    /// The addresses HubSpot was asked to email, in order.
+    pub fn emails_requested(&self) -> Vec<String> {
+        self.sim.emails().into_iter().map(|e| e.to).collect()
     }
 
     /// Consumes every recorded event (the webhook deliveries so far).
@@ -127,72 +172,10 @@ impl Driven {
     }
 }
 
-/// A signup through the Forms API whose contact is visible with its
-/// submission, and whose events (an `email` change among them) were consumed.
-pub async fn landed_signup(d: &Driven, email: &str) -> String {
-    let id = signup_id(d.app.signup(&signup_body(email), None).await).await;
-    let sim = &d.sim;
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            sim.contact_by_email(email)
-                .is_some_and(|c| c.visible_now() && !c.form_submissions.is_empty())
-        })
-        .await
-    );
-    let contact = sim.contact_by_email(email).expect("contact").id;
-    let wanted = sim
-        .events()
-        .iter()
-        .filter(|e| e.object_id == contact)
-        .count();
-    assert!(
-        eventually(Duration::from_secs(10), || async {
-            d.app
-                .stream_contacts()
-                .await
-                .iter()
-                .filter(|c| **c == contact.to_string())
-                .count()
-                >= wanted
-        })
-        .await,
-        "every event of the contact was delivered"
-    );
-    d.consume_all().await;
-    id
-}
-
 /// One check step, which must have claimed a batch.
 pub async fn batch(checker: &SignupChecker) -> BatchReport {
     match checker.process_next().await.expect("check") {
         CheckOutcome::Batch(report) => report,
         idle => panic!("nothing was due: {idle:?}"),
     }
-}
-
-/// Takes more than half of the API quota, as a busy launch would.
-pub async fn use_most_of_the_quota(d: &Driven) {
-    let quota = d.ctx.settings.api_quota;
-    let granted = d
-        .store
-        .rate_limits()
-        .reserve(Limiter::Api, quota, quota.max / 2 + 1)
-        .await
-        .expect("reserve");
-    assert!(matches!(granted, Reservation::Granted(_)));
-}
-
-pub async fn free_the_quota(d: &Driven) {
-    let mut conn = d.app.redis_conn().await;
-    let key = d.store.keys().rate_limit(Limiter::Api.name());
-    let _: i64 = redis::cmd("DEL")
-        .arg(key)
-        .query_async(&mut conn)
-        .await
-        .expect("del");
-}
-
-/// The fingerprint of an address, as keys carry it.
-pub fn fingerprint(email: &str) -> String {
-    Email::parse(email).expect("email").fingerprint()
 }
