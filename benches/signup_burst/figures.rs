@@ -62,7 +62,7 @@ pub fn confirming_by_endpoint(requests: &RequestsByEndpoint) -> Vec<(String, u64
         .filter(|(endpoint, counts)| !NOT_CONFIRMING.contains(endpoint) && counts.received > 0)
         .map(|(endpoint, counts)| (format!("{endpoint:?}"), counts.received))
         .collect();
-    calls.sort_by(|a, b| b.1.cmp(&a.1));
+    calls.sort_by_key(|c| std::cmp::Reverse(c.1));
     calls
 }
 
@@ -97,25 +97,33 @@ pub fn emails(sim: &SimulatorHandle, signed_up: &HashMap<String, u64>, started: 
         }
     }
     if let Ok(path) = std::env::var("BENCH_DETAIL") {
-        let mut out = String::new();
-        for sub in sim.submissions() {
-            let Some(email) = sub.email.clone() else {
-                continue;
-            };
-            let first = sent.get(&email).and_then(|t| t.iter().min().copied());
-            out.push_str(&format!(
-                "{email},{},{},{},{},{}\n",
-                sub.accepted_at,
-                sub.processed_at.unwrap_or(0),
-                sub.readable_at.unwrap_or(0),
-                first.unwrap_or(0),
-                sub.contact_id.unwrap_or(0)
-            ));
-        }
-        let _ = std::fs::write(path, out);
+        write_detail(sim, &sent, &path);
     }
     figures.overhead.sort_unstable();
     figures
+}
+
+/// Writes one CSV line per submission: address, accepted, processed,
+/// readable and first email (epoch ms, 0 when none), contact id.
+fn write_detail(sim: &SimulatorHandle, sent: &HashMap<String, Vec<u64>>, path: &str) {
+    let mut out = String::new();
+    for sub in sim.submissions() {
+        let Some(email) = sub.email.clone() else {
+            continue;
+        };
+        let first = sent.get(&email).and_then(|t| t.iter().min().copied());
+        out.push_str(&format!(
+            "{email},{},{},{},{},{}\n",
+            sub.accepted_at,
+            sub.processed_at.unwrap_or(0),
+            sub.readable_at.unwrap_or(0),
+            first.unwrap_or(0),
+            sub.contact_id.unwrap_or(0)
+        ));
+    }
+    if let Err(error) = std::fs::write(path, out) {
+        println!("  BENCH_DETAIL: could not write {path}: {error}");
+    }
 }
 
 /// The value at quantile `p` of `sorted` (ms), in seconds.

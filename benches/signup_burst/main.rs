@@ -12,7 +12,10 @@
 //! `BENCH_STEADY` (friendly: 1000, 5000, 60); `BENCH_STEADY_SECS` (unkind
 //! steady stream at 2 signups/s: 300), `BENCH_LAUNCH` (1000),
 //! `BENCH_401_SIGNUPS` (300), `BENCH_401_WINDOW_SECS` (10); `BENCH_SEED`
-//! (the simulator's seed; random and printed when unset).
+//! (the simulator's seed; random and printed when unset). To look into a
+//! run: `BENCH_LOG=1` prints the reactor's logs (filtered by `RUST_LOG`),
+//! `BENCH_DETAIL=path` writes one CSV line per submission (address, accepted,
+//! processed, readable and first-email times in epoch ms, contact id).
 
 #[path = "../../tests/support/mod.rs"]
 mod support;

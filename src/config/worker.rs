@@ -92,7 +92,7 @@ pub struct WorkerSettings {
     pub check_batch_size: usize,
 
     /// When more than half of the API quota is in use, how long a due check may wait for others to share its batch.
-    #[arg(long, env = "CHECK_LINGER", default_value = "2s", value_parser = setting(duration))]
+    #[arg(long, env = "CHECK_LINGER", default_value = "1s", value_parser = setting(duration))]
     pub check_linger: Duration,
 
     /// Wait after a Single Send answered `PENDING` before its send status is read (then doubling).

@@ -25,7 +25,7 @@ pub mod finish_mode {
 
 /// The kinds of event `signup_wake.lua` tells apart (its ARGV[1]).
 pub mod wake_kind {
-    /// A contact's creation: may trigger an early check of unseen signups.
+    /// A contact's creation: an early check of unseen signups, now or at the end of the interval.
     pub const CREATION: &str = "creation";
     /// Any other change (a property, an `email` change).
     pub const CHANGE: &str = "change";

@@ -12,9 +12,11 @@ use signup_reactor::worker::{CheckOutcome, Reason};
 use crate::support::driven::{batch, driven_with};
 use crate::support::driven_signups::landed_signup;
 
-/// Signups whose Forms retries are due: one more than half of the default
-/// Forms limit (50 per 10 s), so a launch is under way.
-const LAUNCH: usize = 26;
+/// Signups whose Forms retries are due: one more than half of what the
+/// Forms limit lets through in its window, so a launch is under way.
+fn launch(d: &crate::support::driven::Driven) -> usize {
+    usize::try_from(d.ctx.launch_backlog).expect("small") + 1
+}
 
 fn queued(n: usize) -> String {
     format!("queued-signup-{n}")
@@ -46,14 +48,14 @@ async fn end_launch(store: &signup_reactor::store::RedisStore, count: usize) {
 async fn during_a_launch_checks_linger_with_the_quota_plentiful() {
     let d = driven_with(|config| config.worker.check_linger = Duration::from_secs(30)).await;
     let checker = d.checker();
-    queue_due(&d.store, LAUNCH).await;
+    queue_due(&d.store, launch(&d)).await;
     d.record_only("launch@example.com").await;
     let outcome = checker.process_next().await.expect("check");
     assert!(
         matches!(outcome, CheckOutcome::Idle { next_due: Some(wait) } if wait > Duration::from_secs(20)),
         "the due signup waits for others to share its batch: {outcome:?}"
     );
-    end_launch(&d.store, LAUNCH).await;
+    end_launch(&d.store, launch(&d)).await;
     let outcome = checker.process_next().await.expect("check");
     assert!(
         matches!(&outcome, CheckOutcome::Batch(r) if r.claimed == 1),
@@ -79,7 +81,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
         "both sends are PENDING: {report:?}"
     );
 
-    queue_due(&d.store, LAUNCH).await;
+    queue_due(&d.store, launch(&d)).await;
     tokio::time::sleep(d.ctx.settings.send_status_delay).await;
     for id in &ids {
         d.make_due(id).await;
@@ -106,7 +108,7 @@ async fn during_a_launch_one_status_read_goes_ahead_and_the_others_wait_for_its_
         "it looks again after the canary's interval"
     );
 
-    end_launch(&d.store, LAUNCH).await;
+    end_launch(&d.store, launch(&d)).await;
     d.make_due(&waiting).await;
     let report = batch(&checker).await;
     assert_eq!(report.sent, vec![waiting], "the launch is over: read");

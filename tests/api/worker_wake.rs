@@ -103,3 +103,54 @@ async fn an_idle_worker_process_wakes_when_another_process_queues_a_forms_retry(
         "the idle worker's Forms retry task was not woken by the other process"
     );
 }
+
+#[tokio::test]
+async fn creation_events_within_the_interval_make_unseen_signups_due_at_its_end() {
+    let d = driven().await;
+    let checks = d.store.checks();
+    let interval = Duration::from_secs(2);
+    let ttl = Duration::from_secs(60);
+    let first = ContactId::new(1_001).expect("contact id");
+    // The first creation event opens the interval (no signup to wake yet).
+    assert_eq!(
+        checks
+            .wake(first, None, true, interval, ttl)
+            .await
+            .expect("wake"),
+        0
+    );
+    // A signup submitted now, its first check a minute away.
+    let mut record = signup_reactor::domain::SignupRecord::new(
+        signup_reactor::domain::Email::parse("unseen@example.com").expect("email"),
+        Default::default(),
+        Default::default(),
+        Default::default(),
+        signup_reactor::clock::now_ms(),
+    );
+    let signups = d.store.signups();
+    signups.create(&record, ttl).await.expect("create");
+    record.status = signup_reactor::domain::SignupStatus::Submitted;
+    assert!(
+        signups
+            .submitted(&record, ttl, ttl)
+            .await
+            .expect("submitted")
+    );
+    // A second creation event within the interval is not dropped: the
+    // unseen signup becomes due when the interval ends.
+    let second = ContactId::new(1_002).expect("contact id");
+    let before = signup_reactor::clock::now_ms();
+    assert_eq!(
+        checks
+            .wake(second, None, true, interval, ttl)
+            .await
+            .expect("wake"),
+        1
+    );
+    let due = d.due_at(&record.signup_id).await;
+    assert!(
+        due > before && due <= before + 2_000,
+        "due at the interval's end, not in a minute: {}",
+        due.saturating_sub(before)
+    );
+}

@@ -3,11 +3,12 @@
 -- `email` change, of that address (by fingerprint). A waiting signup becomes
 -- due now; a claimed one is marked to be checked again right after its
 -- running check. A creation event of a contact that no signup is known on
--- may trigger one early check of the signups whose contact is still unseen,
--- at most once per ARGV[2] ms however many such events arrive; otherwise an
--- event for a contact without open signups writes nothing but, for a
--- creation, the contact among the created contacts (a check reads its
--- profile, which carries its address; entries older than ARGV[6] ms go).
+-- records the contact among the created contacts (a check reads its
+-- profile, which carries its address; entries older than ARGV[6] ms go) and
+-- makes the signups whose contact is still unseen due: at once, or, within
+-- ARGV[2] ms of the last such early check, when that interval ends (one
+-- early check per interval however many events arrive, none dropped).
+-- Otherwise an event for a contact without open signups writes nothing.
 -- An `email` change
 -- that names an address with open signups also leaves a hint: that the
 -- contact is the address's (checks then read its profile directly). When
@@ -37,20 +38,22 @@ if KEYS[9] then
     redis.call('SET', KEYS[10], ARGV[3], 'PX', tonumber(ARGV[4]))
   end
 end
+local at = now
 if #ids == 0 and ARGV[1] == 'creation' then
   redis.call('ZADD', KEYS[8], now, ARGV[3])
   redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now - tonumber(ARGV[6]))
   redis.call('PEXPIRE', KEYS[8], tonumber(ARGV[6]))
-  if redis.call('SET', KEYS[5], now, 'NX', 'PX', tonumber(ARGV[2])) then
-    ids = redis.call('SMEMBERS', KEYS[4])
+  if not redis.call('SET', KEYS[5], now, 'NX', 'PX', tonumber(ARGV[2])) then
+    at = now + math.max(redis.call('PTTL', KEYS[5]), 0)
   end
+  ids = redis.call('SMEMBERS', KEYS[4])
 end
 local woken = 0
 for _, id in ipairs(ids) do
   if redis.call('HEXISTS', KEYS[2], id) == 1 then
     woken = woken + redis.call('SADD', KEYS[3], id)
   else
-    woken = woken + redis.call('ZADD', KEYS[1], 'XX', 'LT', 'CH', now, id)
+    woken = woken + redis.call('ZADD', KEYS[1], 'XX', 'LT', 'CH', at, id)
   end
 end
 if woken > 0 then

@@ -238,6 +238,6 @@ async fn settle_hints(
     let readable: Vec<ContactId> = profiles.keys().copied().collect();
     ctx.store
         .checks()
-        .adopt_created(&readable, &adopted, super::CONTACT_HINT_TTL)
+        .adopt_created(&readable, &adopted, super::plan::CONTACT_HINT_TTL)
         .await
 }

@@ -6,8 +6,8 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::plan::{failing_delay, probe_delay};
 use super::reason::Reason;
+use super::schedule::{failing_delay, probe_delay};
 use crate::hubspot::HubSpotError;
 use crate::telemetry::catalog;
 use crate::worker::hubspot_call::Failure;

@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use super::plan::{Decision, PlanSettings, failing_delay, status_read_delay};
+use super::plan::Decision;
 use super::reason::Reason;
+use super::schedule::{PlanSettings, failing_delay, status_read_delay};
 use crate::clock::now_ms;
 use crate::domain::{ContactId, SendId, SendRecord, SignupRecord, SignupStatus};
 use crate::hubspot::transactional::{SendStatus, SendVerdict, SingleSend};

@@ -60,6 +60,7 @@ pub async fn write(
         })
         .await?;
     let id = signup_id.to_owned();
+    tracing::trace!(signup_id = %id, written, decision = ?decision, "signup check written");
     if !written {
         report.fenced += 1;
         worker_metrics::check("fenced");
