@@ -1,11 +1,13 @@
 //! The crate's imports point one way. Reads `src/` as Rust, follows every
 //! `use` and qualified path to the file that defines the item (through `pub
 //! use` re-exports), and fails on files of `store`, `hubspot` or `domain`
-//! reaching into `config`, and on any cycle between files.
+//! reaching into `config`, and on any cycle between files. Also holds every
+//! `.rs` file of the workspace to the house length (`file_length`).
 
 mod collect;
 mod crate_tree;
 mod cycles;
+mod file_length;
 mod fixtures;
 mod resolve;
 
