@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::tests::{config, settings_args};
+use super::test_settings::{config, settings_args};
 use super::*;
 use crate::domain::PortalId;
 

@@ -39,4 +39,6 @@ pub use worker::{FormConfirmation, WorkerSettings};
 #[cfg(test)]
 mod defaults_tests;
 #[cfg(test)]
+mod test_settings;
+#[cfg(test)]
 mod tests;

@@ -152,7 +152,7 @@ fn shown(duration: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::config;
+    use super::super::test_settings::config;
     use super::*;
 
     #[test]

@@ -10,8 +10,9 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::acceptance::{Accepted, IntakeError};
 use super::error::SignupError;
-use super::intake::{Accepted, IntakeError, SignupIntake};
+use super::intake::SignupIntake;
 use super::request::SignupRequest;
 use super::response::{AcceptedStatus, SignupAccepted, SignupRejected};
 use super::telemetry as signup_metrics;

@@ -20,7 +20,7 @@ use super::forms_retry_plan::{Later, Retried, RetryReport, permit_spacing, plan_
 use crate::clock::now_ms;
 use crate::domain::{SignupRecord, SignupStatus};
 use crate::signup::SignupIntake;
-use crate::signup::intake::{Attempt, LOCAL_RATE_LIMIT};
+use crate::signup::forms_attempt::{Attempt, LOCAL_RATE_LIMIT};
 use crate::store::{DeadLetter, DeadLetterSource, Guard, Limiter, StoreError};
 
 /// Most signups claimed (and submitted at once) by one step.

@@ -11,7 +11,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::clock::{iso, now_ms};
-use super::crm::{ReadQuery, known_version, legacy_body, parse_query, v3_body, visible_contact};
+use super::crm::{ReadQuery, known_version, parse_query, v3_body, visible_contact};
+use super::crm_legacy::legacy_body;
 use super::errors;
 use super::faults::Endpoint;
 use super::gate::{self, Credential};

@@ -10,6 +10,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use super::clock::now_ms;
+use super::contact_events;
 use super::contacts::{self, WriteSource};
 use super::shared::Shared;
 use super::webhooks;
@@ -68,7 +69,7 @@ pub async fn set_properties(
             }
             state.by_email.insert(new.clone(), id);
         }
-        let events = contacts::events_for(
+        let events = contact_events::events_for(
             &shared.config,
             &mut state,
             id,

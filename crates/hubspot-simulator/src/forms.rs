@@ -1,6 +1,5 @@
-//! The Forms submit API: validation with HubSpot's `errorType`s, then
-//! asynchronous processing that creates or updates the contact after a random
-//! delay (the eventual consistency the reactor must live with).
+//! The Forms submit API: validation with HubSpot's `errorType`s, then the
+//! accepted submission handed to its asynchronous processing.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -11,14 +10,13 @@ use serde_json::{Value, json};
 
 use super::clock::now_ms;
 use super::config::{FieldKind, FormDefinition};
-use super::contacts::{self, FormApplication};
+use super::contacts::FormApplication;
 use super::errors::{self, FormError};
 use super::faults::Endpoint;
+use super::form_processing::schedule_processing;
 use super::gate::{self, Credential};
-use super::readable;
 use super::shared::Shared;
 use super::state::SubmissionRecord;
-use super::webhooks;
 use crate::email::Email;
 
 /// Most values one submission may carry.
@@ -282,44 +280,4 @@ fn to_application(form: FormDefinition, body: &SubmitBody) -> FormApplication {
         page_name: text("pageName"),
         submitted_at,
     }
-}
-
-/// Applies the submission to the CRM after the processing delay.
-fn schedule_processing(shared: Arc<Shared>, application: FormApplication) {
-    let work = shared.work();
-    let runtime = shared.runtime.clone();
-    runtime.spawn(async move {
-        let _work = work;
-        let delay = shared.draw_delay(shared.config.processing_delay);
-        if !shared.sleep(delay).await {
-            return;
-        }
-        let lag = shared.draw_delay(shared.config.visibility_lag);
-        let mut visible_at = now_ms() + u64::try_from(lag.as_millis()).unwrap_or(0);
-        let reveal_lag = shared.config.read_lag_after_delivery.map(|range| {
-            visible_at = readable::HIDDEN;
-            u64::try_from(shared.draw_delay(range).as_millis()).unwrap_or(0)
-        });
-        let events = {
-            let mut state = shared.lock();
-            let applied =
-                contacts::apply_form(&shared.config, &mut state, &application, visible_at);
-            let now = now_ms();
-            if let Some(record) = state
-                .submissions
-                .iter_mut()
-                .find(|s| s.conversion_id == application.conversion_id)
-            {
-                record.processed_at = Some(now);
-                record.contact_id = applied.as_ref().map(|(id, _)| *id);
-            }
-            if let Some((id, events)) = &applied {
-                let raised = !events.is_empty();
-                let conversion = &application.conversion_id;
-                readable::after_form(&mut state, conversion, *id, now, reveal_lag, raised);
-            }
-            applied.map(|(_, events)| events).unwrap_or_default()
-        };
-        webhooks::enqueue(&shared, events);
-    });
 }

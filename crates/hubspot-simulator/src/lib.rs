@@ -11,14 +11,19 @@
 mod cli;
 mod clock;
 mod config;
+mod contact_events;
 mod contacts;
 mod crm;
 mod crm_batch;
+mod crm_legacy;
+mod delay_range;
 mod edits;
 mod email;
 mod errors;
 mod event_style;
 mod faults;
+mod form_definition;
+mod form_processing;
 mod forms;
 mod gate;
 mod inspect;
@@ -32,6 +37,7 @@ mod server;
 mod shared;
 mod state;
 mod transactional;
+mod webhook_config;
 mod webhooks;
 mod webhooks_api;
 

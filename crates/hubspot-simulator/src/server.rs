@@ -20,7 +20,7 @@ use super::rate_limit::RateInfo;
 use super::requests::RequestsByEndpoint;
 use super::shared::Shared;
 use super::state::{Contact, DeliveryRecord, EmailRecord, SubmissionRecord, WebhookEvent};
-use super::{crm, crm_batch, forms, transactional, webhooks, webhooks_api};
+use super::{crm, crm_batch, crm_legacy, forms, transactional, webhooks, webhooks_api};
 
 /// The HubSpot simulator; [`Simulator::start`] runs one.
 #[derive(Debug)]
@@ -72,7 +72,7 @@ fn routes(config: &mut web::ServiceConfig) {
         )
         .route(
             "/contacts/v1/contact/vid/{vid}/profile",
-            web::get().to(crm::legacy_profile),
+            web::get().to(crm_legacy::legacy_profile),
         )
         .route(
             "/marketing/v3/transactional/single-email/send",
