@@ -62,7 +62,7 @@ pub fn confirming_by_endpoint(requests: &RequestsByEndpoint) -> Vec<(String, u64
         .filter(|(endpoint, counts)| !NOT_CONFIRMING.contains(endpoint) && counts.received > 0)
         .map(|(endpoint, counts)| (format!("{endpoint:?}"), counts.received))
         .collect();
-    calls.sort_by(|a, b| b.1.cmp(&a.1));
+    calls.sort_by_key(|call| std::cmp::Reverse(call.1));
     calls
 }
 

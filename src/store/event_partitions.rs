@@ -23,7 +23,7 @@ use futures_util::future::join_all;
 use redis::Script;
 
 use super::partition_counts::{CountsPlan, LIVENESS};
-use super::{RedisStore, StoreError};
+use super::{Events, StoreError};
 use crate::domain::ContactEvent;
 
 /// How often a process renews its count's registration (and rereads the others).
@@ -45,7 +45,7 @@ pub(super) struct PartitionRegistry {
 /// looked for and written there (indexes into the batch).
 pub(super) type ForeignMarkers = BTreeMap<u16, Vec<usize>>;
 
-impl RedisStore {
+impl Events<'_> {
     /// The partitions consumers must visit: this process's count, or a
     /// higher one a live process registered, or as many as a stale higher
     /// count's partitions still hold entries in. A stale count whose extra
@@ -53,9 +53,10 @@ impl RedisStore {
     /// in its stream until it is acknowledged, so an empty stream has nothing
     /// pending either). See [`CountsPlan`].
     pub async fn event_partitions_in_use(&self) -> Result<u16, StoreError> {
-        let key = self.keys.event_partitions_seen();
-        let mut conn = self.connection();
+        let key = self.store.keys.event_partitions_seen();
+        let mut conn = self.store.connection();
         let registered: Vec<(String, String)> = self
+            .store
             .bounded(redis::cmd("HGETALL").arg(&key).query_async(&mut conn))
             .await?;
         let registered: Vec<(u16, u64)> = registered
@@ -63,7 +64,7 @@ impl RedisStore {
             .filter_map(|(count, at)| Some((count.parse().ok()?, at.parse().ok()?)))
             .collect();
         let plan = CountsPlan::of(
-            self.keys.event_partitions(),
+            self.store.keys.event_partitions(),
             &registered,
             crate::clock::now_ms(),
             LIVENESS,
@@ -81,7 +82,10 @@ impl RedisStore {
             for (count, at) in &plan.stale_above {
                 let mut invocation = DROP_COUNT.prepare_invoke();
                 invocation.key(&key).arg(*count).arg(*at);
-                let dropped: i64 = self.bounded(invocation.invoke_async(&mut conn)).await?;
+                let dropped: i64 = self
+                    .store
+                    .bounded(invocation.invoke_async(&mut conn))
+                    .await?;
                 if dropped == 1 {
                     tracing::info!(
                         count,
@@ -95,11 +99,12 @@ impl RedisStore {
 
     /// Whether one partition's stream holds no entry.
     async fn partition_is_empty(&self, partition: u16) -> Result<bool, StoreError> {
-        let mut conn = self.connection();
+        let mut conn = self.store.connection();
         let length: u64 = self
+            .store
             .bounded(
                 redis::cmd("XLEN")
-                    .arg(self.keys.event_stream(partition))
+                    .arg(self.store.keys.event_stream(partition))
                     .query_async(&mut conn),
             )
             .await?;
@@ -112,15 +117,15 @@ impl RedisStore {
         &self,
         dedupe_window: Duration,
     ) -> Result<Vec<u16>, StoreError> {
-        let due = match self.partition_registry.lock() {
+        let due = match self.store.partition_registry.lock() {
             Ok(registry) => registry
                 .registered_at
                 .is_none_or(|at| at.elapsed() >= REGISTRATION_PERIOD),
             Err(_) => true,
         };
         if due {
-            let own = self.keys.event_partitions();
-            let key = self.keys.event_partitions_seen();
+            let own = self.store.keys.event_partitions();
+            let key = self.store.keys.event_partitions_seen();
             let mut pipe = redis::pipe();
             pipe.cmd("HSET")
                 .arg(&key)
@@ -129,9 +134,10 @@ impl RedisStore {
                 .ignore()
                 .cmd("HGETALL")
                 .arg(&key);
-            let mut conn = self.connection();
-            let (all,): (Vec<(String, u64)>,) = self.bounded(pipe.query_async(&mut conn)).await?;
-            if let Ok(mut registry) = self.partition_registry.lock() {
+            let mut conn = self.store.connection();
+            let (all,): (Vec<(String, u64)>,) =
+                self.store.bounded(pipe.query_async(&mut conn)).await?;
+            if let Ok(mut registry) = self.store.partition_registry.lock() {
                 registry.registered_at = Some(Instant::now());
                 registry.counts = all
                     .into_iter()
@@ -141,8 +147,9 @@ impl RedisStore {
         }
         let now = crate::clock::now_ms();
         let window = u64::try_from(dedupe_window.as_millis()).unwrap_or(u64::MAX);
-        let own = self.keys.event_partitions();
+        let own = self.store.keys.event_partitions();
         Ok(self
+            .store
             .partition_registry
             .lock()
             .map(|registry| {
@@ -165,7 +172,7 @@ impl RedisStore {
     ) -> ForeignMarkers {
         let mut foreign = ForeignMarkers::new();
         for (index, event) in events.iter().enumerate() {
-            let own = self.keys.event_partition_of(event.contact_id);
+            let own = self.store.keys.event_partition_of(event.contact_id);
             for count in others {
                 let contact = event.contact_id.get() % u64::from((*count).max(1));
                 let partition = u16::try_from(contact).unwrap_or(0);
@@ -187,10 +194,15 @@ impl RedisStore {
         let lookups = foreign.iter().map(|(partition, indexes)| async move {
             let mut command = redis::cmd("MGET");
             for index in indexes {
-                command.arg(self.keys.event_seen(*partition, &events[*index].identity));
+                command.arg(
+                    self.store
+                        .keys
+                        .event_seen(*partition, &events[*index].identity),
+                );
             }
-            let mut conn = self.connection();
-            let found: Vec<Option<String>> = self.bounded(command.query_async(&mut conn)).await?;
+            let mut conn = self.store.connection();
+            let found: Vec<Option<String>> =
+                self.store.bounded(command.query_async(&mut conn)).await?;
             Ok::<_, StoreError>(found)
         });
         let mut seen = vec![false; events.len()];
@@ -215,15 +227,19 @@ impl RedisStore {
             let mut pipe = redis::pipe();
             for index in indexes {
                 pipe.cmd("SET")
-                    .arg(self.keys.event_seen(*partition, &events[*index].identity))
+                    .arg(
+                        self.store
+                            .keys
+                            .event_seen(*partition, &events[*index].identity),
+                    )
                     .arg(1)
                     .arg("NX")
                     .arg("EX")
                     .arg(ttl)
                     .ignore();
             }
-            let mut conn = self.connection();
-            self.bounded(pipe.query_async::<()>(&mut conn)).await
+            let mut conn = self.store.connection();
+            self.store.bounded(pipe.query_async::<()>(&mut conn)).await
         });
         join_all(writes).await.into_iter().collect()
     }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use redis::Script;
 
-use super::{RedisStore, StoreError};
+use super::{Events, StoreError};
 use crate::domain::ContactEvent;
 
 static RECORD_EVENTS: LazyLock<Script> =
@@ -29,7 +29,7 @@ pub enum RecordOutcome {
     Duplicate,
 }
 
-impl RedisStore {
+impl Events<'_> {
     /// Records a batch: each event not seen within `dedupe_window` gets its
     /// marker and its stream entry in its contact's partition; one script
     /// call per partition touched, all or nothing within each.
@@ -53,7 +53,7 @@ impl RedisStore {
             if seen_elsewhere[index] {
                 continue;
             }
-            let partition = self.keys.event_partition_of(event.contact_id);
+            let partition = self.store.keys.event_partition_of(event.contact_id);
             by_partition.entry(partition).or_default().push(index);
         }
         let received_at = crate::clock::now_ms().to_string();
@@ -85,12 +85,12 @@ impl RedisStore {
     ) -> Result<Vec<RecordOutcome>, StoreError> {
         let mut invocation = RECORD_EVENTS.prepare_invoke();
         invocation
-            .key(self.keys.event_stream(partition))
+            .key(self.store.keys.event_stream(partition))
             .arg(dedupe_window.as_secs().max(1))
             .arg(received_at);
         for event in &events {
             invocation
-                .key(self.keys.event_seen(partition, &event.identity))
+                .key(self.store.keys.event_seen(partition, &event.identity))
                 .arg(event.identity.as_str())
                 .arg(&event.subscription_type)
                 .arg(event.portal_id.get())
@@ -100,8 +100,11 @@ impl RedisStore {
                 .arg(&event.stored_json)
                 .arg(event.email_fingerprint.as_deref().unwrap_or_default());
         }
-        let mut conn = self.connection();
-        let replies: Vec<redis::Value> = self.bounded(invocation.invoke_async(&mut conn)).await?;
+        let mut conn = self.store.connection();
+        let replies: Vec<redis::Value> = self
+            .store
+            .bounded(invocation.invoke_async(&mut conn))
+            .await?;
         if replies.len() != events.len() {
             return Err(StoreError::Unexpected(format!(
                 "{} results for {} events",

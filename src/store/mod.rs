@@ -5,6 +5,7 @@ mod connection;
 mod created_contacts;
 mod dead_letters;
 mod delay;
+mod event_log;
 mod event_partitions;
 mod events;
 mod heartbeats;
@@ -39,6 +40,7 @@ pub use connection::RedisConnection;
 pub use created_contacts::CREATED_CONTACT_LIFETIME;
 pub use dead_letters::{DeadLetter, DeadLetterPage, DeadLetterSource, DeadLetters, source_label};
 pub use delay::DelayQueue;
+pub use event_log::Events;
 pub use events::RecordOutcome;
 pub use heartbeats::{Heartbeat, Heartbeats};
 pub use idempotency::{ClaimToken, Fenced, Idempotency, IdempotencyClaim, StoredResponse};
@@ -84,8 +86,7 @@ pub struct UnreadableSignup(pub serde_json::Error);
 /// connection that reconnects by itself, the key names and the command
 /// timeout. Each concern reaches Redis through a handle of its own
 /// ([`Self::signups`], [`Self::checks`], ...), so the operations of one
-/// concern live together and read without the others; the event stream's
-/// operations are the store's own methods.
+/// concern live together and read without the others.
 #[derive(Clone)]
 pub struct RedisStore {
     conn: RedisConnection,

@@ -11,10 +11,10 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use redis::streams::{StreamAutoClaimReply, StreamPendingCountReply, StreamReadReply};
 
-use super::{RedisConnection, RedisStore, StoreError, StreamEntry};
+use super::{Events, RedisConnection, StoreError, StreamEntry};
 use crate::clock::millis;
 
-impl RedisStore {
+impl Events<'_> {
     /// Creates the consumer group (reading from the start) on each of the
     /// first `partitions` streams where it does not exist.
     pub async fn ensure_consumer_group(
@@ -23,15 +23,19 @@ impl RedisStore {
         partitions: u16,
     ) -> Result<(), StoreError> {
         let creations = (0..partitions).map(|partition| async move {
-            let mut conn = self.connection();
+            let mut conn = self.store.connection();
             let command = redis::cmd("XGROUP")
                 .arg("CREATE")
-                .arg(self.keys.event_stream(partition))
+                .arg(self.store.keys.event_stream(partition))
                 .arg(group)
                 .arg("0")
                 .arg("MKSTREAM")
                 .to_owned();
-            match self.bounded(command.query_async::<()>(&mut conn)).await {
+            match self
+                .store
+                .bounded(command.query_async::<()>(&mut conn))
+                .await
+            {
                 Err(StoreError::Redis(e)) if e.code() == Some("BUSYGROUP") => Ok(()),
                 other => other,
             }
@@ -50,9 +54,9 @@ impl RedisStore {
         min_idle: Duration,
         cursor: &str,
     ) -> Result<(Option<StreamEntry>, String), StoreError> {
-        let mut conn = self.connection();
+        let mut conn = self.store.connection();
         let command = redis::cmd("XAUTOCLAIM")
-            .arg(self.keys.event_stream(partition))
+            .arg(self.store.keys.event_stream(partition))
             .arg(group)
             .arg(consumer)
             .arg(millis(min_idle))
@@ -60,7 +64,8 @@ impl RedisStore {
             .arg("COUNT")
             .arg(1)
             .to_owned();
-        let reply: StreamAutoClaimReply = self.bounded(command.query_async(&mut conn)).await?;
+        let reply: StreamAutoClaimReply =
+            self.store.bounded(command.query_async(&mut conn)).await?;
         let Some(entry) = reply.claimed.into_iter().next() else {
             return Ok((None, reply.next_stream_id));
         };
@@ -79,10 +84,10 @@ impl RedisStore {
         consumer: &str,
         partitions: u16,
     ) -> Result<Vec<StreamEntry>, StoreError> {
-        let conn = self.connection();
-        if self.bounded(conn.is_cluster()).await? {
+        let conn = self.store.connection();
+        if self.store.bounded(conn.is_cluster()).await? {
             let reads = (0..partitions).map(|partition| async move {
-                self.read_group(self.connection(), group, consumer, &[partition], None)
+                self.read_group(self.store.connection(), group, consumer, &[partition], None)
                     .await
             });
             let mut entries = Vec::new();
@@ -109,7 +114,7 @@ impl RedisStore {
     ) -> Result<Vec<StreamEntry>, StoreError> {
         let streams: HashMap<String, u16> = partitions
             .iter()
-            .map(|p| (self.keys.event_stream(*p), *p))
+            .map(|p| (self.store.keys.event_stream(*p), *p))
             .collect();
         let mut command = redis::cmd("XREADGROUP");
         command
@@ -123,7 +128,7 @@ impl RedisStore {
         }
         command.arg("STREAMS");
         for partition in partitions {
-            command.arg(self.keys.event_stream(*partition));
+            command.arg(self.store.keys.event_stream(*partition));
         }
         for _ in partitions {
             command.arg(">");
@@ -132,7 +137,7 @@ impl RedisStore {
         let reply = match block {
             // The caller's own connection: its timeout already covers the block.
             Some(_) => query.await?,
-            None => self.bounded(query).await?,
+            None => self.store.bounded(query).await?,
         };
         Ok(reply
             .map(|reply| reply.keys)
@@ -153,15 +158,16 @@ impl RedisStore {
         partition: u16,
         id: &str,
     ) -> Result<u64, StoreError> {
-        let mut conn = self.connection();
+        let mut conn = self.store.connection();
         let command = redis::cmd("XPENDING")
-            .arg(self.keys.event_stream(partition))
+            .arg(self.store.keys.event_stream(partition))
             .arg(group)
             .arg(id)
             .arg(id)
             .arg(1)
             .to_owned();
-        let reply: StreamPendingCountReply = self.bounded(command.query_async(&mut conn)).await?;
+        let reply: StreamPendingCountReply =
+            self.store.bounded(command.query_async(&mut conn)).await?;
         Ok(reply
             .ids
             .first()
@@ -175,7 +181,7 @@ impl RedisStore {
         group: &str,
         entry: &StreamEntry,
     ) -> Result<(), StoreError> {
-        let stream = self.keys.event_stream(entry.partition);
+        let stream = self.store.keys.event_stream(entry.partition);
         let mut pipe = redis::pipe();
         pipe.atomic()
             .cmd("XACK")
@@ -187,8 +193,8 @@ impl RedisStore {
             .arg(&stream)
             .arg(&entry.id)
             .ignore();
-        let mut conn = self.connection();
-        self.bounded(pipe.query_async::<()>(&mut conn)).await
+        let mut conn = self.store.connection();
+        self.store.bounded(pipe.query_async::<()>(&mut conn)).await
     }
 
     /// Entries in the first `partitions` streams, and entries delivered but
@@ -208,12 +214,14 @@ impl RedisStore {
     }
 
     async fn partition_depth(&self, group: &str, partition: u16) -> Result<(u64, u64), StoreError> {
-        let mut conn = self.connection();
-        let stream = self.keys.event_stream(partition);
+        let mut conn = self.store.connection();
+        let stream = self.store.keys.event_stream(partition);
         let length: u64 = self
+            .store
             .bounded(redis::cmd("XLEN").arg(&stream).query_async(&mut conn))
             .await?;
         let summary: redis::Value = self
+            .store
             .bounded(
                 redis::cmd("XPENDING")
                     .arg(&stream)

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use redis::streams::{StreamInfoConsumersReply, StreamPendingCountReply};
 
-use super::{RedisStore, StoreError};
+use super::{Events, StoreError};
 use crate::clock::millis;
 
 /// The consumer that holds entries handed back by a consumer that left: they
@@ -29,7 +29,7 @@ impl StoreError {
     }
 }
 
-impl RedisStore {
+impl Events<'_> {
     /// Deletes the consumers of `group` that hold no entries and have not read
     /// for `min_idle`, in each of the first `partitions` streams: those of
     /// processes that died without leaving. A live consumer reads far more
@@ -54,9 +54,10 @@ impl RedisStore {
         partition: u16,
         min_idle: Duration,
     ) -> Result<usize, StoreError> {
-        let stream = self.keys.event_stream(partition);
-        let mut conn = self.connection();
+        let stream = self.store.keys.event_stream(partition);
+        let mut conn = self.store.connection();
         let reply: StreamInfoConsumersReply = self
+            .store
             .bounded(
                 redis::cmd("XINFO")
                     .arg("CONSUMERS")
@@ -72,6 +73,7 @@ impl RedisStore {
                 continue;
             }
             let _: i64 = self
+                .store
                 .bounded(
                     redis::cmd("XGROUP")
                         .arg("DELCONSUMER")
@@ -119,11 +121,12 @@ impl RedisStore {
         partition: u16,
         reclaim_idle: Duration,
     ) -> Result<usize, StoreError> {
-        let stream = self.keys.event_stream(partition);
+        let stream = self.store.keys.event_stream(partition);
         let mut handed_back = 0;
         for _ in 0..HANDOFF_ROUNDS {
-            let mut conn = self.connection();
+            let mut conn = self.store.connection();
             let pending: StreamPendingCountReply = self
+                .store
                 .bounded(
                     redis::cmd("XPENDING")
                         .arg(&stream)
@@ -145,14 +148,15 @@ impl RedisStore {
             }
             // JUSTID: the delivery count is kept, not raised.
             claim.arg("IDLE").arg(millis(reclaim_idle)).arg("JUSTID");
-            let _: redis::Value = self.bounded(claim.query_async(&mut conn)).await?;
+            let _: redis::Value = self.store.bounded(claim.query_async(&mut conn)).await?;
             handed_back += pending.ids.len();
             if pending.ids.len() < HANDOFF_BATCH {
                 break;
             }
         }
-        let mut conn = self.connection();
+        let mut conn = self.store.connection();
         let _: i64 = self
+            .store
             .bounded(
                 redis::cmd("XGROUP")
                     .arg("DELCONSUMER")

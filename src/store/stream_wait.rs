@@ -15,7 +15,7 @@
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
-use super::{RedisConnection, RedisStore, StoreError, StreamEntry};
+use super::{Events, RedisConnection, RedisStore, StoreError, StreamEntry};
 
 /// Shortest block on a cluster partition (a rotation over many partitions
 /// with a short wait would otherwise turn into polling).
@@ -28,12 +28,12 @@ pub struct StreamWaiter {
     next: AtomicU16,
 }
 
-impl RedisStore {
+impl Events<'_> {
     /// A waiter with its own connection; each wait blocks up to `longest`.
     pub fn stream_waiter(&self, longest: Duration) -> StreamWaiter {
         StreamWaiter {
-            store: self.clone(),
-            conn: self.conn.dedicated(self.timeout + longest),
+            store: self.store.clone(),
+            conn: self.store.conn.dedicated(self.store.timeout + longest),
             next: AtomicU16::new(rand::random()),
         }
     }
@@ -42,7 +42,7 @@ impl RedisStore {
 impl StreamWaiter {
     /// Blocks for new entries in the first `partitions` streams, read for
     /// `consumer` (at most one per partition): on one node up to `longest`
-    /// (at most the `longest` given to [`RedisStore::stream_waiter`]); on a
+    /// (at most the `longest` given to [`Events::stream_waiter`]); on a
     /// cluster on one partition, for its share of `rotation`. Empty when
     /// none came.
     pub async fn wait(
@@ -59,6 +59,7 @@ impl StreamWaiter {
             let partition = self.next.fetch_add(1, Ordering::Relaxed) % partitions;
             let share = (rotation.min(longest) / u32::from(partitions)).max(MIN_PARTITION_BLOCK);
             store
+                .events()
                 .read_group(
                     self.conn.clone(),
                     group,
@@ -70,6 +71,7 @@ impl StreamWaiter {
         } else {
             let all: Vec<u16> = (0..partitions).collect();
             store
+                .events()
                 .read_group(self.conn.clone(), group, consumer, &all, Some(longest))
                 .await
         }

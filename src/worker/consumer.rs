@@ -89,7 +89,7 @@ impl EventConsumer {
     /// has its own name in the group, its own entries and its own blocking
     /// connection.
     pub fn numbered(ctx: Arc<WorkerContext>, index: usize) -> Self {
-        let waiter = ctx.store.stream_waiter(LONGEST_WAIT);
+        let waiter = ctx.store.events().stream_waiter(LONGEST_WAIT);
         let name = match index {
             0 => ctx.name.clone(),
             n => format!("{}-{n}", ctx.name),
@@ -181,6 +181,7 @@ impl EventConsumer {
         let idle = self.ctx.settings.stream_claim_idle;
         let partitions = self.partitions();
         match store
+            .events()
             .leave_consumer_group(CONSUMER_GROUP, &self.name, partitions, idle)
             .await
         {
@@ -205,8 +206,9 @@ impl EventConsumer {
     /// Learns the partitions in use and creates the group on each.
     async fn join_group(&self) -> Result<u16, StoreError> {
         let store = &self.ctx.store;
-        let partitions = store.event_partitions_in_use().await?;
+        let partitions = store.events().event_partitions_in_use().await?;
         store
+            .events()
             .ensure_consumer_group(CONSUMER_GROUP, partitions)
             .await?;
         if let Ok(mut state) = self.state.lock() {
@@ -236,6 +238,7 @@ impl EventConsumer {
         let mut entries = self
             .ctx
             .store
+            .events()
             .read_stream_entries(CONSUMER_GROUP, &self.name, partitions)
             .await?
             .into_iter();
@@ -274,7 +277,10 @@ impl EventConsumer {
                 reason.clone(),
             );
             store.dead_letters().append(&letter).await?;
-            store.ack_stream_entry(CONSUMER_GROUP, &entry).await?;
+            store
+                .events()
+                .ack_stream_entry(CONSUMER_GROUP, &entry)
+                .await?;
             worker_metrics::dead_letter(letter.source_label());
             tracing::warn!(entry = %entry.id, reason, "event dead-lettered");
             return Ok(ConsumeOutcome::DeadLettered { entry_id: entry.id });
@@ -300,7 +306,10 @@ impl EventConsumer {
                 CONTACT_HINT_TTL,
             )
             .await?;
-        store.ack_stream_entry(CONSUMER_GROUP, &entry).await?;
+        store
+            .events()
+            .ack_stream_entry(CONSUMER_GROUP, &entry)
+            .await?;
         worker_metrics::event_consumed(reclaimed);
         tracing::debug!(contact_id = %contact, entry = %entry.id, woken, "event consumed");
         Ok(ConsumeOutcome::Consumed {

@@ -55,6 +55,7 @@ impl EventConsumer {
         if partition == 0 && cursor == "0-0" {
             partitions = self.join_group().await?;
             let pruned = store
+                .events()
                 .prune_idle_consumers(CONSUMER_GROUP, partitions, abandoned_after(idle))
                 .await?;
             if pruned > 0 {
@@ -65,6 +66,7 @@ impl EventConsumer {
         // scanned over several steps.
         for _ in 0..=partitions {
             let (entry, next) = store
+                .events()
                 .reclaim_stream_entry(CONSUMER_GROUP, &self.name, partition, idle, &cursor)
                 .await?;
             let Ok(mut state) = self.state.lock() else {
