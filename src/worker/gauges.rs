@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::consumer::CONSUMER_GROUP;
+use super::consumer_group::CONSUMER_GROUP;
 use super::{Step, WorkerContext};
 use crate::store::StoreError;
 use crate::telemetry::catalog;

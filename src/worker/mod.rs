@@ -4,6 +4,7 @@
 
 mod check;
 mod consumer;
+mod consumer_group;
 mod forms_retry;
 pub mod forms_retry_plan;
 mod gauges;
@@ -27,7 +28,8 @@ use crate::store::RedisStore;
 
 pub use check::{BatchReport, CheckOutcome, SignupChecker};
 pub use check::{LAUNCH_STATUS_INTERVAL, LAUNCH_STATUS_LIMIT, Reason};
-pub use consumer::{CONSUMER_GROUP, ConsumeOutcome, EventConsumer};
+pub use consumer::{ConsumeOutcome, EventConsumer};
+pub use consumer_group::CONSUMER_GROUP;
 pub use forms_retry::{FormsRetry, RetryOutcome};
 pub use forms_retry_plan::RetryReport;
 pub use gauges::GaugeReporter;
