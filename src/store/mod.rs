@@ -39,4 +39,4 @@ pub use signups::idempotency::{ClaimToken, Fenced, Idempotency, IdempotencyClaim
 pub use signups::records::Signups;
 pub use signups::status_reads::{KeySample, PartitionDepth, StatusReads};
 pub use signups::sweep_cursor::{OpenPage, OpenPosition, SweepCursor};
-pub use signups::wake_list::{QueueWaiter, WAKE_LIST_LENGTH};
+pub use signups::wake_list::{WAKE_LIST_LENGTH, WakeListWaiter};

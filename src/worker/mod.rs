@@ -13,7 +13,7 @@ mod run_loop;
 mod sweep;
 mod tasks;
 pub(crate) mod telemetry;
-mod wake;
+mod wake_list;
 
 use std::sync::Arc;
 use std::time::Duration;

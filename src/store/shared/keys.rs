@@ -126,7 +126,7 @@ impl Keys {
     /// Wake-up tokens (list, newest first, capped): pushed whenever a signup
     /// becomes due sooner than an idle checker may expect; idle worker
     /// processes block on it.
-    pub fn signups_wake(&self) -> String {
+    pub fn wake_list(&self) -> String {
         format!("{}{{signups}}:wake", self.prefix)
     }
 

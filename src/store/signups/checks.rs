@@ -166,7 +166,7 @@ impl Checks<'_> {
             .key(keys.signups_unseen())
             .key(keys.early_check())
             .key(keys.signups_by_contact(contact))
-            .key(keys.signups_wake())
+            .key(keys.wake_list())
             .key(keys.created_contacts());
         if let Some(fingerprint) = email_fingerprint {
             invocation

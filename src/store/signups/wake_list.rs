@@ -18,16 +18,16 @@ use crate::store::{RedisConnection, RedisStore, StoreError};
 pub const WAKE_LIST_LENGTH: u32 = 64;
 
 /// A blocking reader of the wake list for one worker process.
-pub struct QueueWaiter {
+pub struct WakeListWaiter {
     key: String,
     conn: RedisConnection,
 }
 
 impl RedisStore {
     /// A waiter with its own connection; each wait blocks up to `longest`.
-    pub fn queue_waiter(&self, longest: Duration) -> QueueWaiter {
-        QueueWaiter {
-            key: self.keys.signups_wake(),
+    pub fn wake_list_waiter(&self, longest: Duration) -> WakeListWaiter {
+        WakeListWaiter {
+            key: self.keys.wake_list(),
             conn: self.conn.dedicated(self.timeout + longest),
         }
     }
@@ -37,7 +37,7 @@ impl RedisStore {
     /// Pushes a token on the wake list (for work scheduled outside the
     /// signup scripts, which push their own).
     pub(in crate::store) async fn wake_workers(&self, token: &str) -> Result<(), StoreError> {
-        let key = self.keys.signups_wake();
+        let key = self.keys.wake_list();
         let mut conn = self.connection();
         let _: () = self
             .bounded(
@@ -53,9 +53,9 @@ impl RedisStore {
     }
 }
 
-impl QueueWaiter {
+impl WakeListWaiter {
     /// Blocks until a token comes (true) or `longest` passed (false); at
-    /// most the `longest` given to [`RedisStore::queue_waiter`].
+    /// most the `longest` given to [`RedisStore::wake_list_waiter`].
     pub async fn wait(&self, longest: Duration) -> Result<bool, StoreError> {
         let mut conn = self.conn.clone();
         // BLPOP takes seconds (with decimals); 0 would block for ever.

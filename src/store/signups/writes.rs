@@ -102,7 +102,7 @@ impl Signups<'_> {
             .key(self.store.keys.signup(signup_id))
             .key(self.store.keys.signups_due())
             .key(self.store.keys.signups_unseen())
-            .key(self.store.keys.signups_wake())
+            .key(self.store.keys.wake_list())
             .arg(signup_id)
             .arg(record.map(SignupRecord::encode).unwrap_or_default())
             .arg(millis(ttl))

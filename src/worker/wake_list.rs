@@ -1,5 +1,5 @@
 //! Wake-ups of idle checkers from any process: each worker process blocks on
-//! the wake list (see `store::QueueWaiter`), and a token (a signup of any
+//! the wake list (see `store::WakeListWaiter`), and a token (a signup of any
 //! replica became due: its Forms call went through, an event woke it) wakes
 //! this process's idle checkers. Without it an idle checker would learn of
 //! such work only at its idle limit.
@@ -17,8 +17,8 @@ const LONGEST_WAIT: Duration = Duration::from_secs(10);
 
 /// Blocks on the wake list until shutdown, waking this process's idle
 /// checkers at each token; pauses `WORKER_POLL_INTERVAL` after a failure.
-pub async fn watch_queue(ctx: Arc<WorkerContext>, shutdown: CancellationToken) {
-    let waiter = ctx.store.queue_waiter(LONGEST_WAIT);
+pub async fn watch_wake_list(ctx: Arc<WorkerContext>, shutdown: CancellationToken) {
+    let waiter = ctx.store.wake_list_waiter(LONGEST_WAIT);
     loop {
         let waited = tokio::select! {
             () = shutdown.cancelled() => break,
