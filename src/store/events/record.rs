@@ -5,7 +5,7 @@
 //! fails (503) and HubSpot retries it; the partitions already written then
 //! dedupe the retry. While the partition count is being changed, markers are
 //! also looked for and written where the other count puts them (see
-//! `event_partitions`).
+//! `partitions.rs`).
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
