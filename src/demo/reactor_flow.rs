@@ -122,10 +122,13 @@ async fn run_signups(
 /// Whether the worker has nothing left: no recorded event in any partition,
 /// no open signup.
 async fn worker_idle(store: &RedisStore) -> bool {
-    let Ok(partitions) = store.event_partitions_in_use().await else {
+    let Ok(partitions) = store.events().event_partitions_in_use().await else {
         return false;
     };
-    let stream = store.stream_depth(CONSUMER_GROUP, partitions).await;
+    let stream = store
+        .events()
+        .stream_depth(CONSUMER_GROUP, partitions)
+        .await;
     let signups = store.signups().depths().await;
     matches!((stream, signups), (Ok((0, _)), Ok((0, _))))
 }

@@ -53,7 +53,7 @@ pub async fn gather(
     let (due, earliest_due) = reads.sorted_set(&keys.signups_due()).await?;
     let (retries, earliest_retry) = reads.sorted_set(&keys.forms_retry_queue()).await?;
     let mut event_partitions = Vec::new();
-    for partition in 0..store.event_partitions_in_use().await? {
+    for partition in 0..store.events().event_partitions_in_use().await? {
         let depth = reads.partition(partition, CONSUMER_GROUP).await?;
         event_partitions.push(PartitionView {
             partition,

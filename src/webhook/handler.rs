@@ -54,6 +54,7 @@ async fn accept(
     let to_record = select_recordable(events, state.portal_id);
     let outcomes = state
         .store
+        .events()
         .record_events(&to_record, state.settings.dedupe_window)
         .await?;
     let recorded = outcomes

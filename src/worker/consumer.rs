@@ -12,23 +12,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::consumer_group::CONSUMER_GROUP;
 use super::telemetry as worker_metrics;
 use super::{Step, WorkerContext};
 use crate::domain::{ContactId, EventKind};
 use crate::store::{DeadLetter, DeadLetterSource};
 use crate::store::{StoreError, StreamEntry, StreamWaiter};
 
+mod membership;
 mod reclaim;
+mod reclaim_scan;
 
-use reclaim::ReclaimScan;
+use reclaim_scan::ReclaimScan;
 
 /// How long the contact an `email` change named for an address is kept as a
 /// hint for its signups' checks (they are due at once; a hinted contact not
 /// visible yet is checked again soon, for this long at most).
 const CONTACT_HINT_TTL: std::time::Duration = std::time::Duration::from_secs(120);
-
-/// The consumer group every replica's workers join.
-pub const CONSUMER_GROUP: &str = "reactor-workers";
 
 /// What one consumer step did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +89,7 @@ impl EventConsumer {
     /// has its own name in the group, its own entries and its own blocking
     /// connection.
     pub fn numbered(ctx: Arc<WorkerContext>, index: usize) -> Self {
-        let waiter = ctx.store.stream_waiter(LONGEST_WAIT);
+        let waiter = ctx.store.events().stream_waiter(LONGEST_WAIT);
         let name = match index {
             0 => ctx.name.clone(),
             n => format!("{}-{n}", ctx.name),
@@ -99,12 +99,7 @@ impl EventConsumer {
             state: Mutex::new(ConsumerState {
                 buffer: VecDeque::new(),
                 partitions: ctx.store.keys().event_partitions(),
-                scan: ReclaimScan {
-                    partition: 0,
-                    cursor: "0-0".to_owned(),
-                    found: false,
-                    next_pass: Instant::now(),
-                },
+                scan: ReclaimScan::new(),
             }),
             ctx,
             group_ready: AtomicBool::new(false),
@@ -172,50 +167,6 @@ impl EventConsumer {
         }
     }
 
-    /// Leaves the group at a clean shutdown: this consumer's unacknowledged
-    /// entries (in every partition) are handed back, reclaimable at once by
-    /// the other consumers, and the consumer is deleted, so rolling deploys
-    /// leave none behind.
-    pub async fn leave(&self) {
-        let store = &self.ctx.store;
-        let idle = self.ctx.settings.stream_claim_idle;
-        let partitions = self.partitions();
-        match store
-            .leave_consumer_group(CONSUMER_GROUP, &self.name, partitions, idle)
-            .await
-        {
-            Ok(handed_back) => {
-                tracing::info!(consumer = %self.name, handed_back, "left the consumer group");
-            }
-            // Redis is unreachable: the entries stay pending and are
-            // reclaimed after STREAM_CLAIM_IDLE.
-            Err(error) => {
-                tracing::warn!(consumer = %self.name, error = ?error, "could not leave the consumer group");
-            }
-        }
-    }
-
-    fn partitions(&self) -> u16 {
-        self.state
-            .lock()
-            .map(|state| state.partitions)
-            .unwrap_or_else(|_| self.ctx.store.keys().event_partitions())
-    }
-
-    /// Learns the partitions in use and creates the group on each.
-    async fn join_group(&self) -> Result<u16, StoreError> {
-        let store = &self.ctx.store;
-        let partitions = store.event_partitions_in_use().await?;
-        store
-            .ensure_consumer_group(CONSUMER_GROUP, partitions)
-            .await?;
-        if let Ok(mut state) = self.state.lock() {
-            state.partitions = partitions;
-        }
-        self.group_ready.store(true, Ordering::Relaxed);
-        Ok(partitions)
-    }
-
     async fn step(&self) -> Result<ConsumeOutcome, StoreError> {
         if !self.group_ready.load(Ordering::Relaxed) {
             self.join_group().await?;
@@ -236,6 +187,7 @@ impl EventConsumer {
         let mut entries = self
             .ctx
             .store
+            .events()
             .read_stream_entries(CONSUMER_GROUP, &self.name, partitions)
             .await?
             .into_iter();
@@ -274,7 +226,10 @@ impl EventConsumer {
                 reason.clone(),
             );
             store.dead_letters().append(&letter).await?;
-            store.ack_stream_entry(CONSUMER_GROUP, &entry).await?;
+            store
+                .events()
+                .ack_stream_entry(CONSUMER_GROUP, &entry)
+                .await?;
             worker_metrics::dead_letter(letter.source_label());
             tracing::warn!(entry = %entry.id, reason, "event dead-lettered");
             return Ok(ConsumeOutcome::DeadLettered { entry_id: entry.id });
@@ -300,7 +255,10 @@ impl EventConsumer {
                 CONTACT_HINT_TTL,
             )
             .await?;
-        store.ack_stream_entry(CONSUMER_GROUP, &entry).await?;
+        store
+            .events()
+            .ack_stream_entry(CONSUMER_GROUP, &entry)
+            .await?;
         worker_metrics::event_consumed(reclaimed);
         tracing::debug!(contact_id = %contact, entry = %entry.id, woken, "event consumed");
         Ok(ConsumeOutcome::Consumed {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::consumer::CONSUMER_GROUP;
+use super::consumer_group::CONSUMER_GROUP;
 use super::{Step, WorkerContext};
 use crate::store::StoreError;
 use crate::telemetry::catalog;
@@ -41,9 +41,11 @@ impl GaugeReporter {
     /// Reads the depths and publishes them as gauges.
     pub async fn refresh(&self) -> Result<Depths, StoreError> {
         let store = &self.ctx.store;
-        let partitions = store.event_partitions_in_use().await?;
-        let (stream_length, stream_pending) =
-            store.stream_depth(CONSUMER_GROUP, partitions).await?;
+        let partitions = store.events().event_partitions_in_use().await?;
+        let (stream_length, stream_pending) = store
+            .events()
+            .stream_depth(CONSUMER_GROUP, partitions)
+            .await?;
         let (open_signups, due_signups) = store.signups().depths().await?;
         let reads = store.status_reads();
         let now = crate::clock::now_ms();

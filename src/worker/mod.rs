@@ -4,6 +4,7 @@
 
 mod check;
 mod consumer;
+mod consumer_group;
 mod forms_retry;
 pub mod forms_retry_plan;
 mod gauges;
@@ -12,7 +13,7 @@ mod run_loop;
 mod sweep;
 mod tasks;
 pub(crate) mod telemetry;
-mod wake;
+mod wake_list;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +28,8 @@ use crate::store::RedisStore;
 
 pub use check::{BatchReport, CheckOutcome, SignupChecker};
 pub use check::{LAUNCH_STATUS_INTERVAL, LAUNCH_STATUS_LIMIT, Reason};
-pub use consumer::{CONSUMER_GROUP, ConsumeOutcome, EventConsumer};
+pub use consumer::{ConsumeOutcome, EventConsumer};
+pub use consumer_group::CONSUMER_GROUP;
 pub use forms_retry::{FormsRetry, RetryOutcome};
 pub use forms_retry_plan::RetryReport;
 pub use gauges::GaugeReporter;

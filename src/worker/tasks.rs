@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     EventConsumer, FormsRetry, GaugeReporter, SignupChecker, Sweeper, WorkerContext, run_steps,
-    run_steps_waiting, run_steps_woken, wake::watch_queue,
+    run_steps_waiting, run_steps_woken, wake_list::watch_wake_list,
 };
 
 /// A task to spawn; it returns once shutdown is signalled and its step is done.
@@ -64,7 +64,7 @@ pub fn background_tasks(
     // signup becomes due sooner: a token on the wake list, from whichever
     // replica made it due (an event it consumed, a Forms call that went
     // through).
-    tasks.push(Box::pin(watch_queue(ctx.clone(), shutdown.clone())));
+    tasks.push(Box::pin(watch_wake_list(ctx.clone(), shutdown.clone())));
     for _ in 0..ctx.settings.concurrency {
         let checker = SignupChecker::new(ctx.clone());
         tasks.push(Box::pin(run_steps_woken(

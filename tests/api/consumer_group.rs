@@ -210,6 +210,7 @@ async fn consumers_of_dead_processes_are_pruned_once_they_hold_nothing() {
     let app = TestApp::spawn().await;
     let store = RedisStore::connect(&app.config.redis).expect("store");
     store
+        .events()
         .ensure_consumer_group(CONSUMER_GROUP, app.config.redis.event_partitions)
         .await
         .expect("group");
@@ -244,6 +245,7 @@ async fn consumers_of_dead_processes_are_pruned_once_they_hold_nothing() {
         .expect("XREADGROUP");
     tokio::time::sleep(Duration::from_millis(300)).await;
     let pruned = store
+        .events()
         .prune_idle_consumers(
             CONSUMER_GROUP,
             app.config.redis.event_partitions,

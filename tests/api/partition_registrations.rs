@@ -51,7 +51,11 @@ async fn a_count_no_live_process_registers_is_dropped_once_its_partitions_are_em
         .await
         .expect("XADD");
     assert_eq!(
-        store.event_partitions_in_use().await.expect("in use"),
+        store
+            .events()
+            .event_partitions_in_use()
+            .await
+            .expect("in use"),
         901,
         "partitions up to the one holding an entry are still visited"
     );
@@ -68,7 +72,14 @@ async fn a_count_no_live_process_registers_is_dropped_once_its_partitions_are_em
         .query_async(&mut conn)
         .await
         .expect("XDEL");
-    assert_eq!(store.event_partitions_in_use().await.expect("in use"), 8);
+    assert_eq!(
+        store
+            .events()
+            .event_partitions_in_use()
+            .await
+            .expect("in use"),
+        8
+    );
     assert!(
         registered(&app).await.is_empty(),
         "{:?}",
@@ -77,6 +88,13 @@ async fn a_count_no_live_process_registers_is_dropped_once_its_partitions_are_em
 
     // A live process's count is honoured however empty its partitions are.
     register(&app, 64, 1_000).await;
-    assert_eq!(store.event_partitions_in_use().await.expect("in use"), 64);
+    assert_eq!(
+        store
+            .events()
+            .event_partitions_in_use()
+            .await
+            .expect("in use"),
+        64
+    );
     assert_eq!(registered(&app).await, ["64"]);
 }

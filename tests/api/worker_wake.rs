@@ -15,7 +15,7 @@ use crate::support::stack::{Stack, signup_body, wait_for_emails};
 #[tokio::test]
 async fn a_waiter_wakes_for_a_submission_and_only_for_events_that_woke_a_signup() {
     let d = driven().await;
-    let waiter = d.store.queue_waiter(Duration::from_secs(5));
+    let waiter = d.store.wake_list_waiter(Duration::from_secs(5));
     let quiet = waiter.wait(Duration::from_millis(100)).await.expect("wait");
     assert!(!quiet, "nothing was made due: the wait times out");
 

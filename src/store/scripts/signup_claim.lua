@@ -6,7 +6,7 @@
 --
 -- The record JSON is opaque here (stored, never decoded); the roles of KEYS
 -- and ARGV below, and the values compared, are declared once in
--- src/store/signup_scripts.rs, whose tests hold this header to them.
+-- src/store/signups/scripts.rs, whose tests hold this header to them.
 -- KEYS[1] due checks (sorted set by due time), KEYS[2] claim tokens (hash)
 -- ARGV[1] lease ms, ARGV[2] most signups, ARGV[3] this claim's token
 -- Returns the claimed signupIds, earliest due first.

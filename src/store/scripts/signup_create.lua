@@ -8,7 +8,7 @@
 --
 -- The record JSON is opaque here (stored, never decoded); the roles of KEYS
 -- and ARGV below, and the values compared, are declared once in
--- src/store/signup_scripts.rs, whose tests hold this header to them.
+-- src/store/signups/scripts.rs, whose tests hold this header to them.
 -- KEYS[1] the signup's record, KEYS[2] open signups, KEYS[3] its email's index
 -- ARGV[1] signupId, ARGV[2] record JSON, ARGV[3] record TTL ms, ARGV[4] submit time ms
 -- Returns the Redis clock when the record was written (ms): the intake's

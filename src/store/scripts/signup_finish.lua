@@ -8,7 +8,7 @@
 --
 -- The record JSON is opaque here (stored, never decoded); the roles of KEYS
 -- and ARGV below, and the values compared, are declared once in
--- src/store/signup_scripts.rs, whose tests hold this header to them.
+-- src/store/signups/scripts.rs, whose tests hold this header to them.
 -- KEYS[1] due checks, KEYS[2] claim tokens, KEYS[3] woken during a check,
 -- KEYS[4] unseen signups, KEYS[5] open signups, KEYS[6] the record,
 -- KEYS[7] its email's index, KEYS[8] its contact's index (only when known)

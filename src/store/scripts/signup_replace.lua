@@ -10,7 +10,7 @@
 --
 -- The record JSON is stored as given and decoded only to read its `status`;
 -- the roles of KEYS and ARGV below, and the values compared, are declared
--- once in src/store/signup_scripts.rs, whose tests hold this header to them.
+-- once in src/store/signups/scripts.rs, whose tests hold this header to them.
 -- KEYS[1] the signup's record
 -- ARGV[1] record JSON, ARGV[2] record TTL ms, ARGV[3] expected status,
 -- ARGV[4] deadline ms

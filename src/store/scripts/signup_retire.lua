@@ -8,7 +8,7 @@
 --
 -- The record JSON is stored as given and decoded only to read its `status`;
 -- the roles of KEYS and ARGV below, and the values compared, are declared
--- once in src/store/signup_scripts.rs, whose tests hold this header to them.
+-- once in src/store/signups/scripts.rs, whose tests hold this header to them.
 -- KEYS[1] the signup's record, KEYS[2] open signups, KEYS[3] due checks,
 -- KEYS[4] unseen signups, KEYS[5] its email's index, KEYS[6] its contact's
 -- index (only when known)

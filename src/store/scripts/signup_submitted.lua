@@ -16,7 +16,7 @@
 --
 -- The record JSON is stored as given and decoded only to read its `status`;
 -- the roles of KEYS and ARGV below, and the values compared, are declared
--- once in src/store/signup_scripts.rs, whose tests hold this header to them.
+-- once in src/store/signups/scripts.rs, whose tests hold this header to them.
 -- KEYS[1] the signup's record, KEYS[2] due checks, KEYS[3] unseen signups,
 -- KEYS[4] wake list
 -- ARGV[1] signupId, ARGV[2] record JSON ('' keeps the stored one),

@@ -17,7 +17,7 @@
 --
 -- The record JSON is opaque here (stored, never decoded); the roles of KEYS
 -- and ARGV below, and the values compared, are declared once in
--- src/store/signup_scripts.rs, whose tests hold this header to them.
+-- src/store/signups/scripts.rs, whose tests hold this header to them.
 -- KEYS[1] due checks, KEYS[2] claim tokens, KEYS[3] woken during a check,
 -- KEYS[4] unseen signups, KEYS[5] early-check marker, KEYS[6] the contact's
 -- index, KEYS[7] wake list, KEYS[8] created contacts, KEYS[9] the

@@ -3,34 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use super::{CONSUMER_GROUP, EventConsumer};
+use super::EventConsumer;
 use crate::store::{StoreError, StreamEntry};
-
-/// Progress of the scan for entries that dead consumers left behind, over
-/// every partition in turn. A full pass that finds nothing is not repeated at
-/// once: an entry only becomes reclaimable after `STREAM_CLAIM_IDLE`, so a
-/// new pass every quarter of that keeps the hot path to one read per new entry.
-pub(super) struct ReclaimScan {
-    pub(super) partition: u16,
-    /// Where the next `XAUTOCLAIM` starts in `partition` (`0-0`: its start).
-    pub(super) cursor: String,
-    /// Whether this pass reclaimed anything (then the next starts at once).
-    pub(super) found: bool,
-    /// When a new pass may start.
-    pub(super) next_pass: Instant,
-}
-
-impl ReclaimScan {
-    pub(super) fn restart(&mut self) {
-        self.partition = 0;
-        self.cursor = "0-0".to_owned();
-        self.found = false;
-    }
-
-    pub(super) fn at_pass_start(&self) -> bool {
-        self.partition == 0 && self.cursor == "0-0"
-    }
-}
+use crate::worker::consumer_group::CONSUMER_GROUP;
 
 impl EventConsumer {
     /// The reclaim scan's steps, when a pass is due: `XAUTOCLAIM` through
@@ -55,6 +30,7 @@ impl EventConsumer {
         if partition == 0 && cursor == "0-0" {
             partitions = self.join_group().await?;
             let pruned = store
+                .events()
                 .prune_idle_consumers(CONSUMER_GROUP, partitions, abandoned_after(idle))
                 .await?;
             if pruned > 0 {
@@ -65,6 +41,7 @@ impl EventConsumer {
         // scanned over several steps.
         for _ in 0..=partitions {
             let (entry, next) = store
+                .events()
                 .reclaim_stream_entry(CONSUMER_GROUP, &self.name, partition, idle, &cursor)
                 .await?;
             let Ok(mut state) = self.state.lock() else {
