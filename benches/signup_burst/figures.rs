@@ -40,6 +40,8 @@ pub struct Figures {
     pub injected: u64,
     pub dead_letters: u64,
     pub redis_commands: u64,
+    /// The commands Redis ran most often (name, calls since it started).
+    pub top_commands: Vec<(String, u64)>,
 }
 
 /// Confirming calls and send-status reads in `requests`.
@@ -180,5 +182,13 @@ impl Figures {
             per(self.redis_commands),
             self.redis_commands
         );
+        if !self.top_commands.is_empty() {
+            let parts: Vec<String> = self
+                .top_commands
+                .iter()
+                .map(|(name, calls)| format!("{name} {calls}"))
+                .collect();
+            println!("    most run:                 {}", parts.join(", "));
+        }
     }
 }

@@ -102,6 +102,7 @@ async fn finish(
     figures.dead_letters = dead_letters(&bench.app).await?;
     let client = bench.app.redis.client();
     figures.redis_commands = redis_stats::commands(&client).await? - commands_before;
+    figures.top_commands = redis_stats::top_commands(&client, 6).await?;
     bench.stop().await;
     Ok(figures)
 }

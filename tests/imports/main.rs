@@ -114,7 +114,6 @@ fn unreached(src: &Path, root: &str, skip: &[&str]) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "store/ and worker/ still hold import cycles"]
 fn src_imports_point_one_way() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let found = violations(&src, "lib.rs");
