@@ -6,6 +6,8 @@
 
 mod batch;
 mod confirm;
+#[cfg(test)]
+mod fixtures;
 mod health;
 mod launch;
 mod plan;

@@ -1,36 +1,7 @@
 //! The plan, one row per behaviour: what a check decides from what it knows.
 
 use super::*;
-use crate::domain::Email;
-
-const NOW: u64 = 1_800_000_000_000;
-
-fn p() -> PlanSettings {
-    PlanSettings {
-        batch_size: 100,
-        linger: Duration::from_secs(2),
-        quota_max: 100,
-        lag: Duration::from_secs(1),
-        max_delay: Duration::from_secs(300),
-        horizon: Duration::from_secs(86_400),
-        profile: true,
-        send_status_delay: Duration::from_secs(5),
-        lookup_pace: Duration::from_secs(3),
-    }
-}
-
-fn record(status: SignupStatus, waited: Duration, checks: u32) -> SignupRecord {
-    let mut record = SignupRecord::new(
-        Email::parse("pat@example.com").expect("email"),
-        Default::default(),
-        Default::default(),
-        Default::default(),
-        NOW - crate::clock::millis(waited),
-    );
-    record.status = status;
-    record.checks = checks;
-    record
-}
+use crate::worker::check::fixtures::{NOW, contact, p, record};
 
 /// Half-way through a lookup tick (NOW is on a tick of 3 s).
 const TRIAGE_NOW: u64 = NOW + 1_500;
@@ -39,10 +10,6 @@ const TRIAGE_NOW: u64 = NOW + 1_500;
 fn looked_up(mut record: SignupRecord) -> SignupRecord {
     record.looked_up_at = Some(NOW + 100);
     record
-}
-
-fn contact(n: u64) -> ContactId {
-    ContactId::new(n).expect("id")
 }
 
 fn snapshot(due_now: usize, waited_ms: u64, free: u32, launch: bool) -> Snapshot {

@@ -1,22 +1,7 @@
 //! One schedule per cause: when a signup, or a call, is tried again.
 
 use super::*;
-
-const NOW: u64 = 1_800_000_000_000;
-
-fn p() -> PlanSettings {
-    PlanSettings {
-        batch_size: 100,
-        linger: Duration::from_secs(2),
-        quota_max: 100,
-        lag: Duration::from_secs(1),
-        max_delay: Duration::from_secs(300),
-        horizon: Duration::from_secs(86_400),
-        profile: true,
-        send_status_delay: Duration::from_secs(5),
-        lookup_pace: Duration::from_secs(3),
-    }
-}
+use crate::worker::check::fixtures::{NOW, p};
 
 #[test]
 fn each_cause_has_its_own_schedule() {

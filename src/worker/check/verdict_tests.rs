@@ -1,41 +1,8 @@
 //! The verdict after the confirming calls, one row per behaviour.
 
 use super::*;
-use crate::domain::Email;
-use crate::worker::check::schedule::{CANDIDATE_PACE, PlanSettings, until_next_tick};
-
-const NOW: u64 = 1_800_000_000_000;
-
-fn p() -> PlanSettings {
-    PlanSettings {
-        batch_size: 100,
-        linger: Duration::from_secs(2),
-        quota_max: 100,
-        lag: Duration::from_secs(1),
-        max_delay: Duration::from_secs(300),
-        horizon: Duration::from_secs(86_400),
-        profile: true,
-        send_status_delay: Duration::from_secs(5),
-        lookup_pace: Duration::from_secs(3),
-    }
-}
-
-fn record(status: SignupStatus, waited: Duration, checks: u32) -> SignupRecord {
-    let mut record = SignupRecord::new(
-        Email::parse("pat@example.com").expect("email"),
-        Default::default(),
-        Default::default(),
-        Default::default(),
-        NOW - crate::clock::millis(waited),
-    );
-    record.status = status;
-    record.checks = checks;
-    record
-}
-
-fn contact(n: u64) -> ContactId {
-    ContactId::new(n).expect("id")
-}
+use crate::worker::check::fixtures::{NOW, contact, p, record};
+use crate::worker::check::schedule::{CANDIDATE_PACE, until_next_tick};
 
 /// How a record is looked for: by id once its contact is known.
 fn how_of(record: &SignupRecord) -> How {
