@@ -6,9 +6,11 @@ mod event;
 mod ids;
 mod send_id;
 mod signup;
+mod signup_id;
 
 pub use email::{Email, EmailError};
 pub use event::{ContactEvent, EventIdentity, EventKind};
 pub use ids::{ContactId, IdError, PortalId};
 pub use send_id::SendId;
 pub use signup::{NEVER_ACCEPTED, SendRecord, SignupContext, SignupRecord, SignupStatus};
+pub use signup_id::SignupId;

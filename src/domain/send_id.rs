@@ -54,7 +54,7 @@ mod tests {
             Default::default(),
             1_700_000_000_000,
         );
-        record.signup_id = signup_id.to_owned();
+        record.signup_id = signup_id.into();
         record.contact_id = ContactId::new(contact).ok();
         record.send = held.map(|id| SendRecord {
             send_id: id.to_owned(),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ContactId, Email};
+use super::{ContactId, Email, SignupId};
 
 /// Where a signup stands. The Redis encoding is the snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,7 +93,7 @@ pub struct SendRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignupRecord {
-    pub signup_id: String,
+    pub signup_id: SignupId,
     pub email: Email,
     /// Form fields other than `email`, by HubSpot property name.
     pub fields: BTreeMap<String, String>,
@@ -140,7 +140,7 @@ impl SignupRecord {
         now: u64,
     ) -> Self {
         Self {
-            signup_id: uuid::Uuid::new_v4().to_string(),
+            signup_id: SignupId::mint(),
             email,
             fields,
             context,

@@ -9,6 +9,7 @@
 use std::time::Instant;
 
 use crate::clock::now_ms;
+use crate::domain::SignupId;
 use crate::domain::{SignupRecord, SignupStatus};
 use crate::hubspot::forms::FormFieldError;
 use crate::store::{Created, Guard, StoreError, Written};
@@ -22,8 +23,8 @@ use super::telemetry as signup_metrics;
 /// A signup the reactor has taken responsibility for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Accepted {
-    Submitted { signup_id: String },
-    Queued { signup_id: String },
+    Submitted { signup_id: SignupId },
+    Queued { signup_id: SignupId },
 }
 
 /// Why a signup was not accepted.

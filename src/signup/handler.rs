@@ -16,6 +16,7 @@ use super::intake::SignupIntake;
 use super::request::SignupRequest;
 use super::response::{AcceptedStatus, SignupAccepted, SignupRejected};
 use super::telemetry as signup_metrics;
+use crate::domain::SignupId;
 use crate::http::body::read_limited;
 use crate::store::{Fenced, IdempotencyClaim, StoredResponse, Written};
 
@@ -157,8 +158,11 @@ async fn process(
     })
 }
 
-fn accepted(signup_id: String, status: AcceptedStatus) -> (StatusCode, serde_json::Value) {
-    let body = SignupAccepted { signup_id, status };
+fn accepted(signup_id: SignupId, status: AcceptedStatus) -> (StatusCode, serde_json::Value) {
+    let body = SignupAccepted {
+        signup_id: signup_id.to_string(),
+        status,
+    };
     (StatusCode::ACCEPTED, serde_json::json!(body))
 }
 

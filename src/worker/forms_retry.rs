@@ -232,7 +232,7 @@ impl FormsRetry {
         let store = &self.intake.store;
         let letter = DeadLetter::new(
             DeadLetterSource::Forms {
-                signup_id: record.signup_id.clone(),
+                signup_id: record.signup_id.to_string(),
             },
             reason,
         )

@@ -186,7 +186,7 @@ impl Sweeper {
             .dead_letters()
             .append(&DeadLetter::new(
                 DeadLetterSource::Forms {
-                    signup_id: record.signup_id.clone(),
+                    signup_id: record.signup_id.to_string(),
                 },
                 format!("{NEVER_ACCEPTED}: its request was not answered 202; never submitted"),
             ))

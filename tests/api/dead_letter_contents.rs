@@ -36,7 +36,7 @@ async fn a_rejected_forms_retry_keeps_hubspots_correlation_id_and_the_signup_onl
     assert_eq!(
         letters[0].source,
         DeadLetterSource::Forms {
-            signup_id: record.signup_id.clone()
+            signup_id: record.signup_id.to_string()
         }
     );
     assert!(

@@ -52,7 +52,7 @@ async fn ended_signup(
         .await
         .expect("retire");
     assert!(retired.stored());
-    let signup_id = record.signup_id.clone();
+    let signup_id = record.signup_id.to_string();
     let source = if forms {
         DeadLetterSource::Forms { signup_id }
     } else {

@@ -58,10 +58,10 @@ async fn a_queued_signup_whose_record_is_gone_or_unreadable_becomes_a_dead_lette
     sources.sort_by_key(|s| format!("{s:?}"));
     let mut expected = vec![
         DeadLetterSource::Forms {
-            signup_id: gone.signup_id.clone(),
+            signup_id: gone.signup_id.to_string(),
         },
         DeadLetterSource::Forms {
-            signup_id: garbled.signup_id.clone(),
+            signup_id: garbled.signup_id.to_string(),
         },
     ];
     expected.sort_by_key(|s| format!("{s:?}"));

@@ -21,7 +21,7 @@ async fn fenced_writes_change_only_the_state_their_writer_read() {
     let signups = store.signups();
     let mut record = signup_record("fence@example.com", signup_reactor::clock::now_ms());
     let created = signups.create(&record, TTL).await.expect("create");
-    let id = record.signup_id.clone();
+    let id = record.signup_id.to_string();
     let status = |store: RedisStore, id: String| async move {
         store
             .signups()
@@ -98,7 +98,7 @@ async fn fenced_writes_change_only_the_state_their_writer_read() {
 
     // A record that is gone is never brought back.
     let mut other = record.clone();
-    other.signup_id = "gone".to_owned();
+    other.signup_id = "gone".into();
     assert_eq!(
         signups
             .save_if(&other, Guard::status(SignupStatus::Queued), TTL)

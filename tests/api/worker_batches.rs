@@ -65,9 +65,9 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     let mut waiting = report.waiting.clone();
     waiting.sort();
     let mut expected = vec![
-        (not_landed.signup_id.clone(), Reason::FormNotLanded),
-        (invisible.signup_id.clone(), Reason::ContactNotReadable),
-        (done.signup_id.clone(), Reason::Finished),
+        (not_landed.signup_id.to_string(), Reason::FormNotLanded),
+        (invisible.signup_id.to_string(), Reason::ContactNotReadable),
+        (done.signup_id.to_string(), Reason::Finished),
     ];
     expected.sort();
     assert_eq!(waiting, expected);
@@ -93,7 +93,10 @@ async fn one_batch_sends_exactly_the_ready_signups_and_a_deletion_ends_the_check
     };
     assert_eq!(
         report.dead_lettered,
-        vec![(not_landed.signup_id.clone(), "contact deleted".to_owned())]
+        vec![(
+            not_landed.signup_id.to_string(),
+            "contact deleted".to_owned()
+        )]
     );
     let letters = dead_letters(&d.store).await;
     assert!(

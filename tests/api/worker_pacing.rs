@@ -49,7 +49,7 @@ async fn a_contact_named_by_an_event_is_confirmed_by_its_profile_alone() {
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
-        vec![(unnamed.signup_id.clone(), Reason::HubSpotFailing)],
+        vec![(unnamed.signup_id.to_string(), Reason::HubSpotFailing)],
         "{report:?}"
     );
 }
@@ -76,7 +76,7 @@ async fn a_hint_naming_a_contact_with_another_address_is_dropped() {
     let report = batch(&checker).await;
     assert_eq!(
         report.waiting,
-        vec![(record.signup_id.clone(), Reason::ContactNotReadable)],
+        vec![(record.signup_id.to_string(), Reason::ContactNotReadable)],
         "{report:?}"
     );
     assert!(
@@ -153,7 +153,7 @@ async fn under_a_scarce_quota_young_unnamed_signups_are_looked_up_not_held() {
     // creation event wakes it first.
     assert_eq!(
         report.waiting,
-        vec![(unnamed.signup_id.clone(), Reason::ContactNotReadable)],
+        vec![(unnamed.signup_id.to_string(), Reason::ContactNotReadable)],
     );
     let due = d.due_at(&unnamed.signup_id).await;
     let tick = 2 * d.ctx.settings.early_check_interval.as_millis() as u64;
@@ -176,7 +176,7 @@ async fn a_named_contact_not_visible_yet_is_checked_again_soon() {
     let report = batch(&checker).await;
     assert_eq!(
         report.waiting,
-        vec![(record.signup_id.clone(), Reason::ContactNotReadable)]
+        vec![(record.signup_id.to_string(), Reason::ContactNotReadable)]
     );
     let due = d.due_at(&record.signup_id).await;
     let first_step = d.ctx.settings.retry_base_delay.as_millis() as u64;

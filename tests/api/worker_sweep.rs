@@ -72,7 +72,7 @@ async fn signups_that_fell_out_of_their_queue_are_queued_again() {
         SweepReport {
             skipped: false,
             examined: 3,
-            rescheduled: vec![lost_check.signup_id.clone()],
+            rescheduled: vec![lost_check.signup_id.to_string()],
             requeued: 1,
             never_accepted: 0,
             dead_lettered: 0,
@@ -165,7 +165,7 @@ async fn a_signup_whose_record_expired_ends_as_a_counted_dead_letter() {
     assert_eq!(
         letters[0].source,
         DeadLetterSource::Check {
-            signup_id: gone.signup_id.clone(),
+            signup_id: gone.signup_id.to_string(),
             contact: None,
         }
     );
@@ -232,7 +232,7 @@ async fn a_lost_signup_behind_many_waiting_ones_is_found() {
                 .await
                 .expect("submitted")
         );
-        positions.push((waiting.submitted_at, waiting.signup_id));
+        positions.push((waiting.submitted_at, waiting.signup_id.to_string()));
     }
     // Younger than all of them, but old enough to be swept; in no queue.
     let lost = open_signup(
@@ -245,7 +245,7 @@ async fn a_lost_signup_behind_many_waiting_ones_is_found() {
 
     let report = sweeper.sweep_once().await.expect("sweep");
     assert_eq!(report.examined, WAITING + 1, "each open signup seen once");
-    assert_eq!(report.rescheduled, vec![lost.signup_id.clone()]);
+    assert_eq!(report.rescheduled, vec![lost.signup_id.to_string()]);
     assert!(
         store
             .checks()

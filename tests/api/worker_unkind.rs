@@ -60,7 +60,7 @@ async fn a_transient_failure_does_not_push_the_batchs_backoff() {
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
-        vec![(record.signup_id.clone(), Reason::HubSpotFailing)],
+        vec![(record.signup_id.to_string(), Reason::HubSpotFailing)],
         "{report:?}"
     );
     let stored = d.record(&record.signup_id).await;
@@ -84,7 +84,7 @@ async fn a_429_holds_the_shared_limiter_for_every_replica() {
     let report = batch(&d.checker()).await;
     assert_eq!(
         report.deferred,
-        vec![(record.signup_id.clone(), Reason::RateLimited)],
+        vec![(record.signup_id.to_string(), Reason::RateLimited)],
         "{report:?}"
     );
     let free = d
@@ -106,7 +106,7 @@ async fn refused_credentials_pause_the_checks_and_they_resume_without_dead_lette
     let report = batch(&checker).await;
     assert_eq!(
         report.deferred,
-        vec![(record.signup_id.clone(), Reason::CredentialsRefused)],
+        vec![(record.signup_id.to_string(), Reason::CredentialsRefused)],
         "{report:?}"
     );
     assert!(report.dead_lettered.is_empty());
@@ -124,7 +124,7 @@ async fn refused_credentials_pause_the_checks_and_they_resume_without_dead_lette
     let report = batch(&checker).await;
     assert_eq!(
         report.waiting,
-        vec![(record.signup_id.clone(), Reason::ContactNotReadable)],
+        vec![(record.signup_id.to_string(), Reason::ContactNotReadable)],
         "{report:?}"
     );
     assert_eq!(d.ctx.health.paused_for(), None);
@@ -139,7 +139,7 @@ async fn a_malformed_profile_entry_affects_only_its_signup() {
         let mut record = d.record_only(email).await;
         record.contact_id = Some(ContactId::new(contact).expect("id"));
         d.save(&record).await;
-        ids.push(record.signup_id);
+        ids.push(record.signup_id.to_string());
     }
     // HubSpot's answer: the second contact's submission has no `form-id`.
     let guid = &d.ctx.verification.form_guid;

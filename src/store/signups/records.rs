@@ -50,9 +50,9 @@ impl Signups<'_> {
         pipe.atomic()
             .del(self.store.keys.signup(id))
             .ignore()
-            .zrem(self.store.keys.signups_open(), id)
+            .zrem(self.store.keys.signups_open(), id.as_str())
             .ignore()
-            .srem(self.store.keys.signups_by_email(&record.email), id)
+            .srem(self.store.keys.signups_by_email(&record.email), id.as_str())
             .ignore();
         let mut conn = self.store.connection();
         self.store.bounded(pipe.query_async::<()>(&mut conn)).await

@@ -37,7 +37,7 @@ impl Signups<'_> {
             .key(self.store.keys.signup(&record.signup_id))
             .key(self.store.keys.signups_open())
             .key(self.store.keys.signups_by_email(&record.email))
-            .arg(&record.signup_id)
+            .arg(record.signup_id.as_str())
             .arg(record.encode())
             .arg(millis(ttl))
             .arg(record.submitted_at);
@@ -159,7 +159,7 @@ impl Signups<'_> {
             invocation.key(keys.signups_by_contact(contact));
         }
         invocation
-            .arg(id)
+            .arg(id.as_str())
             .arg(record.encode())
             .arg(millis(ttl))
             .arg(status.as_str());
