@@ -61,7 +61,7 @@ pub async fn check(
         let (by_email, mut rest): (Vec<ToConfirm>, Vec<ToConfirm>) =
             batch.into_iter().partition(|t| t.how == How::Email);
         let mut held = Vec::new();
-        if candidates.is_empty() || !plan::profile_confirms(p) {
+        if candidates.is_empty() || !p.profile {
             held.extend(by_email.into_iter().map(|t| t.record));
         } else {
             rest.extend(by_email.into_iter().map(|t| ToConfirm {

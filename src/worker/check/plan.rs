@@ -89,12 +89,6 @@ pub struct Facts {
     pub candidates: bool,
 }
 
-/// Whether the profile call confirms (`FORM_CONFIRMATION=profile`): only it
-/// reads contacts by id, so only it can use creation events' contacts.
-pub fn profile_confirms(p: &PlanSettings) -> bool {
-    p.profile
-}
-
 /// Whether a lookup tick (every `lookup_pace`, on Redis-aligned ticks) passed
 /// since the signup's address was last looked up (or since its wait began):
 /// every unnamed signup becomes due for a lookup at the same tick.

@@ -60,7 +60,7 @@ impl From<&WorkerSettings> for PlanSettings {
             horizon: s.contact_wait_horizon,
             profile: s.form_confirmation == FormConfirmation::Profile,
             send_status_delay: s.send_status_delay,
-            lookup_pace: s.early_check_interval.max(s.retry_base_delay),
+            lookup_pace: s.early_check_interval,
         }
     }
 }
